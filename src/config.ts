@@ -1,0 +1,52 @@
+import path from 'node:path';
+
+/** Every setting the server reads, validated once at start. `.env.example` documents each one. */
+export interface Config {
+  port: number;
+  /** A PostgreSQL server to use; when absent the server runs an embedded PostgreSQL. */
+  databaseUrl: string | undefined;
+  /** Where the embedded PostgreSQL keeps its data between runs. */
+  embeddedDataDir: string;
+  /** Load the seed data at start. Always done on a freshly created embedded database. */
+  seed: boolean;
+  logLevel: string;
+  /** Milliseconds a single SQL statement may run before PostgreSQL cancels it. */
+  statementTimeoutMs: number;
+  /** Largest accepted request body, e.g. `100kb`. */
+  maxBodySize: string;
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? '').toLowerCase();
+  if (['', '0', 'false', 'no'].includes(raw)) return false;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    databaseUrl,
+    embeddedDataDir: path.resolve(env.EMBEDDED_DATA_DIR || '.data/postgres'),
+    seed: flag(env, 'SEED'),
+    logLevel: env.LOG_LEVEL || 'info',
+    statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 5000, 100, 600000),
+    maxBodySize: env.MAX_BODY_SIZE || '100kb',
+  };
+}
