@@ -1,0 +1,27 @@
+import { Entity, Property, Unique } from '@mikro-orm/core';
+import { Ctx, Field, ObjectType } from 'type-graphql';
+import type { Context } from '../context';
+import { BaseEntity, Node } from '../shared/base.entity';
+import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
+
+@ObjectType('Country', { implements: Node, description: 'A country taking part in forums, with its ministries and people.' })
+@Entity({ tableName: 'country' })
+export class Country extends BaseEntity {
+  @Field({ description: 'ISO 3166-1 alpha-2 code, upper case (e.g. `KZ`).' })
+  @Property({ type: 'string', length: 2 })
+  @Unique()
+  code!: string;
+
+  @Property({ type: 'json' })
+  name!: Translations;
+
+  @Field(() => String, { name: 'name', description: 'The country name.' })
+  localName(@LangArg() lang: Language | undefined, @Ctx() ctx: Context): string {
+    return pick(this.name, lang, ctx.languages) ?? this.code;
+  }
+
+  @Field(() => LocalizedText, { description: 'The country name in every language it has.' })
+  nameTranslations(): Translations {
+    return this.name;
+  }
+}
