@@ -1,0 +1,68 @@
+import http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import cors from 'cors';
+import express from 'express';
+import type { Config } from './config';
+import { createContext, type Context } from './context';
+import { formatError } from './errors';
+import { getSchema } from './schema';
+
+export interface App {
+  apollo: ApolloServer<Context>;
+  httpServer: http.Server;
+}
+
+/**
+ * Builds the HTTP server with the GraphQL endpoint at /graphql, started but not listening:
+ * `server.ts` listens on the configured port, tests on a free one or not at all.
+ */
+export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize'>): Promise<App> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema: await getSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    // "Did you mean ...?" hints would reveal parts of the schema to anyone probing it.
+    hideSchemaDetailsFromClientErrors: true,
+    // Bounds the work a single query document can cause before execution starts.
+    parseOptions: { maxTokens: 10_000 },
+    introspection: true,
+    // server.ts stops Apollo, then the ORM, in that order, on SIGINT/SIGTERM.
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No field sets cache hints yet, and the plugin's per-field bookkeeping costs throughput.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+  app.use(
+    '/graphql',
+    cors(),
+    express.json({ limit: config.maxBodySize }),
+    (_req, res, next) => {
+      // Responses differ by language: shared caches must keep one copy per Accept-Language.
+      res.vary('Accept-Language');
+      next();
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(orm, { acceptLanguage: req.headers['accept-language'] }),
+    }),
+  );
+  return { apollo, httpServer };
+}

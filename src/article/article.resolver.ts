@@ -1,0 +1,116 @@
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from 'type-graphql';
+import { MaxLength } from 'class-validator';
+import type { Context } from '../context';
+import { Country } from '../country/country.entity';
+import { BadUserInputError } from '../errors';
+import { Forum } from '../forum/forum.entity';
+import { Ministry } from '../ministry/ministry.entity';
+import { Quote } from '../quote/quote.entity';
+import { Session } from '../session/session.entity';
+import { fromGlobalId } from '../shared/global-id';
+import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
+import { allOf, containsPattern } from '../shared/sql-filter';
+import { fetchRootPage } from '../shared/sql-loading';
+import { Speaker } from '../speaker/speaker.entity';
+import { Article } from './article.entity';
+import { ArticleConnection } from './article.types';
+
+@InputType({ description: 'Narrows a list of articles; all given conditions must hold.' })
+export class ArticleFilter {
+  @Field(() => String, { nullable: true, description: 'Only articles about this forum (its slug).' })
+  forumSlug?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only articles about this session (its global id).' })
+  sessionId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only articles mentioning this speaker (their slug).' })
+  speakerSlug?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only articles mentioning this country (ISO 3166-1 alpha-2 code).' })
+  @MaxLength(2)
+  countryCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only articles mentioning this ministry (its slug).' })
+  ministrySlug?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only articles published in this language (BCP 47 code, e.g. `ru`).' })
+  @MaxLength(16)
+  language?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only articles whose title or lead, in any language, contains this text (case-insensitive).' })
+  @MaxLength(100)
+  search?: string | null;
+}
+
+function sessionIdOf(globalId: string): number {
+  const { type, id } = fromGlobalId(globalId);
+  if (type !== 'Session') throw new BadUserInputError(`"${globalId}" is not the id of a Session`, { argument: 'filter.sessionId' });
+  return id;
+}
+
+@Resolver(() => Article)
+export class ArticleResolver {
+  @Query(() => ArticleConnection, { description: 'News articles, newest first, optionally filtered.' })
+  async articles(
+    @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions the articles must meet.' }) filter: ArticleFilter | undefined,
+    @Args() args: PageArgs,
+    @Ctx() { em }: Context,
+  ): Promise<Connection<Article>> {
+    const linked = (pivot: string, column: string, target: string, key: string, value: unknown) => ({
+      sql: `exists (select 1 from ${pivot} p join ${target} x on x.id = p.${column} where p.article_id = t.id and x.${key} = ?)`,
+      params: [value],
+    });
+    const where = allOf([
+      filter?.forumSlug && linked('article_forum', 'forum_id', 'forum', 'slug', filter.forumSlug),
+      filter?.sessionId && {
+        sql: 'exists (select 1 from article_session p where p.article_id = t.id and p.session_id = ?)',
+        params: [sessionIdOf(filter.sessionId)],
+      },
+      filter?.speakerSlug && linked('article_speaker', 'speaker_id', 'speaker', 'slug', filter.speakerSlug),
+      filter?.countryCode && linked('article_country', 'country_id', 'country', 'code', filter.countryCode.toUpperCase()),
+      filter?.ministrySlug && linked('article_ministry', 'ministry_id', 'ministry', 'slug', filter.ministrySlug),
+      filter?.language && { sql: 't.language = ?', params: [filter.language] },
+      filter?.search && {
+        sql: '(t.title::text ilike ? or t.lead::text ilike ?)',
+        params: [containsPattern(filter.search), containsPattern(filter.search)],
+      },
+    ]);
+    const list = { from: 'article t', orderBy: 't.published_at desc, t.id desc' };
+    return toConnection(await fetchRootPage(em, Article, list, pageOf(args), where));
+  }
+
+  @Query(() => Article, { nullable: true, description: 'An article by slug; null when unknown.' })
+  article(@Arg('slug', { description: 'The article slug.' }) slug: string, @Ctx() { loaders }: Context): Promise<Article | null> {
+    return loaders.articleBySlug.load(slug);
+  }
+
+  @FieldResolver(() => [Forum], { description: 'Forums the article covers.' })
+  forums(@Root() article: Article, @Ctx() { loaders }: Context): Promise<Forum[]> {
+    return loaders.forumsByArticleId.load(article.id);
+  }
+
+  @FieldResolver(() => [Session], { description: 'Sessions the article covers, in time order.' })
+  sessions(@Root() article: Article, @Ctx() { loaders }: Context): Promise<Session[]> {
+    return loaders.sessionsByArticleId.load(article.id);
+  }
+
+  @FieldResolver(() => [Speaker], { description: 'People the article mentions.' })
+  speakers(@Root() article: Article, @Ctx() { loaders }: Context): Promise<Speaker[]> {
+    return loaders.speakersByArticleId.load(article.id);
+  }
+
+  @FieldResolver(() => [Country], { description: 'Countries the article mentions, by ISO code.' })
+  countries(@Root() article: Article, @Ctx() { loaders }: Context): Promise<Country[]> {
+    return loaders.countriesByArticleId.load(article.id);
+  }
+
+  @FieldResolver(() => [Ministry], { description: 'Ministries and agencies the article mentions.' })
+  ministries(@Root() article: Article, @Ctx() { loaders }: Context): Promise<Ministry[]> {
+    return loaders.ministriesByArticleId.load(article.id);
+  }
+
+  @FieldResolver(() => [Quote], { description: 'Quotations the article reports.' })
+  quotes(@Root() article: Article, @Ctx() { loaders }: Context): Promise<Quote[]> {
+    return loaders.quotesByArticleId.load(article.id);
+  }
+}

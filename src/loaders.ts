@@ -1,0 +1,35 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { articleLoaders } from './article/article.loaders';
+import { countryLoaders } from './country/country.loaders';
+import { forumLoaders } from './forum/forum.loaders';
+import { Initiative } from './initiative/initiative.entity';
+import { Quote } from './quote/quote.entity';
+import { ministryLoaders } from './ministry/ministry.loaders';
+import { sessionLoaders } from './session/session.loaders';
+import { Country } from './country/country.entity';
+import { byIdLoader, listLoader } from './shared/sql-loading';
+import { speakerLoaders } from './speaker/speaker.loaders';
+
+/**
+ * Every relation of the read API goes through one of these, created per request and dropped
+ * with it (so nothing is cached across requests or users).
+ */
+export function createLoaders(em: EntityManager) {
+  return {
+    ...countryLoaders(em),
+    ...ministryLoaders(em),
+    ...speakerLoaders(em),
+    ...forumLoaders(em),
+    ...sessionLoaders(em),
+    ...articleLoaders(em),
+    quoteById: byIdLoader(em, Quote),
+    initiativeById: byIdLoader(em, Initiative),
+    countriesByInitiativeId: listLoader(em, Country, {
+      from: 'country t join initiative_country p on p.country_id = t.id',
+      parent: 'p.initiative_id',
+      orderBy: 't.code',
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { buildSchema } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { ArticleResolver } from './article/article.resolver';
+import { CountryResolver } from './country/country.resolver';
+import { ForumResolver } from './forum/forum.resolver';
+import { InitiativeResolver } from './initiative/initiative.resolver';
+import { MinistryResolver } from './ministry/ministry.resolver';
+import { NodeResolver } from './node.resolver';
+import { QuoteResolver } from './quote/quote.resolver';
+import { SessionParticipantResolver, SessionResolver } from './session/session.resolver';
+import { SpeakerResolver } from './speaker/speaker.resolver';
+
+export const SCHEMA_FILE = path.join(__dirname, '..', 'schema', 'schema.graphql');
+
+export const resolvers = [
+  ArticleResolver,
+  CountryResolver,
+  ForumResolver,
+  InitiativeResolver,
+  MinistryResolver,
+  NodeResolver,
+  QuoteResolver,
+  SessionParticipantResolver,
+  SessionResolver,
+  SpeakerResolver,
+] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The schema, built once per process: building it is pure and takes a noticeable moment. */
+export function getSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers, validate: true }).then((schema) => {
+    // type-graphql has no option for the root type's description.
+    schema.getQueryType()!.description =
+      'Read access to media forums: agendas, speakers, countries, ministries and news coverage.';
+    return schema;
+  });
+  return built;
+}

@@ -1,0 +1,30 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { Article } from '../article/article.entity';
+import { Quote } from '../quote/quote.entity';
+import { byIdLoader, listLoader, pageLoader } from '../shared/sql-loading';
+import { SessionParticipant } from './session-participant.entity';
+import { Session } from './session.entity';
+
+export function sessionLoaders(em: EntityManager) {
+  return {
+    sessionById: byIdLoader(em, Session),
+    participantById: byIdLoader(em, SessionParticipant),
+    // The speaker comes joined in the same statement: an agenda always shows who speaks, and this
+    // keeps the nested agenda query at a fixed five statements.
+    participantsBySessionId: new DataLoader<number, SessionParticipant[]>(async (ids) => {
+      const rows = await em.find(
+        SessionParticipant,
+        { session: { $in: [...ids] } },
+        { populate: ['speaker'], orderBy: { session: 'asc', position: 'asc', id: 'asc' } },
+      );
+      return ids.map((id) => rows.filter((p) => p.session.id === id));
+    }),
+    quotesBySessionId: listLoader(em, Quote, { from: 'quote t', parent: 't.session_id', orderBy: 't.id' }),
+    articlePageBySessionId: pageLoader(em, Article, {
+      from: 'article t join article_session p on p.article_id = t.id',
+      parent: 'p.session_id',
+      orderBy: 't.published_at desc, t.id desc',
+    }),
+  };
+}

@@ -1,0 +1,188 @@
+import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import type { Page, PageResult } from './paging';
+
+/*
+ * The read path loads relations with one hand-written statement per batch, mapped into managed
+ * entities with `em.map`. Hand-written because a page of children for many parents at once
+ * (window functions) has no ORM query, and because `= any(?)` with one array parameter keeps a
+ * single statement text per query shape, so PostgreSQL can reuse its plans (an `IN (...)` list
+ * makes a new statement for every batch size).
+ *
+ * SQL fragments below are constants written in this code base, never user input; values always
+ * travel as bound parameters (written `?` here, numbered `$1, $2, ...` when sent).
+ */
+
+/** How to reach the children of a parent: `from` joins the child table as `t`. */
+export interface RelationSql {
+  from: string;
+  /** SQL expression giving the parent id of a row, e.g. `t.forum_id` or `p.article_id`. */
+  parent: string;
+  orderBy: string;
+}
+
+/** An extra condition on the children, with its bindings. */
+export interface SqlFilter {
+  sql: string;
+  params: unknown[];
+}
+
+const META_COLUMNS = ['__parent', '__position', '__total'] as const;
+
+interface Mapped<T> {
+  entity: T;
+  parent: number;
+  position: number;
+  total: number;
+}
+
+interface PgClient {
+  query(text: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/**
+ * Runs one statement with real bound parameters on a pooled connection. MikroORM's own
+ * `execute` inlines values into the SQL text (and expands arrays into lists), which would give
+ * every batch a different statement.
+ */
+async function query(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  let n = 0;
+  const text = sql.replace(/\?/g, () => `$${++n}`);
+  const client = em.getKnex().client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
+  const connection = await client.acquireConnection();
+  try {
+    return (await connection.query(text, params)).rows;
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
+async function selectEntities<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  sql: string,
+  params: unknown[],
+): Promise<Mapped<T>[]> {
+  const rows = await query(em, sql, params);
+  return rows.map((row) => {
+    const columns = { ...row };
+    for (const column of META_COLUMNS) delete columns[column];
+    return {
+      entity: em.map(entity, columns as EntityDictionary<T>),
+      parent: Number(row.__parent),
+      position: Number(row.__position),
+      total: Number(row.__total),
+    };
+  });
+}
+
+function tableOf(em: EntityManager, entity: EntityClass<object>): string {
+  return em.getMetadata().get(entity.name).tableName;
+}
+
+/** Loads entities by primary key; a missing id gives null. */
+export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>): DataLoader<number, T | null> {
+  const sql = `select t.*, t.id as "__parent" from "${tableOf(em, entity)}" t where t.id = any(?)`;
+  return new DataLoader(async (ids) => {
+    const found = new Map((await selectEntities(em, entity, sql, [ids])).map((m) => [m.parent, m.entity]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
+/** Loads entities by a unique text column (a slug or a code); a missing key gives null. */
+export function byUniqueLoader<T extends object>(em: EntityManager, entity: EntityClass<T>, column: string): DataLoader<string, T | null> {
+  const sql = `select t.*, 0 as "__parent" from "${tableOf(em, entity)}" t where t."${column}" = any(?)`;
+  return new DataLoader(async (keys) => {
+    const rows = await selectEntities(em, entity, sql, [keys]);
+    const found = new Map(rows.map((m) => [String((m.entity as Record<string, unknown>)[column]), m.entity]));
+    return keys.map((key) => found.get(key) ?? null);
+  });
+}
+
+/** Loads all children of each parent, in the relation's order; for lists that stay short. */
+export function listLoader<T extends object>(em: EntityManager, entity: EntityClass<T>, rel: RelationSql): DataLoader<number, T[]> {
+  const sql = `select t.*, ${rel.parent} as "__parent" from ${rel.from} where ${rel.parent} = any(?) order by ${rel.orderBy}`;
+  return new DataLoader(async (parents) => {
+    const byParent = new Map<number, T[]>(parents.map((p) => [p, []]));
+    for (const m of await selectEntities(em, entity, sql, [parents])) byParent.get(m.parent)?.push(m.entity);
+    return parents.map((p) => byParent.get(p)!);
+  });
+}
+
+/**
+ * Fetches one page of children for each parent in a single statement, with every parent's total
+ * count. `parents` null means the relation has no parent (a root list): `rel.parent` is then a
+ * constant such as `0`.
+ */
+export async function fetchPages<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  rel: RelationSql,
+  parents: readonly number[] | null,
+  page: Page,
+  filter?: SqlFilter,
+): Promise<Map<number, PageResult<T>>> {
+  const conditions = [parents ? `${rel.parent} = any(?)` : 'true', filter ? `(${filter.sql})` : 'true'];
+  // The last row of each list is always returned too, so that a page past the end still knows
+  // the list's total count.
+  const sql =
+    `select * from (select t.*, ${rel.parent} as "__parent",` +
+    ` row_number() over (partition by ${rel.parent} order by ${rel.orderBy}) as "__position",` +
+    ` count(*) over (partition by ${rel.parent}) as "__total"` +
+    ` from ${rel.from} where ${conditions.join(' and ')}) page` +
+    ` where ("__position" > ? and "__position" <= ?) or "__position" = "__total"` +
+    ` order by "__parent", "__position"`;
+  const params = [...(parents ? [parents] : []), ...(filter?.params ?? []), page.offset, page.offset + page.limit];
+  const results = new Map<number, PageResult<T>>();
+  for (const m of await selectEntities(em, entity, sql, params)) {
+    const result = results.get(m.parent) ?? { items: [], offset: page.offset, totalCount: m.total };
+    if (m.position > page.offset && m.position <= page.offset + page.limit) result.items.push(m.entity);
+    results.set(m.parent, result);
+  }
+  return results;
+}
+
+export interface PageKey {
+  parent: number;
+  page: Page;
+  filter?: SqlFilter;
+}
+
+/**
+ * Batches `fetchPages` across parents: keys asking for the same page and filter (the usual case
+ * in one query) share one statement.
+ */
+export function pageLoader<T extends object>(em: EntityManager, entity: EntityClass<T>, rel: RelationSql): DataLoader<PageKey, PageResult<T>, string> {
+  return new DataLoader(
+    async (keys) => {
+      const groups = new Map<string, PageKey[]>();
+      for (const key of keys) {
+        const shape = JSON.stringify([key.page, key.filter ?? null]);
+        groups.set(shape, [...(groups.get(shape) ?? []), key]);
+      }
+      const results = new Map<string, PageResult<T>>();
+      for (const [shape, group] of groups) {
+        const { page, filter } = group[0];
+        const pages = await fetchPages(em, entity, rel, [...new Set(group.map((k) => k.parent))], page, filter);
+        for (const key of group) {
+          results.set(`${key.parent}|${shape}`, pages.get(key.parent) ?? { items: [], offset: page.offset, totalCount: 0 });
+        }
+      }
+      return keys.map((key) => results.get(`${key.parent}|${JSON.stringify([key.page, key.filter ?? null])}`)!);
+    },
+    { cacheKeyFn: (key) => JSON.stringify([key.parent, key.page, key.filter ?? null]) },
+  );
+}
+
+/** One page of a root list (no parent), e.g. `Query.speakers`. */
+export async function fetchRootPage<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  list: { from: string; orderBy: string },
+  page: Page,
+  filter?: SqlFilter,
+): Promise<PageResult<T>> {
+  const pages = await fetchPages(em, entity, { ...list, parent: '0' }, null, page, filter);
+  return pages.get(0) ?? { items: [], offset: page.offset, totalCount: 0 };
+}

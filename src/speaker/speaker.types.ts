@@ -1,0 +1,4 @@
+import { ConnectionType } from '../shared/paging';
+import { Speaker } from './speaker.entity';
+
+export const SpeakerConnection = ConnectionType(Speaker, 'Speaker');
