@@ -1,0 +1,115 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+import { createApp, type App } from '../../src/app';
+import { createContext } from '../../src/context';
+import { ormOptions } from '../../src/db/mikro-orm.config';
+
+/*
+ * Counts every statement sent to PostgreSQL by this process (the ORM's and the loaders' own),
+ * by wrapping the pg driver's Client.query: instrumentation only, the statements still run.
+ */
+let statements = 0;
+const originalQuery = Client.prototype.query;
+Client.prototype.query = function countedQuery(this: Client, ...args: unknown[]) {
+  statements += 1;
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof Client.prototype.query;
+
+export interface GraphQLResult<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface Harness {
+  orm: MikroORM;
+  app: App;
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** Runs an operation through Apollo's executeOperation with a fresh request context. */
+  execute<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, acceptLanguage?: string): Promise<GraphQLResult<T>>;
+  /** POSTs an operation to /graphql over real HTTP. */
+  post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
+  /** How many SQL statements `fn` sent. */
+  countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }>;
+  close(): Promise<void>;
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A fresh database for one test file, migrated, with the app built on it and listening. */
+export async function startHarness(): Promise<Harness> {
+  const name = `forum_test_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: databaseUrl('postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const orm = await MikroORM.init(ormOptions(databaseUrl(name)));
+  let app: App | undefined;
+  try {
+    await orm.getMigrator().up();
+    app = await createApp(orm, { maxBodySize: '100kb' });
+    await new Promise<void>((resolve) => app!.httpServer.listen(0, '127.0.0.1', resolve));
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
+  const { port } = app.httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const { apollo } = app;
+
+  return {
+    orm,
+    app,
+    url,
+    async execute(query, variables, acceptLanguage) {
+      const response = await apollo.executeOperation(
+        { query, variables },
+        { contextValue: createContext(orm, { acceptLanguage }) },
+      );
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      // Round-trip through JSON so results look as they do over HTTP (dates as strings).
+      return JSON.parse(JSON.stringify(response.body.singleResult));
+    },
+    async post(body, headers = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text so the test can show it
+      }
+      return { status: response.status, headers: response.headers, body: parsed };
+    },
+    async countStatements(fn) {
+      const before = statements;
+      const result = await fn();
+      return { result, statements: statements - before };
+    },
+    async close() {
+      await apollo.stop();
+      await orm.close();
+      const drop = new Client({ connectionString: databaseUrl('postgres') });
+      await drop.connect();
+      try {
+        await drop.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await drop.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { seed } from '../src/db/seed';
+import { startHarness, type Harness } from './helpers/harness';
+
+const TABLES = [
+  'country', 'ministry', 'speaker', 'forum', 'forum_country', 'forum_organiser', 'session',
+  'session_participant', 'initiative', 'initiative_country', 'article', 'article_forum',
+  'article_session', 'article_speaker', 'article_country', 'article_ministry', 'quote',
+];
+
+describe('seed data', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function rowCounts(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const table of TABLES) {
+      const [row] = await h.orm.em.getConnection().execute(`select count(*)::int as n from "${table}"`);
+      counts[table] = row.n;
+    }
+    return counts;
+  }
+
+  it('loads, and loading it again changes nothing', async () => {
+    await seed(h.orm.em.fork());
+    const first = await rowCounts();
+    const [stamp] = await h.orm.em.getConnection().execute('select max(updated_at) as at from speaker');
+    await seed(h.orm.em.fork());
+    expect(await rowCounts()).toEqual(first);
+    const [again] = await h.orm.em.getConnection().execute('select max(updated_at) as at from speaker');
+    expect(again.at).toEqual(stamp.at);
+    expect(Object.values(first).every((n) => n > 0)).toBe(true);
+  });
+
+  // The identifiers the README and client docs promise; not the rest of the seed content.
+  it('provides the documented identifiers', async () => {
+    const { data, errors } = await h.execute(
+      `{
+        a: forum(slug: "camf-2022") { edition }
+        b: forum(slug: "camf-2025") { edition timeZone }
+        speaker(slug: "aida-balaeva") { country { code } quotes { article { slug } } }
+        article(slug: "vtoroy-centralno-aziatskiy-mediaforum-startoval-v-astane") { viewCount authorName }
+        country(code: "KZ") { code }
+      }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({
+      a: { edition: 1 },
+      b: { edition: 2, timeZone: 'Asia/Almaty' },
+      speaker: { country: { code: 'KZ' }, quotes: [{ article: { slug: 'vtoroy-centralno-aziatskiy-mediaforum-startoval-v-astane' } }] },
+      article: { viewCount: 1571, authorName: 'Дана Аменова' },
+      country: { code: 'KZ' },
+    });
+  });
+});
