@@ -5,10 +5,11 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cors from 'cors';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { formatError } from './errors';
+import { logger } from './logger';
 import { getSchema } from './schema';
 
 export interface App {
@@ -64,5 +65,21 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
       context: async ({ req }) => createContext(orm, { acceptLanguage: req.headers['accept-language'] }),
     }),
   );
+  // Body-parser failures (malformed JSON, too large) and anything else thrown outside GraphQL
+  // execution: a GraphQL-shaped JSON error instead of Express's HTML page with a stack trace.
+  app.use((error: { status?: number; statusCode?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status ?? error.statusCode ?? 500;
+    if (status >= 500) logger.error({ err: error }, 'unexpected HTTP error');
+    const known: Record<string, string> = {
+      'entity.too.large': `Request body is larger than ${config.maxBodySize}`,
+      'entity.parse.failed': 'Request body is not valid JSON',
+      'charset.unsupported': 'Request body must be UTF-8',
+      'encoding.unsupported': 'Unsupported content encoding',
+    };
+    const message = (error.type && known[error.type]) || (status < 500 ? 'Bad request' : 'Internal server error');
+    res.status(status).json({
+      errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }],
+    });
+  });
   return { apollo, httpServer };
 }
