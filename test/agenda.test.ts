@@ -16,6 +16,7 @@ const AGENDA = /* GraphQL */ `
           node {
             title
             startsAt
+            startsAtLocal
             participants {
               role
               speaker {
@@ -58,6 +59,8 @@ describe('nested agenda query', () => {
     const sessions = data!.forum.sessions;
     expect(sessions.totalCount).toBe(5);
     expect(sessions.edges.map((e: any) => e.node.title)).toEqual(['Session 1', 'Session 2', 'Session 3', 'Session 4', 'Session 5']);
+    expect(sessions.edges[0].node.startsAt).toBe('2025-04-16T04:00:00.000Z');
+    expect(sessions.edges[0].node.startsAtLocal).toBe('2025-04-16T09:00:00+05:00');
     expect(sessions.edges[0].node.participants).toEqual([
       {
         role: 'MODERATOR',

@@ -9,7 +9,7 @@ import { Ministry } from '../ministry/ministry.entity';
 import { Session, SessionKind } from '../session/session.entity';
 import { SessionConnection } from '../session/session.types';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
-import { fetchRootPage } from '../shared/sql-loading';
+import { fetchRootPage, related } from '../shared/sql-loading';
 import { allOf } from '../shared/sql-filter';
 import { ForumConnection } from './forum.types';
 import { Forum } from './forum.entity';
@@ -51,7 +51,7 @@ export class ForumResolver {
 
   @FieldResolver(() => Country, { description: 'The country hosting the forum.' })
   async hostCountry(@Root() forum: Forum, @Ctx() { loaders }: Context): Promise<Country> {
-    return (await loaders.countryById.load(forum.hostCountry.id))!;
+    return related(forum.hostCountry, loaders.countryById);
   }
 
   @FieldResolver(() => [Ministry], { description: 'The ministries and agencies organising the forum.' })

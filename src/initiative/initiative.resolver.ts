@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { related } from '../shared/sql-loading';
 import { Country } from '../country/country.entity';
 import { Forum } from '../forum/forum.entity';
 import { Initiative } from './initiative.entity';
@@ -8,7 +9,7 @@ import { Initiative } from './initiative.entity';
 export class InitiativeResolver {
   @FieldResolver(() => Forum, { description: 'The forum that announced or discussed it.' })
   async forum(@Root() initiative: Initiative, @Ctx() { loaders }: Context): Promise<Forum> {
-    return (await loaders.forumById.load(initiative.forum.id))!;
+    return related(initiative.forum, loaders.forumById);
   }
 
   @FieldResolver(() => [Country], { description: 'The countries taking part, by ISO code.' })

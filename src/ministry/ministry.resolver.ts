@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { related } from '../shared/sql-loading';
 import { ArticleConnection } from '../article/article.types';
 import type { Article } from '../article/article.entity';
 import { Country } from '../country/country.entity';
@@ -28,7 +29,7 @@ export class MinistryResolver {
 
   @FieldResolver(() => Country, { description: 'The country whose government this is.' })
   async country(@Root() ministry: Ministry, @Ctx() { loaders }: Context): Promise<Country> {
-    return (await loaders.countryById.load(ministry.country.id))!;
+    return related(ministry.country, loaders.countryById);
   }
 
   @FieldResolver(() => SpeakerConnection, { description: 'Speakers working for this ministry, by slug.' })

@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { related } from '../shared/sql-loading';
 import { Article } from '../article/article.entity';
 import { Session } from '../session/session.entity';
 import { Speaker } from '../speaker/speaker.entity';
@@ -9,16 +10,16 @@ import { Quote } from './quote.entity';
 export class QuoteResolver {
   @FieldResolver(() => Speaker, { description: 'Who said it.' })
   async speaker(@Root() quote: Quote, @Ctx() { loaders }: Context): Promise<Speaker> {
-    return (await loaders.speakerById.load(quote.speaker.id))!;
+    return related(quote.speaker, loaders.speakerById);
   }
 
   @FieldResolver(() => Article, { description: 'The article reporting it.' })
   async article(@Root() quote: Quote, @Ctx() { loaders }: Context): Promise<Article> {
-    return (await loaders.articleById.load(quote.article.id))!;
+    return related(quote.article, loaders.articleById);
   }
 
   @FieldResolver(() => Session, { nullable: true, description: 'The session where it was said, when known.' })
   session(@Root() quote: Quote, @Ctx() { loaders }: Context): Promise<Session | null> | null {
-    return quote.session ? loaders.sessionById.load(quote.session.id) : null;
+    return quote.session ? related(quote.session, loaders.sessionById) : null;
   }
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Article } from '../article/article.entity';
 import { Quote } from '../quote/quote.entity';
-import { byIdLoader, listLoader, pageLoader } from '../shared/sql-loading';
+import { byIdLoader, groupByKey, listLoader, pageLoader } from '../shared/sql-loading';
 import { SessionParticipant } from './session-participant.entity';
 import { Session } from './session.entity';
 
@@ -18,7 +18,7 @@ export function sessionLoaders(em: EntityManager) {
         { session: { $in: [...ids] } },
         { populate: ['speaker'], orderBy: { session: 'asc', position: 'asc', id: 'asc' } },
       );
-      return ids.map((id) => rows.filter((p) => p.session.id === id));
+      return groupByKey(ids, rows, (p) => p.session.id);
     }),
     quotesBySessionId: listLoader(em, Quote, { from: 'quote t', parent: 't.session_id', orderBy: 't.id' }),
     articlePageBySessionId: pageLoader(em, Article, {

@@ -1,12 +1,13 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { wrap } from '@mikro-orm/core';
 import type { Context } from '../context';
+import { related } from '../shared/sql-loading';
 import { ArticleConnection } from '../article/article.types';
 import type { Article } from '../article/article.entity';
 import { Forum } from '../forum/forum.entity';
 import { Quote } from '../quote/quote.entity';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
 import { Speaker } from '../speaker/speaker.entity';
+import { toZonedIso } from '../shared/time';
 import { SessionParticipant } from './session-participant.entity';
 import { Session } from './session.entity';
 
@@ -14,7 +15,19 @@ import { Session } from './session.entity';
 export class SessionResolver {
   @FieldResolver(() => Forum, { description: 'The forum this session belongs to.' })
   async forum(@Root() session: Session, @Ctx() { loaders }: Context): Promise<Forum> {
-    return (await loaders.forumById.load(session.forum.id))!;
+    return related(session.forum, loaders.forumById);
+  }
+
+  @FieldResolver(() => String, {
+    description: 'Start as local time in the forum time zone, ISO 8601 with its offset (e.g. `2025-04-16T10:00:00+05:00`).',
+  })
+  async startsAtLocal(@Root() session: Session, @Ctx() { loaders }: Context): Promise<string> {
+    return toZonedIso(session.startsAt, (await related(session.forum, loaders.forumById)).timeZone);
+  }
+
+  @FieldResolver(() => String, { description: 'End as local time in the forum time zone, ISO 8601 with its offset.' })
+  async endsAtLocal(@Root() session: Session, @Ctx() { loaders }: Context): Promise<string> {
+    return toZonedIso(session.endsAt, (await related(session.forum, loaders.forumById)).timeZone);
   }
 
   @FieldResolver(() => [SessionParticipant], { description: 'Who takes part, with their roles, in display order.' })
@@ -37,14 +50,12 @@ export class SessionResolver {
 export class SessionParticipantResolver {
   @FieldResolver(() => Speaker, { description: 'The person.' })
   async speaker(@Root() participant: SessionParticipant, @Ctx() { loaders }: Context): Promise<Speaker> {
-    // The participant loaders join the speaker in; only a participant fetched by id needs a load.
-    if (wrap(participant.speaker).isInitialized()) return participant.speaker;
-    return (await loaders.speakerById.load(participant.speaker.id))!;
+    // The participant loaders join the speaker in, so this normally loads nothing.
+    return related(participant.speaker, loaders.speakerById);
   }
 
   @FieldResolver(() => Session, { description: 'The session.' })
   async session(@Root() participant: SessionParticipant, @Ctx() { loaders }: Context): Promise<Session> {
-    if (wrap(participant.session).isInitialized()) return participant.session;
-    return (await loaders.sessionById.load(participant.session.id))!;
+    return related(participant.session, loaders.sessionById);
   }
 }

@@ -1,4 +1,4 @@
-import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
+import { wrap, type EntityClass, type EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Page, PageResult } from './paging';
@@ -81,6 +81,25 @@ function tableOf(em: EntityManager, entity: EntityClass<object>): string {
   return em.getMetadata().get(entity.name).tableName;
 }
 
+/** The values in `items` grouped under each of `keys`, in key order (a DataLoader batch result). */
+export function groupByKey<K, V>(keys: readonly K[], items: V[], keyOf: (item: V) => K): V[][] {
+  const groups = new Map<K, V[]>(keys.map((k) => [k, []]));
+  for (const item of items) groups.get(keyOf(item))?.push(item);
+  return keys.map((k) => groups.get(k)!);
+}
+
+/**
+ * The entity a many-to-one points to: the same instance when this request already loaded it
+ * (the identity map links it), otherwise through the loader. Saves a statement per level when a
+ * query walks back up to a parent it came from.
+ */
+export async function related<T extends { id: number }>(ref: T, loader: DataLoader<number, T | null>): Promise<T> {
+  if (wrap(ref).isInitialized()) return ref;
+  const found = await loader.load(ref.id);
+  if (!found) throw new Error(`${ref.constructor.name} ${ref.id} is referenced but missing`);
+  return found;
+}
+
 /** Loads entities by primary key; a missing id gives null. */
 export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>): DataLoader<number, T | null> {
   const sql = `select t.*, t.id as "__parent" from "${tableOf(em, entity)}" t where t.id = any(?)`;
@@ -103,11 +122,9 @@ export function byUniqueLoader<T extends object>(em: EntityManager, entity: Enti
 /** Loads all children of each parent, in the relation's order; for lists that stay short. */
 export function listLoader<T extends object>(em: EntityManager, entity: EntityClass<T>, rel: RelationSql): DataLoader<number, T[]> {
   const sql = `select t.*, ${rel.parent} as "__parent" from ${rel.from} where ${rel.parent} = any(?) order by ${rel.orderBy}`;
-  return new DataLoader(async (parents) => {
-    const byParent = new Map<number, T[]>(parents.map((p) => [p, []]));
-    for (const m of await selectEntities(em, entity, sql, [parents])) byParent.get(m.parent)?.push(m.entity);
-    return parents.map((p) => byParent.get(p)!);
-  });
+  return new DataLoader(async (parents) =>
+    groupByKey(parents, await selectEntities(em, entity, sql, [parents]), (m) => m.parent).map((group) => group.map((m) => m.entity)),
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { Article } from '../article/article.entity';
 import { Quote } from '../quote/quote.entity';
 import { SessionParticipant } from '../session/session-participant.entity';
-import { byIdLoader, byUniqueLoader, listLoader, pageLoader } from '../shared/sql-loading';
+import { byIdLoader, byUniqueLoader, groupByKey, listLoader, pageLoader } from '../shared/sql-loading';
 import { Speaker } from './speaker.entity';
 
 export function speakerLoaders(em: EntityManager) {
@@ -17,7 +17,7 @@ export function speakerLoaders(em: EntityManager) {
         { speaker: { $in: [...ids] } },
         { populate: ['session'], orderBy: { session: { startsAt: 'asc' }, id: 'asc' } },
       );
-      return ids.map((id) => rows.filter((p) => p.speaker.id === id));
+      return groupByKey(ids, rows, (p) => p.speaker.id);
     }),
     quotesBySpeakerId: listLoader(em, Quote, { from: 'quote t', parent: 't.speaker_id', orderBy: 't.id' }),
     articlePageBySpeakerId: pageLoader(em, Article, {

@@ -8,7 +8,7 @@ import { Ministry } from '../ministry/ministry.entity';
 import { Quote } from '../quote/quote.entity';
 import { SessionParticipant } from '../session/session-participant.entity';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
-import { fetchRootPage } from '../shared/sql-loading';
+import { fetchRootPage, related } from '../shared/sql-loading';
 import { allOf, containsPattern } from '../shared/sql-filter';
 import { Speaker } from './speaker.entity';
 import { SpeakerConnection } from './speaker.types';
@@ -59,12 +59,12 @@ export class SpeakerResolver {
 
   @FieldResolver(() => Country, { description: 'The country the speaker represents.' })
   async country(@Root() speaker: Speaker, @Ctx() { loaders }: Context): Promise<Country> {
-    return (await loaders.countryById.load(speaker.country.id))!;
+    return related(speaker.country, loaders.countryById);
   }
 
   @FieldResolver(() => Ministry, { nullable: true, description: 'The ministry or agency the speaker works for, if any.' })
   ministry(@Root() speaker: Speaker, @Ctx() { loaders }: Context): Promise<Ministry | null> | null {
-    return speaker.ministry ? loaders.ministryById.load(speaker.ministry.id) : null;
+    return speaker.ministry ? related(speaker.ministry, loaders.ministryById) : null;
   }
 
   @FieldResolver(() => [SessionParticipant], { description: 'The sessions this person takes part in, with their role in each, in time order.' })
