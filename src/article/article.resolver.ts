@@ -9,7 +9,7 @@ import { Quote } from '../quote/quote.entity';
 import { Session } from '../session/session.entity';
 import { fromGlobalId } from '../shared/global-id';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
-import { allOf, containsPattern } from '../shared/sql-filter';
+import { allOf, anyTranslationMatches, containsPattern } from '../shared/sql-filter';
 import { fetchRootPage } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { Article } from './article.entity';
@@ -71,7 +71,7 @@ export class ArticleResolver {
       filter?.ministrySlug && linked('article_ministry', 'ministry_id', 'ministry', 'slug', filter.ministrySlug),
       filter?.language && { sql: 't.language = ?', params: [filter.language] },
       filter?.search && {
-        sql: '(t.title::text ilike ? or t.lead::text ilike ?)',
+        sql: `(${anyTranslationMatches('t.title')} or ${anyTranslationMatches('t.lead')})`,
         params: [containsPattern(filter.search), containsPattern(filter.search)],
       },
     ]);

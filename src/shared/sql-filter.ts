@@ -11,3 +11,12 @@ export function allOf(conditions: (SqlFilter | false | undefined | null | '')[])
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * SQL: does any translation in the JSONB column `column` match the ILIKE pattern bound to the
+ * one `?`. Matching the values, not the column's JSON text, keeps language keys ("ru") and JSON
+ * punctuation out of the search.
+ */
+export function anyTranslationMatches(column: string): string {
+  return `exists (select 1 from jsonb_each_text(${column}) tr where tr.value ilike ?)`;
+}

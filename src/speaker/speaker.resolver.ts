@@ -9,7 +9,7 @@ import { Quote } from '../quote/quote.entity';
 import { SessionParticipant } from '../session/session-participant.entity';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
 import { fetchRootPage, related } from '../shared/sql-loading';
-import { allOf, containsPattern } from '../shared/sql-filter';
+import { allOf, anyTranslationMatches, containsPattern } from '../shared/sql-filter';
 import { Speaker } from './speaker.entity';
 import { SpeakerConnection } from './speaker.types';
 
@@ -47,7 +47,7 @@ export class SpeakerResolver {
           ' join forum f on f.id = s.forum_id where sp.speaker_id = t.id and f.slug = ?)',
         params: [filter.forumSlug],
       },
-      filter?.search && { sql: 't.full_name::text ilike ?', params: [containsPattern(filter.search)] },
+      filter?.search && { sql: anyTranslationMatches('t.full_name'), params: [containsPattern(filter.search)] },
     ]);
     return toConnection(await fetchRootPage(em, Speaker, { from: 'speaker t', orderBy: 't.slug' }, pageOf(args), where));
   }
