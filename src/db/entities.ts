@@ -4,10 +4,11 @@ import { Forum } from '../forum/forum.entity';
 import { Initiative } from '../initiative/initiative.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { Quote } from '../quote/quote.entity';
+import { SessionChange } from '../session/session-change.entity';
 import { SessionParticipant } from '../session/session-participant.entity';
 import { Session } from '../session/session.entity';
 import { BaseEntity } from '../shared/base.entity';
 import { Speaker } from '../speaker/speaker.entity';
 
 /** Every entity the ORM knows; listed explicitly so discovery never depends on file globs. */
-export const entities = [BaseEntity, Country, Ministry, Speaker, Forum, Session, SessionParticipant, Article, Quote, Initiative];
+export const entities = [BaseEntity, Country, Ministry, Speaker, Forum, Session, SessionParticipant, SessionChange, Article, Quote, Initiative];

@@ -1,6 +1,6 @@
-import { Collection, Entity, ManyToMany, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { Collection, Entity, ManyToMany, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Ctx, Field, Int, ObjectType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { GraphQLDateTime, GraphQLLocalDate } from 'graphql-scalars';
 import type { Context } from '../context';
 import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
@@ -53,6 +53,20 @@ export class Forum extends BaseEntity {
   @Field(() => String, { nullable: true, description: 'Official website.' })
   @Property({ type: 'text', nullable: true })
   website?: string | null;
+
+  /**
+   * Kept by database triggers: grows with every change to the forum's sessions, their
+   * participants or those participants' speaker data (see the agenda change-feed migration).
+   */
+  @Field(() => Int, {
+    description: 'Grows with every change to the agenda (sessions, participants, their speakers); pass it to `agendaChanges` to sync.',
+  })
+  @Property({ type: 'integer', default: 0 })
+  scheduleVersion: number & Opt = 0;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'When the agenda last changed (with `scheduleVersion`); null before it has sessions.' })
+  @Property({ type: 'datetime', nullable: true })
+  scheduleChangedAt?: Date | null;
 
   @ManyToMany(() => Ministry, undefined, { pivotTable: 'forum_organiser', joinColumn: 'forum_id', inverseJoinColumn: 'ministry_id' })
   organisers = new Collection<Ministry>(this);

@@ -1,5 +1,5 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
-import { Ctx, Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
+import { Ctx, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import type { Context } from '../context';
 import { Forum } from '../forum/forum.entity';
@@ -32,6 +32,22 @@ registerEnumType(SessionKind, {
   },
 });
 
+export enum SessionStatus {
+  SCHEDULED = 'SCHEDULED',
+  MOVED = 'MOVED',
+  CANCELLED = 'CANCELLED',
+}
+
+registerEnumType(SessionStatus, {
+  name: 'SessionStatus',
+  description: 'Whether a session takes place as first published.',
+  valuesConfig: {
+    SCHEDULED: { description: 'Takes place as published.' },
+    MOVED: { description: 'Takes place at another time or in another room than first published.' },
+    CANCELLED: { description: 'Does not take place; kept in the agenda so that apps can show it as cancelled.' },
+  },
+});
+
 @ObjectType('Session', { implements: Node, description: 'An item on a forum agenda: a meeting, panel, master class or break.' })
 @Entity({ tableName: 'session' })
 @Index({ properties: ['forum', 'startsAt'] })
@@ -53,6 +69,18 @@ export class Session extends BaseEntity {
   @Field(() => SessionKind, { description: 'What kind of agenda item this is.' })
   @Enum({ items: () => SessionKind, nativeEnumName: 'session_kind' })
   kind!: SessionKind;
+
+  @Field(() => SessionStatus, { description: 'Scheduled, moved or cancelled.' })
+  @Enum({ items: () => SessionStatus, nativeEnumName: 'session_status', default: SessionStatus.SCHEDULED })
+  status: SessionStatus & Opt = SessionStatus.SCHEDULED;
+
+  /**
+   * How many times the session (with its participants and their speaker data) has changed;
+   * kept by a database trigger, read by exports (iCalendar SEQUENCE).
+   */
+  @Field(() => Int, { description: 'Grows by at least one with every change to the session, its participants or their speaker data.' })
+  @Property({ type: 'integer', default: 0 })
+  revision: number & Opt = 0;
 
   @Field(() => GraphQLDateTime, { description: 'Start, as an instant (ISO 8601 with offset); render it in the forum time zone.' })
   @Property({ type: 'datetime' })
