@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
+import { AgendaResolver, ForumAgendaResolver } from './agenda/agenda.resolver';
 import { ArticleResolver } from './article/article.resolver';
 import { CountryResolver } from './country/country.resolver';
 import { ForumResolver } from './forum/forum.resolver';
@@ -9,15 +10,19 @@ import { MinistryResolver } from './ministry/ministry.resolver';
 import { NodeResolver } from './node.resolver';
 import { QuoteResolver } from './quote/quote.resolver';
 import { SessionParticipantResolver, SessionResolver } from './session/session.resolver';
+import { LocalizedTextResolver } from './shared/localized-text.resolver';
 import { SpeakerResolver } from './speaker/speaker.resolver';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema', 'schema.graphql');
 
 export const resolvers = [
+  AgendaResolver,
   ArticleResolver,
   CountryResolver,
+  ForumAgendaResolver,
   ForumResolver,
   InitiativeResolver,
+  LocalizedTextResolver,
   MinistryResolver,
   NodeResolver,
   QuoteResolver,

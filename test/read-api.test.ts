@@ -137,7 +137,7 @@ describe('relations, navigable both ways', () => {
   it('forum → host country, organisers, countries, initiatives (→ countries, forum), articles', async () => {
     const { forum } = await data(
       `query($slug: String!) { forum(slug: $slug) {
-        slug title(lang: EN) edition timeZone startDate endDate days
+        slug title(lang: EN) edition timeZone startDate endDate days { date }
         hostCountry { code }
         organisers { slug }
         countries { code }
@@ -153,7 +153,7 @@ describe('relations, navigable both ways', () => {
       timeZone: 'Asia/Almaty',
       startDate: '2025-04-16',
       endDate: '2025-04-17',
-      days: ['2025-04-16', '2025-04-17'],
+      days: [{ date: '2025-04-16' }, { date: '2025-04-17' }],
       hostCountry: { code: 'KZ' },
       organisers: [{ slug: 'kz-mci' }],
       countries: [{ code: 'KZ' }, { code: 'UZ' }],
@@ -648,7 +648,7 @@ describe('connections', () => {
   });
 
   describe('forum.sessions by day and kind', () => {
-    const SESSIONS = `query($forum: String!, $day: LocalDate, $kind: SessionKind) { forum(slug: $forum) { sessions(day: $day, kind: $kind, first: 100) {
+    const SESSIONS = `query($forum: String!, $day: LocalDate, $kind: SessionKind) { forum(slug: $forum) { sessions(filter: { day: $day, kind: $kind }, first: 100) {
       totalCount nodes { slug kind startsAt }
     } } }`;
 
@@ -695,7 +695,7 @@ describe('connections', () => {
     });
 
     it('pages within a filtered day', async () => {
-      const DAY_PAGE = `query($forum: String!, $day: LocalDate, $after: String) { forum(slug: $forum) { sessions(day: $day, first: 2, after: $after) {
+      const DAY_PAGE = `query($forum: String!, $day: LocalDate, $after: String) { forum(slug: $forum) { sessions(filter: { day: $day }, first: 2, after: $after) {
         totalCount pageInfo { hasNextPage endCursor } nodes { slug }
       } } }`;
       const page1 = await data(

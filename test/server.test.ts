@@ -88,7 +88,7 @@ describe('npm start without DATABASE_URL', () => {
   });
 
   const FORUM = {
-    query: `query($slug: String!) { forum(slug: $slug) { title timeZone days
+    query: `query($slug: String!) { forum(slug: $slug) { title timeZone days { date }
       sessions(first: 1) { edges { node { title participants { role speaker { slug fullName } } } } } } }`,
     variables: { slug: 'camf-2025' },
   };
@@ -104,7 +104,7 @@ describe('npm start without DATABASE_URL', () => {
         forum: {
           title: 'Second Central Asian Media Forum',
           timeZone: 'Asia/Almaty',
-          days: ['2025-04-16', '2025-04-17'],
+          days: [{ date: '2025-04-16' }, { date: '2025-04-17' }],
           sessions: {
             edges: [
               {

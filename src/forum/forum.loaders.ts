@@ -17,6 +17,8 @@ export function forumLoaders(em: EntityManager) {
       parent: 't.forum_id',
       orderBy: 't.starts_at, t.id',
     }),
+    // The whole agenda, for views that group it (days, rooms, tracks); an agenda is bounded.
+    sessionsByForumId: listLoader(em, Session, { from: 'session t', parent: 't.forum_id', orderBy: 't.starts_at, t.id' }),
     countriesByForumId: listLoader(em, Country, {
       from: 'country t join forum_country p on p.country_id = t.id',
       parent: 'p.forum_id',

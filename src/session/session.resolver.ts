@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { related } from '../shared/sql-loading';
 import { ArticleConnection } from '../article/article.types';
@@ -7,9 +7,22 @@ import { Forum } from '../forum/forum.entity';
 import { Quote } from '../quote/quote.entity';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
 import { Speaker } from '../speaker/speaker.entity';
-import { toZonedIso } from '../shared/time';
+import { toZonedIso, validTimeZone } from '../shared/time';
+import type { Loaders } from '../loaders';
 import { SessionParticipant } from './session-participant.entity';
 import { Session } from './session.entity';
+
+function TimeZoneArg(): ReturnType<typeof Arg> {
+  return Arg('timeZone', () => String, {
+    nullable: true,
+    description: "IANA time zone to express the time in, e.g. the attendee's own; default: the forum's.",
+  });
+}
+
+async function inZone(instant: Date, session: Session, timeZone: string | undefined, loaders: Loaders): Promise<string> {
+  const zone = timeZone ? validTimeZone(timeZone, 'timeZone') : (await related(session.forum, loaders.forumById)).timeZone;
+  return toZonedIso(instant, zone);
+}
 
 @Resolver(() => Session)
 export class SessionResolver {
@@ -19,15 +32,15 @@ export class SessionResolver {
   }
 
   @FieldResolver(() => String, {
-    description: 'Start as local time in the forum time zone, ISO 8601 with its offset (e.g. `2025-04-16T10:00:00+05:00`).',
+    description: 'Start as local wall-clock time with its UTC offset (e.g. `2025-04-16T10:00:00+05:00`), in the forum time zone unless `timeZone` names another.',
   })
-  async startsAtLocal(@Root() session: Session, @Ctx() { loaders }: Context): Promise<string> {
-    return toZonedIso(session.startsAt, (await related(session.forum, loaders.forumById)).timeZone);
+  startsAtLocal(@Root() session: Session, @TimeZoneArg() timeZone: string | undefined, @Ctx() { loaders }: Context): Promise<string> {
+    return inZone(session.startsAt, session, timeZone, loaders);
   }
 
-  @FieldResolver(() => String, { description: 'End as local time in the forum time zone, ISO 8601 with its offset.' })
-  async endsAtLocal(@Root() session: Session, @Ctx() { loaders }: Context): Promise<string> {
-    return toZonedIso(session.endsAt, (await related(session.forum, loaders.forumById)).timeZone);
+  @FieldResolver(() => String, { description: 'End as local wall-clock time with its UTC offset, in the forum time zone unless `timeZone` names another.' })
+  endsAtLocal(@Root() session: Session, @TimeZoneArg() timeZone: string | undefined, @Ctx() { loaders }: Context): Promise<string> {
+    return inZone(session.endsAt, session, timeZone, loaders);
   }
 
   @FieldResolver(() => [SessionParticipant], { description: 'Who takes part, with their roles, in display order.' })

@@ -47,14 +47,15 @@ export function languagePreference(acceptLanguage: string | undefined): Language
   return [...new Set([...ranked, ...FALLBACK_ORDER])];
 }
 
+/** The first language of `preference` that the text has; null when there is no text at all. */
+export function availableLanguage(text: Translations | null | undefined, preference: readonly Language[]): Language | null {
+  return (text && preference.find((language) => Boolean(text[language]))) || null;
+}
+
 /** The text in the first language of `preference` that has it; null when there is no text at all. */
 export function localize(text: Translations | null | undefined, preference: readonly Language[]): string | null {
-  if (!text) return null;
-  for (const language of preference) {
-    const value = text[language];
-    if (value) return value;
-  }
-  return null;
+  const language = availableLanguage(text, preference);
+  return language ? text![language]! : null;
 }
 
 /**

@@ -46,7 +46,7 @@ interface PgClient {
  * `execute` inlines values into the SQL text (and expands arrays into lists), which would give
  * every batch a different statement.
  */
-async function query(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+export async function query(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   let n = 0;
   const text = sql.replace(/\?/g, () => `$${++n}`);
   const client = em.getKnex().client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
@@ -79,6 +79,11 @@ async function selectEntities<T extends object>(
 
 function tableOf(em: EntityManager, entity: EntityClass<object>): string {
   return em.getMetadata().get(entity.name).tableName;
+}
+
+/** Entities from one hand-written statement whose select list is `t.*` of the entity's table. */
+export async function findBySql<T extends object>(em: EntityManager, entity: EntityClass<T>, sql: string, params: unknown[]): Promise<T[]> {
+  return (await selectEntities(em, entity, sql, params)).map((m) => m.entity);
 }
 
 /** The values in `items` grouped under each of `keys`, in key order (a DataLoader batch result). */

@@ -1,3 +1,5 @@
+import { BadUserInputError } from '../errors';
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /**
@@ -25,4 +27,14 @@ export function toZonedIso(instant: Date, timeZone: string): string {
   // longOffset reads "GMT+05:00", or just "GMT" for UTC itself.
   const offset = part.timeZoneName === 'GMT' ? '+00:00' : part.timeZoneName.slice(3);
   return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${offset}`;
+}
+
+/** Checks an IANA time zone name supplied by a client. */
+export function validTimeZone(zone: string, argument: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    throw new BadUserInputError(`"${zone}" is not an IANA time zone (e.g. Asia/Almaty)`, { argument });
+  }
 }

@@ -1,0 +1,120 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import type { Context } from '../context';
+import { BadUserInputError } from '../errors';
+import { Forum } from '../forum/forum.entity';
+import { Session, SessionStatus } from '../session/session.entity';
+import { toGlobalId } from '../shared/global-id';
+import { LangArg, Language, pick, type Translations } from '../shared/i18n';
+import { findBySql, query } from '../shared/sql-loading';
+import { toZonedIso } from '../shared/time';
+import { datesBetween } from './dates';
+import { AgendaChanges, ForumDay, NowAndNext } from './agenda.types';
+
+/** Distinct names (rooms, tracks) of an agenda in the reader's language, sorted. */
+function distinctNames(values: (Translations | null | undefined)[], lang: Language | undefined, ctx: Context): string[] {
+  const names = new Set<string>();
+  for (const value of values) {
+    const name = pick(value, lang, ctx.languages);
+    if (name) names.add(name);
+  }
+  return [...names].sort((a, b) => a.localeCompare(b, ctx.languages[0]));
+}
+
+@Resolver(() => Forum)
+export class ForumAgendaResolver {
+  @FieldResolver(() => [ForumDay], {
+    description: 'The agenda day by day: every local date from start to end (and any other date with sessions), each with its sessions in start order.',
+  })
+  async days(@Root() forum: Forum, @Ctx() { loaders }: Context): Promise<ForumDay[]> {
+    const byDate = new Map<string, Session[]>(datesBetween(forum.startDate, forum.endDate).map((d) => [d, []]));
+    for (const session of await loaders.sessionsByForumId.load(forum.id)) {
+      const date = toZonedIso(session.startsAt, forum.timeZone).slice(0, 10);
+      byDate.set(date, [...(byDate.get(date) ?? []), session]);
+    }
+    return [...byDate.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, sessions]) => ({ date, sessions }));
+  }
+
+  @FieldResolver(() => [String], { description: 'The rooms used by the agenda, sorted.' })
+  async rooms(@Root() forum: Forum, @LangArg() lang: Language | undefined, @Ctx() ctx: Context): Promise<string[]> {
+    return distinctNames((await ctx.loaders.sessionsByForumId.load(forum.id)).map((s) => s.room), lang, ctx);
+  }
+
+  @FieldResolver(() => [String], { description: 'The thematic tracks of the agenda, sorted.' })
+  async tracks(@Root() forum: Forum, @LangArg() lang: Language | undefined, @Ctx() ctx: Context): Promise<string[]> {
+    return distinctNames((await ctx.loaders.sessionsByForumId.load(forum.id)).map((s) => s.track), lang, ctx);
+  }
+}
+
+@Resolver()
+export class AgendaResolver {
+  @Query(() => NowAndNext, { nullable: true, description: "What is on at a moment in a forum and what comes next in each room; null for an unknown forum." })
+  async nowAndNext(
+    @Arg('forumSlug', { description: 'The forum slug.' }) forumSlug: string,
+    @Arg('at', () => GraphQLDateTime, { nullable: true, description: 'The moment to look at; default: now.' }) at: Date | undefined,
+    @Ctx() { em, loaders }: Context,
+  ): Promise<NowAndNext | null> {
+    const forum = await loaders.forumBySlug.load(forumSlug);
+    if (!forum) return null;
+    const moment = at ?? new Date();
+    const [now, next] = await Promise.all([
+      findBySql(
+        em,
+        Session,
+        'select t.* from session t where t.forum_id = ? and t.status <> ? and t.starts_at <= ? and t.ends_at > ? order by t.starts_at, t.id',
+        [forum.id, SessionStatus.CANCELLED, moment, moment],
+      ),
+      // The first session after the moment per room; rooms compare by their stored translations.
+      findBySql(
+        em,
+        Session,
+        'select * from (select distinct on (coalesce(t.room, \'{}\'::jsonb)) t.* from session t' +
+          ' where t.forum_id = ? and t.status <> ? and t.starts_at > ?' +
+          ' order by coalesce(t.room, \'{}\'::jsonb), t.starts_at, t.id) t order by t.starts_at, t.id',
+        [forum.id, SessionStatus.CANCELLED, moment],
+      ),
+    ]);
+    return { at: moment, now, next };
+  }
+
+  @Query(() => AgendaChanges, {
+    nullable: true,
+    description:
+      'Sessions created, changed or removed in a forum agenda since a schedule version, for apps that keep an offline copy: ' +
+      'start with `sinceVersion: 0` (everything), then pass the returned `version`. Null for an unknown forum.',
+  })
+  async agendaChanges(
+    @Arg('forumSlug', { description: 'The forum slug.' }) forumSlug: string,
+    @Arg('sinceVersion', () => Int, { description: 'The `version` of the last sync, or 0 for a first one.' }) sinceVersion: number,
+    @Ctx() { em, loaders }: Context,
+  ): Promise<AgendaChanges | null> {
+    const forum = await loaders.forumBySlug.load(forumSlug);
+    if (!forum) return null;
+    // The version is read before the changes: a write landing in between is then returned now
+    // and again next time (harmless), never skipped.
+    const version = forum.scheduleVersion;
+    if (sinceVersion < 0 || sinceVersion > version) {
+      throw new BadUserInputError(`sinceVersion must be between 0 and the current schedule version ${version}`, { argument: 'sinceVersion' });
+    }
+    const [changed, removed] = await Promise.all([
+      findBySql(
+        em,
+        Session,
+        'select t.* from session_change c join session t on t.id = c.session_id and t.forum_id = c.forum_id' +
+          ' where c.forum_id = ? and c.version > ? and not c.removed order by t.starts_at, t.id',
+        [forum.id, sinceVersion],
+      ),
+      query(em, 'select session_id, version from session_change where forum_id = ? and version > ? and removed order by version', [
+        forum.id,
+        sinceVersion,
+      ]),
+    ]);
+    return {
+      forum,
+      sinceVersion,
+      version,
+      changed,
+      removed: removed.map((r) => ({ id: toGlobalId('Session', Number(r.session_id)), version: Number(r.version) })),
+    };
+  }
+}
