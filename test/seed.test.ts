@@ -12,6 +12,7 @@ describe('seed data', () => {
 
   beforeAll(async () => {
     h = await startHarness();
+    await seed(h.orm.em.fork());
   });
 
   afterAll(async () => {
@@ -28,7 +29,6 @@ describe('seed data', () => {
   }
 
   it('loads, and loading it again changes nothing', async () => {
-    await seed(h.orm.em.fork());
     const first = await rowCounts();
     const [stamp] = await h.orm.em.getConnection().execute('select max(updated_at) as at from speaker');
     await seed(h.orm.em.fork());
@@ -57,5 +57,25 @@ describe('seed data', () => {
       article: { viewCount: 1571, authorName: 'Дана Аменова' },
       country: { code: 'KZ' },
     });
+  });
+
+  it('gives the camf-2025 agenda day by day in Almaty time, in Russian and English', async () => {
+    const DAYS = `{ forum(slug: "camf-2025") { days { date sessions { startsAtLocal title titleTranslations { language } } } } }`;
+    const ru = await h.execute(DAYS, {}, 'ru');
+    const en = await h.execute(DAYS, {}, 'en');
+    expect(ru.errors).toBeUndefined();
+    const days = ru.data!.forum.days;
+    expect(days.map((d: any) => d.date)).toEqual(['2025-04-16', '2025-04-17']);
+    for (const day of days) {
+      for (const session of day.sessions) {
+        expect(session.startsAtLocal.startsWith(day.date)).toBe(true);
+        expect(session.startsAtLocal.endsWith('+05:00')).toBe(true);
+        expect(session.titleTranslations.language).toBe('RU');
+      }
+    }
+    expect(en.data!.forum.days.flatMap((d: any) => d.sessions.map((s: any) => s.titleTranslations.language))).toEqual(
+      days.flatMap((d: any) => d.sessions.map(() => 'EN')),
+    );
+    expect(days[0].sessions[0].startsAtLocal).toBe('2025-04-16T10:00:00+05:00');
   });
 });
