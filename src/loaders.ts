@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { articleLoaders } from './article/article.loaders';
+import { publicArticle } from './article/article.visibility';
 import { countryLoaders } from './country/country.loaders';
 import { forumLoaders } from './forum/forum.loaders';
 import { Initiative } from './initiative/initiative.entity';
@@ -22,7 +23,7 @@ export function createLoaders(em: EntityManager) {
     ...forumLoaders(em),
     ...sessionLoaders(em),
     ...articleLoaders(em),
-    quoteById: byIdLoader(em, Quote),
+    quoteById: byIdLoader(em, Quote, `exists (select 1 from article a where a.id = t.article_id and ${publicArticle('a')})`),
     initiativeById: byIdLoader(em, Initiative),
     countriesByInitiativeId: listLoader(em, Country, {
       from: 'country t join initiative_country p on p.country_id = t.id',

@@ -7,11 +7,12 @@ import { Ministry, MinistryKind } from '../src/ministry/ministry.entity';
 import { Quote } from '../src/quote/quote.entity';
 import { ParticipantRole, SessionParticipant } from '../src/session/session-participant.entity';
 import { Session, SessionKind } from '../src/session/session.entity';
+import type { Translations } from '../src/shared/i18n';
 import { Speaker } from '../src/speaker/speaker.entity';
 
 /** Test data builders: each test file makes the data it asserts on, never relying on the seeds. */
 
-export function country(em: EntityManager, code: string, name = { en: `Country ${code}`, ru: `Страна ${code}` }): Country {
+export function country(em: EntityManager, code: string, name: Translations = { en: `Country ${code}`, ru: `Страна ${code}` }): Country {
   return em.create(Country, { code, name });
 }
 

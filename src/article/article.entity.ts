@@ -1,5 +1,5 @@
-import { Collection, Entity, Index, ManyToMany, Property, Unique, type Opt } from '@mikro-orm/core';
-import { Ctx, Field, Int, ObjectType } from 'type-graphql';
+import { Collection, Entity, Enum, Index, ManyToMany, Property, Unique, type Opt } from '@mikro-orm/core';
+import { Ctx, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import type { Context } from '../context';
 import { Country } from '../country/country.entity';
@@ -9,10 +9,36 @@ import { Session } from '../session/session.entity';
 import { Speaker } from '../speaker/speaker.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
+import { searchVectorSql } from '../shared/search';
+import { ArticleCountry, ArticleForum, ArticleMinistry, ArticleSession, ArticleSpeaker } from './article-link.entity';
+
+export enum ArticleStatus {
+  DRAFT = 'DRAFT',
+  SCHEDULED = 'SCHEDULED',
+  PUBLISHED = 'PUBLISHED',
+}
+
+registerEnumType(ArticleStatus, {
+  name: 'ArticleStatus',
+  description: 'Where an article is in its lifecycle; the public API shows only published ones.',
+  valuesConfig: {
+    DRAFT: { description: 'Not ready; never public.' },
+    SCHEDULED: { description: 'Embargoed: becomes public by itself at `publishedAt`.' },
+    PUBLISHED: { description: 'Public (from `publishedAt`).' },
+  },
+});
+
+/** Full-text search over headline (weight A), lead (B) and text (C) in every language. */
+export const ARTICLE_SEARCH_VECTOR = searchVectorSql([
+  ['title', 'A'],
+  ['lead', 'B'],
+  ['body', 'C'],
+]);
 
 @ObjectType('Article', { implements: Node, description: 'A news article covering a forum, linked to the sessions, people, countries and ministries it mentions.' })
 @Entity({ tableName: 'article' })
 @Index({ properties: ['publishedAt'] })
+@Index({ name: 'article_search_index', expression: `create index "article_search_index" on "article" using gin ((${ARTICLE_SEARCH_VECTOR}))` })
 export class Article extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier, usually the slug of the source URL.' })
   @Property({ type: 'string' })
@@ -56,7 +82,11 @@ export class Article extends BaseEntity {
   @Property({ type: 'string', length: 16 })
   language!: string;
 
-  @Field(() => GraphQLDateTime, { description: 'When the outlet published it.' })
+  @Field(() => ArticleStatus, { description: 'Draft, scheduled (embargoed) or published; public queries only ever return published articles.' })
+  @Enum({ items: () => ArticleStatus, nativeEnumName: 'article_status', default: ArticleStatus.PUBLISHED })
+  status: ArticleStatus & Opt = ArticleStatus.PUBLISHED;
+
+  @Field(() => GraphQLDateTime, { description: 'When the outlet published it; for a scheduled article, when its embargo lifts.' })
   @Property({ type: 'datetime' })
   publishedAt!: Date;
 
@@ -64,19 +94,19 @@ export class Article extends BaseEntity {
   @Property({ type: 'integer', default: 0 })
   viewCount: number & Opt = 0;
 
-  @ManyToMany(() => Forum, undefined, { pivotTable: 'article_forum', joinColumn: 'article_id', inverseJoinColumn: 'forum_id' })
+  @ManyToMany({ entity: () => Forum, pivotEntity: () => ArticleForum })
   forums = new Collection<Forum>(this);
 
-  @ManyToMany(() => Session, undefined, { pivotTable: 'article_session', joinColumn: 'article_id', inverseJoinColumn: 'session_id' })
+  @ManyToMany({ entity: () => Session, pivotEntity: () => ArticleSession })
   sessions = new Collection<Session>(this);
 
-  @ManyToMany(() => Speaker, undefined, { pivotTable: 'article_speaker', joinColumn: 'article_id', inverseJoinColumn: 'speaker_id' })
+  @ManyToMany({ entity: () => Speaker, pivotEntity: () => ArticleSpeaker })
   speakers = new Collection<Speaker>(this);
 
-  @ManyToMany(() => Country, undefined, { pivotTable: 'article_country', joinColumn: 'article_id', inverseJoinColumn: 'country_id' })
+  @ManyToMany({ entity: () => Country, pivotEntity: () => ArticleCountry })
   countries = new Collection<Country>(this);
 
-  @ManyToMany(() => Ministry, undefined, { pivotTable: 'article_ministry', joinColumn: 'article_id', inverseJoinColumn: 'ministry_id' })
+  @ManyToMany({ entity: () => Ministry, pivotEntity: () => ArticleMinistry })
   ministries = new Collection<Ministry>(this);
 
   @Field(() => String, { name: 'title', description: 'The headline.' })

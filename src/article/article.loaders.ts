@@ -7,11 +7,12 @@ import { Session } from '../session/session.entity';
 import { byIdLoader, byUniqueLoader, listLoader } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { Article } from './article.entity';
+import { publicArticle } from './article.visibility';
 
 export function articleLoaders(em: EntityManager) {
   return {
-    articleById: byIdLoader(em, Article),
-    articleBySlug: byUniqueLoader(em, Article, 'slug'),
+    articleById: byIdLoader(em, Article, publicArticle('t')),
+    articleBySlug: byUniqueLoader(em, Article, 'slug', publicArticle('t')),
     forumsByArticleId: listLoader(em, Forum, {
       from: 'forum t join article_forum p on p.forum_id = t.id',
       parent: 'p.article_id',

@@ -14,6 +14,7 @@ import { fetchRootPage } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { Article } from './article.entity';
 import { ArticleConnection } from './article.types';
+import { NEWEST_FIRST, publicArticle } from './article.visibility';
 
 @InputType({ description: 'Narrows a list of articles; all given conditions must hold.' })
 export class ArticleFilter {
@@ -75,7 +76,7 @@ export class ArticleResolver {
         params: [containsPattern(filter.search), containsPattern(filter.search)],
       },
     ]);
-    const list = { from: 'article t', orderBy: 't.published_at desc, t.id desc' };
+    const list = { from: 'article t', orderBy: NEWEST_FIRST, where: publicArticle('t') };
     return toConnection(await fetchRootPage(em, Article, list, pageOf(args), where));
   }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Article } from '../article/article.entity';
+import { articlePageLoader } from '../article/article.visibility';
 import { Forum } from '../forum/forum.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { byIdLoader, byUniqueLoader, listLoader, pageLoader } from '../shared/sql-loading';
@@ -17,10 +17,6 @@ export function countryLoaders(em: EntityManager) {
       parent: 'p.country_id',
       orderBy: 't.start_date desc, t.id',
     }),
-    articlePageByCountryId: pageLoader(em, Article, {
-      from: 'article t join article_country p on p.article_id = t.id',
-      parent: 'p.country_id',
-      orderBy: 't.published_at desc, t.id desc',
-    }),
+    articlePageByCountryId: articlePageLoader(em, 'article_country', 'country_id'),
   };
 }

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graph
 import type { Context } from '../context';
 import { Forum } from '../forum/forum.entity';
 import { Ministry } from '../ministry/ministry.entity';
-import { ArticleConnection } from '../article/article.types';
+import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import { SpeakerConnection } from '../speaker/speaker.types';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
 import type { Article } from '../article/article.entity';
@@ -37,7 +37,7 @@ export class CountryResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Articles that mention this country, newest first.' })
-  async articles(@Root() country: Country, @Args() args: PageArgs, @Ctx() { loaders }: Context): Promise<Connection<Article>> {
-    return toConnection(await loaders.articlePageByCountryId.load({ parent: country.id, page: pageOf(args) }));
+  async articles(@Root() country: Country, @Args() args: ArticlePageArgs, @Ctx() { loaders }: Context): Promise<Connection<Article>> {
+    return toConnection(await loaders.articlePageByCountryId.load(articlePageKey(country.id, args)));
   }
 }

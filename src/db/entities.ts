@@ -1,3 +1,5 @@
+import { ArticleCountry, ArticleForum, ArticleMinistry, ArticleSession, ArticleSpeaker } from '../article/article-link.entity';
+import { ArticleViewDay } from '../article/article-view.entity';
 import { Article } from '../article/article.entity';
 import { Country } from '../country/country.entity';
 import { Forum } from '../forum/forum.entity';
@@ -11,4 +13,4 @@ import { BaseEntity } from '../shared/base.entity';
 import { Speaker } from '../speaker/speaker.entity';
 
 /** Every entity the ORM knows; listed explicitly so discovery never depends on file globs. */
-export const entities = [BaseEntity, Country, Ministry, Speaker, Forum, Session, SessionParticipant, SessionChange, Article, Quote, Initiative];
+export const entities = [BaseEntity, Country, Ministry, Speaker, Forum, Session, SessionParticipant, SessionChange, Article, ArticleForum, ArticleSession, ArticleSpeaker, ArticleCountry, ArticleMinistry, ArticleViewDay, Quote, Initiative];

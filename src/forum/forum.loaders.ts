@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Article } from '../article/article.entity';
+import { articlePageLoader } from '../article/article.visibility';
 import { Country } from '../country/country.entity';
 import { Initiative } from '../initiative/initiative.entity';
 import { Ministry } from '../ministry/ministry.entity';
@@ -30,10 +30,6 @@ export function forumLoaders(em: EntityManager) {
       orderBy: 't.slug',
     }),
     initiativesByForumId: listLoader(em, Initiative, { from: 'initiative t', parent: 't.forum_id', orderBy: 't.id' }),
-    articlePageByForumId: pageLoader(em, Article, {
-      from: 'article t join article_forum p on p.article_id = t.id',
-      parent: 'p.forum_id',
-      orderBy: 't.published_at desc, t.id desc',
-    }),
+    articlePageByForumId: articlePageLoader(em, 'article_forum', 'forum_id'),
   };
 }

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
-import { ArticleConnection } from '../article/article.types';
+import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import type { Article } from '../article/article.entity';
 import { Country } from '../country/country.entity';
 import { Initiative } from '../initiative/initiative.entity';
@@ -56,7 +56,7 @@ export class ForumResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'News coverage of the forum, newest first.' })
-  async articles(@Root() forum: Forum, @Args() args: PageArgs, @Ctx() { loaders }: Context): Promise<Connection<Article>> {
-    return toConnection(await loaders.articlePageByForumId.load({ parent: forum.id, page: pageOf(args) }));
+  async articles(@Root() forum: Forum, @Args() args: ArticlePageArgs, @Ctx() { loaders }: Context): Promise<Connection<Article>> {
+    return toConnection(await loaders.articlePageByForumId.load(articlePageKey(forum.id, args)));
   }
 }

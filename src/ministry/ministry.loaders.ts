@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Article } from '../article/article.entity';
+import { articlePageLoader } from '../article/article.visibility';
 import { Forum } from '../forum/forum.entity';
 import { byIdLoader, byUniqueLoader, listLoader, pageLoader } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
@@ -15,10 +15,6 @@ export function ministryLoaders(em: EntityManager) {
       parent: 'p.ministry_id',
       orderBy: 't.start_date desc, t.id',
     }),
-    articlePageByMinistryId: pageLoader(em, Article, {
-      from: 'article t join article_ministry p on p.article_id = t.id',
-      parent: 'p.ministry_id',
-      orderBy: 't.published_at desc, t.id desc',
-    }),
+    articlePageByMinistryId: articlePageLoader(em, 'article_ministry', 'ministry_id'),
   };
 }

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { related } from '../shared/sql-loading';
-import { ArticleConnection } from '../article/article.types';
+import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import type { Article } from '../article/article.entity';
 import { Country } from '../country/country.entity';
 import { Forum } from '../forum/forum.entity';
@@ -43,7 +43,7 @@ export class MinistryResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Articles that mention this ministry, newest first.' })
-  async articles(@Root() ministry: Ministry, @Args() args: PageArgs, @Ctx() { loaders }: Context): Promise<Connection<Article>> {
-    return toConnection(await loaders.articlePageByMinistryId.load({ parent: ministry.id, page: pageOf(args) }));
+  async articles(@Root() ministry: Ministry, @Args() args: ArticlePageArgs, @Ctx() { loaders }: Context): Promise<Connection<Article>> {
+    return toConnection(await loaders.articlePageByMinistryId.load(articlePageKey(ministry.id, args)));
   }
 }

@@ -5,6 +5,13 @@ import type { Context } from '../context';
 import { Forum } from '../forum/forum.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
+import { searchVectorSql } from '../shared/search';
+
+/** Full-text search over title (weight A) and description (B) in every language. */
+export const SESSION_SEARCH_VECTOR = searchVectorSql([
+  ['title', 'A'],
+  ['description', 'B'],
+]);
 
 export enum SessionKind {
   OPENING = 'OPENING',
@@ -50,6 +57,7 @@ registerEnumType(SessionStatus, {
 
 @ObjectType('Session', { implements: Node, description: 'An item on a forum agenda: a meeting, panel, master class or break.' })
 @Entity({ tableName: 'session' })
+@Index({ name: 'session_search_index', expression: `create index "session_search_index" on "session" using gin ((${SESSION_SEARCH_VECTOR}))` })
 @Index({ properties: ['forum', 'startsAt'] })
 export class Session extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier (e.g. `camf-2025-ministers-meeting`), for links and schedule exports.' })

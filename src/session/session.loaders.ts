@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { Article } from '../article/article.entity';
+import { articlePageLoader, publicArticle } from '../article/article.visibility';
 import { Quote } from '../quote/quote.entity';
-import { byIdLoader, groupByKey, listLoader, pageLoader } from '../shared/sql-loading';
+import { byIdLoader, groupByKey, listLoader } from '../shared/sql-loading';
 import { SessionParticipant } from './session-participant.entity';
 import { Session } from './session.entity';
 
@@ -20,11 +20,7 @@ export function sessionLoaders(em: EntityManager) {
       );
       return groupByKey(ids, rows, (p) => p.session.id);
     }),
-    quotesBySessionId: listLoader(em, Quote, { from: 'quote t', parent: 't.session_id', orderBy: 't.id' }),
-    articlePageBySessionId: pageLoader(em, Article, {
-      from: 'article t join article_session p on p.article_id = t.id',
-      parent: 'p.session_id',
-      orderBy: 't.published_at desc, t.id desc',
-    }),
+    quotesBySessionId: listLoader(em, Quote, { from: 'quote t join article a on a.id = t.article_id', parent: 't.session_id', orderBy: 't.id', where: publicArticle('a') }),
+    articlePageBySessionId: articlePageLoader(em, 'article_session', 'session_id'),
   };
 }

@@ -1,11 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { related } from '../shared/sql-loading';
-import { ArticleConnection } from '../article/article.types';
+import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import type { Article } from '../article/article.entity';
 import { Forum } from '../forum/forum.entity';
 import { Quote } from '../quote/quote.entity';
-import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
+import { toConnection, type Connection } from '../shared/paging';
 import { Speaker } from '../speaker/speaker.entity';
 import { toZonedIso, validTimeZone } from '../shared/time';
 import type { Loaders } from '../loaders';
@@ -54,8 +54,8 @@ export class SessionResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Articles covering this session, newest first.' })
-  async articles(@Root() session: Session, @Args() args: PageArgs, @Ctx() { loaders }: Context): Promise<Connection<Article>> {
-    return toConnection(await loaders.articlePageBySessionId.load({ parent: session.id, page: pageOf(args) }));
+  async articles(@Root() session: Session, @Args() args: ArticlePageArgs, @Ctx() { loaders }: Context): Promise<Connection<Article>> {
+    return toConnection(await loaders.articlePageBySessionId.load(articlePageKey(session.id, args)));
   }
 }
 

@@ -20,6 +20,8 @@ export interface RelationSql {
   /** SQL expression giving the parent id of a row, e.g. `t.forum_id` or `p.article_id`. */
   parent: string;
   orderBy: string;
+  /** A fixed condition every child must meet, e.g. that an article is public. */
+  where?: string;
 }
 
 /** An extra condition on the children, with its bindings. */
@@ -106,8 +108,8 @@ export async function related<T extends { id: number }>(ref: T, loader: DataLoad
 }
 
 /** Loads entities by primary key; a missing id gives null. */
-export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>): DataLoader<number, T | null> {
-  const sql = `select t.*, t.id as "__parent" from "${tableOf(em, entity)}" t where t.id = any(?)`;
+export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>, where = 'true'): DataLoader<number, T | null> {
+  const sql = `select t.*, t.id as "__parent" from "${tableOf(em, entity)}" t where t.id = any(?) and (${where})`;
   return new DataLoader(async (ids) => {
     const found = new Map((await selectEntities(em, entity, sql, [ids])).map((m) => [m.parent, m.entity]));
     return ids.map((id) => found.get(id) ?? null);
@@ -115,8 +117,13 @@ export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: 
 }
 
 /** Loads entities by a unique text column (a slug or a code); a missing key gives null. */
-export function byUniqueLoader<T extends object>(em: EntityManager, entity: EntityClass<T>, column: string): DataLoader<string, T | null> {
-  const sql = `select t.*, 0 as "__parent" from "${tableOf(em, entity)}" t where t."${column}" = any(?)`;
+export function byUniqueLoader<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  column: string,
+  where = 'true',
+): DataLoader<string, T | null> {
+  const sql = `select t.*, 0 as "__parent" from "${tableOf(em, entity)}" t where t."${column}" = any(?) and (${where})`;
   return new DataLoader(async (keys) => {
     const rows = await selectEntities(em, entity, sql, [keys]);
     const found = new Map(rows.map((m) => [String((m.entity as Record<string, unknown>)[column]), m.entity]));
@@ -126,7 +133,9 @@ export function byUniqueLoader<T extends object>(em: EntityManager, entity: Enti
 
 /** Loads all children of each parent, in the relation's order; for lists that stay short. */
 export function listLoader<T extends object>(em: EntityManager, entity: EntityClass<T>, rel: RelationSql): DataLoader<number, T[]> {
-  const sql = `select t.*, ${rel.parent} as "__parent" from ${rel.from} where ${rel.parent} = any(?) order by ${rel.orderBy}`;
+  const sql =
+    `select t.*, ${rel.parent} as "__parent" from ${rel.from}` +
+    ` where ${rel.parent} = any(?) and (${rel.where ?? 'true'}) order by ${rel.orderBy}`;
   return new DataLoader(async (parents) =>
     groupByKey(parents, await selectEntities(em, entity, sql, [parents]), (m) => m.parent).map((group) => group.map((m) => m.entity)),
   );
@@ -145,7 +154,7 @@ export async function fetchPages<T extends object>(
   page: Page,
   filter?: SqlFilter,
 ): Promise<Map<number, PageResult<T>>> {
-  const conditions = [parents ? `${rel.parent} = any(?)` : 'true', filter ? `(${filter.sql})` : 'true'];
+  const conditions = [parents ? `${rel.parent} = any(?)` : 'true', `(${rel.where ?? 'true'})`, filter ? `(${filter.sql})` : 'true'];
   // The last row of each list is always returned too, so that a page past the end still knows
   // the list's total count.
   const sql =
@@ -201,7 +210,7 @@ export function pageLoader<T extends object>(em: EntityManager, entity: EntityCl
 export async function fetchRootPage<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
-  list: { from: string; orderBy: string },
+  list: { from: string; orderBy: string; where?: string },
   page: Page,
   filter?: SqlFilter,
 ): Promise<PageResult<T>> {

@@ -1,10 +1,18 @@
-import { Entity, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Ctx, Field, ObjectType } from 'type-graphql';
 import type { Context } from '../context';
 import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
+import { searchVectorSql } from '../shared/search';
+
+/** Full-text search over name (weight A), position and organisation (B) in every language. */
+export const SPEAKER_SEARCH_VECTOR = searchVectorSql([
+  ['full_name', 'A'],
+  ['position', 'B'],
+  ['organisation', 'B'],
+]);
 
 @ObjectType({ description: 'A web link about a speaker (site, profile, social network).' })
 export class Link {
@@ -17,6 +25,7 @@ export class Link {
 
 @ObjectType('Speaker', { implements: Node, description: 'A person who speaks, moderates or hosts at forum sessions.' })
 @Entity({ tableName: 'speaker' })
+@Index({ name: 'speaker_search_index', expression: `create index "speaker_search_index" on "speaker" using gin ((${SPEAKER_SEARCH_VECTOR}))` })
 export class Speaker extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier (e.g. `aida-balaeva`).' })
   @Property({ type: 'string' })

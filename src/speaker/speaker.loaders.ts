@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { Article } from '../article/article.entity';
+import { articlePageLoader, publicArticle } from '../article/article.visibility';
 import { Quote } from '../quote/quote.entity';
 import { SessionParticipant } from '../session/session-participant.entity';
-import { byIdLoader, byUniqueLoader, groupByKey, listLoader, pageLoader } from '../shared/sql-loading';
+import { byIdLoader, byUniqueLoader, groupByKey, listLoader } from '../shared/sql-loading';
 import { Speaker } from './speaker.entity';
 
 export function speakerLoaders(em: EntityManager) {
@@ -19,11 +19,7 @@ export function speakerLoaders(em: EntityManager) {
       );
       return groupByKey(ids, rows, (p) => p.speaker.id);
     }),
-    quotesBySpeakerId: listLoader(em, Quote, { from: 'quote t', parent: 't.speaker_id', orderBy: 't.id' }),
-    articlePageBySpeakerId: pageLoader(em, Article, {
-      from: 'article t join article_speaker p on p.article_id = t.id',
-      parent: 'p.speaker_id',
-      orderBy: 't.published_at desc, t.id desc',
-    }),
+    quotesBySpeakerId: listLoader(em, Quote, { from: 'quote t join article a on a.id = t.article_id', parent: 't.speaker_id', orderBy: 't.id', where: publicArticle('a') }),
+    articlePageBySpeakerId: articlePageLoader(em, 'article_speaker', 'speaker_id'),
   };
 }

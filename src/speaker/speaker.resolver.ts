@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import type { Context } from '../context';
-import { ArticleConnection } from '../article/article.types';
+import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import type { Article } from '../article/article.entity';
 import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
@@ -78,7 +78,7 @@ export class SpeakerResolver {
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Articles that mention this speaker, newest first.' })
-  async articles(@Root() speaker: Speaker, @Args() args: PageArgs, @Ctx() { loaders }: Context): Promise<Connection<Article>> {
-    return toConnection(await loaders.articlePageBySpeakerId.load({ parent: speaker.id, page: pageOf(args) }));
+  async articles(@Root() speaker: Speaker, @Args() args: ArticlePageArgs, @Ctx() { loaders }: Context): Promise<Connection<Article>> {
+    return toConnection(await loaders.articlePageBySpeakerId.load(articlePageKey(speaker.id, args)));
   }
 }
