@@ -477,6 +477,8 @@ export const camfSeed: SeedData = {
       speakers: ['aida-balaeva'],
       countries: ['KZ', 'UZ', 'KG', 'AZ', 'TJ', 'TM', 'GB', 'CN', 'QA', 'RU'],
       ministries: ['kz-mci'],
+      // The report is about the forum's opening and its ministers' meeting; the rest it mentions.
+      covers: ['forums', 'sessions'],
     },
   ],
 

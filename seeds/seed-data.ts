@@ -127,12 +127,15 @@ export interface SeedArticle {
   language: string;
   /** ISO 8601 with offset. */
   publishedAt: string;
+  /** Total views; counted as views on the publication day (UTC) for "most read" windows. */
   viewCount: number;
   forums: string[];
   sessions: string[];
   speakers: string[];
   countries: string[];
   ministries: string[];
+  /** Relations whose links are COVERS (the article is about them); all other links are MENTIONS. */
+  covers?: ('forums' | 'sessions' | 'speakers' | 'countries' | 'ministries')[];
 }
 
 export interface SeedQuote {

@@ -4,7 +4,7 @@ import { startHarness, type Harness } from './helpers/harness';
 const TABLES = [
   'country', 'ministry', 'speaker', 'forum', 'forum_country', 'forum_organiser', 'session',
   'session_participant', 'initiative', 'initiative_country', 'article', 'article_forum',
-  'article_session', 'article_speaker', 'article_country', 'article_ministry', 'quote',
+  'article_session', 'article_speaker', 'article_country', 'article_ministry', 'article_view_day', 'quote',
 ];
 
 describe('seed data', () => {

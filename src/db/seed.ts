@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass, FilterQuery, RequiredEntityData } from '@mikro-orm/core';
+import { ArticleCountry, ArticleForum, ArticleMinistry, ArticleSession, ArticleSpeaker, LinkKind } from '../article/article-link.entity';
 import { Article } from '../article/article.entity';
 import { Country } from '../country/country.entity';
 import { Forum } from '../forum/forum.entity';
@@ -12,6 +13,14 @@ import { Session, SessionKind } from '../session/session.entity';
 import { Speaker } from '../speaker/speaker.entity';
 import { camfSeed } from '../../seeds/camf.data';
 import type { SeedData } from '../../seeds/seed-data';
+
+const LINK_PIVOTS = {
+  forums: ArticleForum,
+  sessions: ArticleSession,
+  speakers: ArticleSpeaker,
+  countries: ArticleCountry,
+  ministries: ArticleMinistry,
+};
 
 /**
  * Inserts or updates one row found by its natural key, so that seeding twice changes nothing.
@@ -153,6 +162,17 @@ export async function seed(em: EntityManager, data: SeedData = camfSeed): Promis
       article.countries.set(a.countries.map((code) => lookup(countries, code, 'country')));
       article.ministries.set(a.ministries.map((slug) => lookup(ministries, slug, 'ministry')));
       articles.set(a.slug, article);
+      await tx.flush();
+      for (const [relation, pivot] of Object.entries(LINK_PIVOTS)) {
+        const kind = a.covers?.includes(relation as keyof typeof LINK_PIVOTS) ? LinkKind.COVERS : LinkKind.MENTIONS;
+        await tx.nativeUpdate(pivot, { article, kind: { $ne: kind } }, { kind });
+      }
+      await tx.getConnection().execute(
+        'insert into article_view_day (article_id, day, views) values (?, ?, ?) on conflict (article_id, day) do update set views = excluded.views',
+        [article.id, a.publishedAt.slice(0, 10), a.viewCount],
+        'run',
+        tx.getTransactionContext(),
+      );
     }
 
     for (const q of data.quotes) {

@@ -32,7 +32,7 @@ export interface SqlFilter {
 
 const META_COLUMNS = ['__parent', '__position', '__total'] as const;
 
-interface Mapped<T> {
+export interface Mapped<T> {
   entity: T;
   parent: number;
   position: number;
@@ -60,7 +60,8 @@ export async function query(em: EntityManager, sql: string, params: unknown[]): 
   }
 }
 
-async function selectEntities<T extends object>(
+/** Entities from one statement selecting `t.*` plus `__parent` (and `__position`, `__total`). */
+export async function selectEntities<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
   sql: string,
