@@ -9,6 +9,7 @@ import { InitiativeResolver } from './initiative/initiative.resolver';
 import { MinistryResolver } from './ministry/ministry.resolver';
 import { NodeResolver } from './node.resolver';
 import { QuoteResolver } from './quote/quote.resolver';
+import { ReadingResolver } from './article/reading.resolver';
 import { SessionParticipantResolver, SessionResolver } from './session/session.resolver';
 import { LocalizedTextResolver } from './shared/localized-text.resolver';
 import { SpeakerResolver } from './speaker/speaker.resolver';
@@ -26,6 +27,7 @@ export const resolvers = [
   MinistryResolver,
   NodeResolver,
   QuoteResolver,
+  ReadingResolver,
   SessionParticipantResolver,
   SessionResolver,
   SpeakerResolver,
@@ -39,6 +41,8 @@ export function getSchema(): Promise<GraphQLSchema> {
     // type-graphql has no option for the root type's description.
     schema.getQueryType()!.description =
       'Read access to media forums: agendas, speakers, countries, ministries and news coverage.';
+    const mutation = schema.getMutationType();
+    if (mutation) mutation.description = 'Changes: counting article views, and (for signed-in organisers) editing data.';
     return schema;
   });
   return built;

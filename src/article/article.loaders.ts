@@ -7,7 +7,7 @@ import { Session } from '../session/session.entity';
 import { byIdLoader, byUniqueLoader, listLoader } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { Article } from './article.entity';
-import { publicArticle } from './article.visibility';
+import { publicArticle, relatedArticlesLoader } from './article.visibility';
 
 export function articleLoaders(em: EntityManager) {
   return {
@@ -38,6 +38,7 @@ export function articleLoaders(em: EntityManager) {
       parent: 'p.article_id',
       orderBy: 't.slug',
     }),
+    relatedArticles: relatedArticlesLoader(em),
     quotesByArticleId: listLoader(em, Quote, { from: 'quote t', parent: 't.article_id', orderBy: 't.id' }),
   };
 }

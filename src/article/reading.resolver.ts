@@ -1,0 +1,97 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import type { Context } from '../context';
+import { BadUserInputError, NotFoundError } from '../errors';
+import { query } from '../shared/sql-loading';
+import { Article } from './article.entity';
+import { publicArticle } from './article.visibility';
+import { ArchiveYear, ArticleViews } from './reading.types';
+
+const MAX_LIST = 50;
+
+function limit(first: number, argument = 'first'): number {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_LIST) {
+    throw new BadUserInputError(`${argument} must be between 1 and ${MAX_LIST}`, { argument });
+  }
+  return first;
+}
+
+/** "Most read", "read also" and the date archive: what a press site shows around an article. */
+@Resolver(() => Article)
+export class ReadingResolver {
+  @Query(() => [ArticleViews], { description: 'Most read articles, by views since a moment (all time by default), optionally of one forum.' })
+  async popularArticles(
+    @Arg('forumSlug', () => String, { nullable: true, description: 'Only articles linked to this forum.' }) forumSlug: string | undefined,
+    @Arg('since', () => GraphQLDateTime, { nullable: true, description: 'Count views from this moment (by UTC day); default: all time.' }) since: Date | undefined,
+    @Arg('first', () => Int, { defaultValue: 10, description: `How many, at most ${MAX_LIST}.` }) first: number,
+    @Ctx() { em }: Context,
+  ): Promise<ArticleViews[]> {
+    const forumCondition = 'exists (select 1 from article_forum af join forum f on f.id = af.forum_id where af.article_id = t.id and f.slug = ?)';
+    const views = since
+      ? 'coalesce((select sum(v.views) from article_view_day v where v.article_id = t.id and v.day >= (?::timestamptz at time zone \'UTC\')::date), 0)'
+      : 't.view_count';
+    const rows = await query(
+      em,
+      `select * from (select t.*, ${views}::int as "__views" from article t where ${publicArticle('t')}` +
+        ` and (?::text is null or ${forumCondition})) ranked where "__views" > 0 order by "__views" desc, published_at desc, id desc limit ?`,
+      [...(since ? [since] : []), forumSlug ?? null, forumSlug ?? null, limit(first)],
+    );
+    return rows.map(({ __views, ...columns }) => ({ article: em.map(Article, columns), views: Number(__views) }));
+  }
+
+  @Mutation(() => Int, { description: "Counts one view of a published article and returns its new total; for the site's page-view hook." })
+  async recordArticleView(@Arg('slug', { description: 'The article slug.' }) slug: string, @Ctx() { em }: Context): Promise<number> {
+    // One statement: concurrent views each add exactly one to the day's and the total count.
+    const [row] = await query(
+      em,
+      `with a as (select t.id from article t where t.slug = ? and ${publicArticle('t')}),` +
+        ` d as (insert into article_view_day (article_id, day, views) select id, (now() at time zone 'UTC')::date, 1 from a` +
+        ' on conflict (article_id, day) do update set views = article_view_day.views + 1)' +
+        ' update article set view_count = view_count + 1 where id = (select id from a) returning view_count',
+      [slug],
+    );
+    if (!row) throw new NotFoundError(`No published article "${slug}"`);
+    return Number(row.view_count);
+  }
+
+  @Query(() => [ArchiveYear], {
+    description: "Counts of published articles per year, month and day (newest first), in a forum's time zone when given, else UTC.",
+  })
+  async articleArchive(
+    @Arg('forumSlug', () => String, { nullable: true, description: 'Only articles linked to this forum.' }) forumSlug: string | undefined,
+    @Ctx() { em, loaders }: Context,
+  ): Promise<ArchiveYear[]> {
+    const forum = forumSlug ? await loaders.forumBySlug.load(forumSlug) : null;
+    if (forumSlug && !forum) return [];
+    const rows = await query(
+      em,
+      `select to_char((t.published_at at time zone ?)::date, 'YYYY-MM-DD') as day, count(*)::int as n from article t` +
+        ` where ${publicArticle('t')} and (?::int is null or exists (select 1 from article_forum af where af.article_id = t.id and af.forum_id = ?))` +
+        ' group by 1 order by 1 desc',
+      [forum?.timeZone ?? 'UTC', forum?.id ?? null, forum?.id ?? null],
+    );
+    const years: ArchiveYear[] = [];
+    for (const { day, n } of rows as { day: string; n: number }[]) {
+      const [year, month] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+      let y = years.at(-1);
+      if (y?.year !== year) years.push((y = { year, count: 0, months: [] }));
+      let m = y.months.at(-1);
+      if (m?.month !== month) y.months.push((m = { month, count: 0, days: [] }));
+      m.days.push({ date: day, count: n });
+      m.count += n;
+      y.count += n;
+    }
+    return years;
+  }
+
+  @FieldResolver(() => [Article], {
+    description: 'Read also: other published articles sharing sessions, speakers, forums or countries with this one, most related first.',
+  })
+  related(
+    @Root() article: Article,
+    @Arg('first', () => Int, { defaultValue: 5, description: `How many, at most ${MAX_LIST}.` }) first: number,
+    @Ctx() { loaders }: Context,
+  ): Promise<Article[]> {
+    return loaders.relatedArticles.load({ article: article.id, first: limit(first) });
+  }
+}
