@@ -24,6 +24,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { ormOptions } from '../src/db/mikro-orm.config';
 import * as make from '../test/factories';
@@ -314,7 +315,7 @@ async function main(): Promise<number> {
   const slugs = await seed(orm.em.fork());
   const seedSeconds = (performance.now() - seedStart) / 1000;
 
-  const app = await createApp(orm, { maxBodySize: '100kb' });
+  const app = await createApp(orm, loadConfig({}));
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(0, '127.0.0.1', resolve);

@@ -9,6 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { formatError } from './errors';
+import { httpCachePlugin } from './http-cache';
 import { logger } from './logger';
 import { getSchema } from './schema';
 
@@ -21,7 +22,7 @@ export interface App {
  * Builds the HTTP server with the GraphQL endpoint at /graphql, started but not listening:
  * `server.ts` listens on the configured port, tests on a free one or not at all.
  */
-export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize'>): Promise<App> {
+export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize' | 'cacheMaxAgeSeconds'>): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -34,12 +35,17 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
     // Bounds the work a single query document can cause before execution starts.
     parseOptions: { maxTokens: 10_000 },
     introspection: true,
+    // Queries over GET (plain or as persisted-query hashes) must work from any page and CDN.
+    // CSRF prevention guards cookie-authenticated APIs; this one takes no cookies, so a
+    // cross-site request carries no credentials, and mutations are refused over GET anyway.
+    csrfPrevention: false,
     // server.ts stops Apollo, then the ORM, in that order, on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      // No field sets cache hints yet, and the plugin's per-field bookkeeping costs throughput.
+      // Cache policy is decided per operation by httpCachePlugin instead of per field.
       ApolloServerPluginCacheControlDisabled(),
+      httpCachePlugin(config.cacheMaxAgeSeconds),
     ],
   });
   await apollo.start();

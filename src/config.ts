@@ -14,6 +14,8 @@ export interface Config {
   statementTimeoutMs: number;
   /** Largest accepted request body, e.g. `100kb`. */
   maxBodySize: string;
+  /** How long shared caches may keep a public query's response; 0 turns caching off. */
+  cacheMaxAgeSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -48,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 5000, 100, 600000),
     maxBodySize: env.MAX_BODY_SIZE || '100kb',
+    cacheMaxAgeSeconds: integer(env, 'CACHE_MAX_AGE', 60, 0, 86400),
   };
 }

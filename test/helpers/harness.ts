@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
 import { createContext } from '../../src/context';
 import { ormOptions } from '../../src/db/mikro-orm.config';
 
@@ -57,7 +58,7 @@ export async function startHarness(): Promise<Harness> {
   let app: App | undefined;
   try {
     await orm.getMigrator().up();
-    app = await createApp(orm, { maxBodySize: '100kb' });
+    app = await createApp(orm, loadConfig({}));
     await new Promise<void>((resolve) => app!.httpServer.listen(0, '127.0.0.1', resolve));
   } catch (error) {
     await orm.close();
