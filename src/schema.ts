@@ -9,6 +9,7 @@ import { InitiativeResolver } from './initiative/initiative.resolver';
 import { MinistryResolver } from './ministry/ministry.resolver';
 import { NodeResolver } from './node.resolver';
 import { QuoteResolver } from './quote/quote.resolver';
+import { SearchResolver } from './search/search.resolver';
 import { ReadingResolver } from './article/reading.resolver';
 import { SessionParticipantResolver, SessionResolver } from './session/session.resolver';
 import { LocalizedTextResolver } from './shared/localized-text.resolver';
@@ -27,6 +28,7 @@ export const resolvers = [
   MinistryResolver,
   NodeResolver,
   QuoteResolver,
+  SearchResolver,
   ReadingResolver,
   SessionParticipantResolver,
   SessionResolver,

@@ -440,18 +440,18 @@ describe('root fields', () => {
     expect(await run({ countryCode: 'uz' })).toEqual(['uz-delegation', 'camf-opening']);
     expect(await run({ ministrySlug: 'kz-mci' })).toEqual(['camf-opening']);
     expect(await run({ language: 'en' })).toEqual(['uz-delegation']);
-    expect(await run({ search: 'ARTICLE UZ-DEL' })).toEqual(['uz-delegation']);
-    expect(await run({ search: 'Лид camf-2024' })).toEqual(['camf-2024-recap']);
-    expect(await run({ search: 'Медиафорум ашылды' })).toEqual(['camf-opening']);
-    expect(await run({ search: 'stats-small' })).toEqual(['stats-small-2', 'stats-small-1', 'stats-small-0']);
-    expect(await run({ search: '%' })).toEqual([]);
+    expect(await run({ query: 'ARTICLE UZ-DELEGATION' })).toEqual(['uz-delegation']);
+    expect(await run({ query: 'Лид camf-2024' })).toEqual(['camf-2024-recap']);
+    expect(await run({ query: 'Медиафорум ашылды' })).toEqual(['camf-opening']);
+    expect(await run({ query: 'stats-small' })).toEqual(['stats-small-2', 'stats-small-1', 'stats-small-0']);
+    expect(await run({ query: '%' })).toEqual([]);
     expect(await run({ forumSlug: 'camf-2025', countryCode: 'KZ', language: 'ru' })).toEqual(['camf-opening']);
     expect(await run({ forumSlug: 'camf-2025', language: 'kk' })).toEqual([]);
   });
 
   // Searching the JSON text would match the language keys: "ru" would find every article.
-  it('articles(filter: {search}) matches title and lead only, not the language keys of the stored JSON', async () => {
-    const { articles } = await data(`query($search: String) { articles(filter: { search: $search }) { totalCount nodes { slug } } }`, { search: 'ru' });
+  it('articles(filter: {query}) matches the text only, not the language keys of the stored JSON', async () => {
+    const { articles } = await data(`query($query: String) { articles(filter: { query: $query }) { totalCount nodes { slug } } }`, { query: 'ru' });
     expect(articles).toEqual({ totalCount: 0, nodes: [] });
   });
 

@@ -9,10 +9,11 @@ import { Quote } from '../quote/quote.entity';
 import { Session } from '../session/session.entity';
 import { fromGlobalId } from '../shared/global-id';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
-import { allOf, anyTranslationMatches, containsPattern } from '../shared/sql-filter';
+import { onAlias, searchQuerySql } from '../shared/search';
+import { allOf } from '../shared/sql-filter';
 import { fetchRootPage } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
-import { Article } from './article.entity';
+import { Article, ARTICLE_SEARCH_VECTOR } from './article.entity';
 import { ArticleConnection } from './article.types';
 import { NEWEST_FIRST, publicArticle } from './article.visibility';
 
@@ -38,9 +39,16 @@ export class ArticleFilter {
   @MaxLength(16)
   language?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Only articles whose title or lead, in any language, contains this text (case-insensitive).' })
-  @MaxLength(100)
-  search?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Only articles whose title, lead or text matches this full-text query, in any language (Russian and English words by ' +
+      'their stem, Kazakh ones exactly; web search syntax: "quoted phrase", `or`). The articles then come best ' +
+      'match first (a match in the title before one in the text), newest first among equals. Blank means no condition. ' +
+      'At most 200 characters.',
+  })
+  @MaxLength(200)
+  query?: string | null;
 }
 
 function sessionIdOf(globalId: string): number {
@@ -51,7 +59,7 @@ function sessionIdOf(globalId: string): number {
 
 @Resolver(() => Article)
 export class ArticleResolver {
-  @Query(() => ArticleConnection, { description: 'News articles, newest first, optionally filtered.' })
+  @Query(() => ArticleConnection, { description: 'News articles, newest first (best match first with `filter.query`), optionally filtered.' })
   async articles(
     @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions the articles must meet.' }) filter: ArticleFilter | undefined,
     @Args() args: PageArgs,
@@ -61,6 +69,9 @@ export class ArticleResolver {
       sql: `exists (select 1 from ${pivot} p join ${target} x on x.id = p.${column} where p.article_id = t.id and x.${key} = ?)`,
       params: [value],
     });
+    // A blank query is no query: websearch_to_tsquery would make it match nothing.
+    const text = filter?.query?.trim();
+    const vector = onAlias(ARTICLE_SEARCH_VECTOR, 't');
     const where = allOf([
       filter?.forumSlug && linked('article_forum', 'forum_id', 'forum', 'slug', filter.forumSlug),
       filter?.sessionId && {
@@ -71,13 +82,14 @@ export class ArticleResolver {
       filter?.countryCode && linked('article_country', 'country_id', 'country', 'code', filter.countryCode.toUpperCase()),
       filter?.ministrySlug && linked('article_ministry', 'ministry_id', 'ministry', 'slug', filter.ministrySlug),
       filter?.language && { sql: 't.language = ?', params: [filter.language] },
-      filter?.search && {
-        sql: `(${anyTranslationMatches('t.title')} or ${anyTranslationMatches('t.lead')})`,
-        params: [containsPattern(filter.search), containsPattern(filter.search)],
-      },
+      text && { sql: `${vector} @@ ${searchQuerySql()}`, params: [text, text, text] },
     ]);
-    const list = { from: 'article t', orderBy: NEWEST_FIRST, where: publicArticle('t') };
-    return toConnection(await fetchRootPage(em, Article, list, pageOf(args), where));
+    const orderBy = text ? `ts_rank_cd(${vector}, ${searchQuerySql()}) desc, ${NEWEST_FIRST}` : NEWEST_FIRST;
+    // fetchRootPage writes the order (inside row_number()) before the conditions, so the rank's
+    // bindings come first.
+    const filtered = text && where ? { sql: where.sql, params: [text, text, text, ...where.params] } : where;
+    const list = { from: 'article t', orderBy, where: publicArticle('t') };
+    return toConnection(await fetchRootPage(em, Article, list, pageOf(args), filtered));
   }
 
   @Query(() => Article, { nullable: true, description: 'An article by slug; null when unknown.' })

@@ -1,0 +1,82 @@
+import { ArgsType, createUnionType, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Max, MaxLength, Min } from 'class-validator';
+import { Article } from '../article/article.entity';
+import { Session } from '../session/session.entity';
+import { Speaker } from '../speaker/speaker.entity';
+
+export const MAX_SEARCH_RESULTS = 50;
+export const MAX_QUERY_LENGTH = 200;
+
+export enum SearchKind {
+  ARTICLE = 'ARTICLE',
+  SPEAKER = 'SPEAKER',
+  SESSION = 'SESSION',
+}
+
+registerEnumType(SearchKind, {
+  name: 'SearchKind',
+  description: 'What kind of object a search hit is.',
+  valuesConfig: {
+    ARTICLE: { description: 'A published news article (title, lead and text).' },
+    SPEAKER: { description: 'A speaker (name, position and organisation).' },
+    SESSION: { description: 'A session of a forum agenda (title and description).' },
+  },
+});
+
+export const SearchResultNode = createUnionType({
+  name: 'SearchResultNode',
+  description: 'An object a search can find.',
+  types: () => [Article, Speaker, Session] as const,
+  // Hits carry entity instances, whose class name is their GraphQL type name.
+  resolveType: (value) => value.constructor.name,
+});
+
+@ArgsType()
+export class SearchArgs {
+  @Field({
+    description:
+      'What to look for, in any language: words are matched by their stem in Russian and English and exactly in Kazakh. ' +
+      `Web search syntax: "quoted phrase", \`or\`. At most ${MAX_QUERY_LENGTH} characters; must not be blank.`,
+  })
+  @MaxLength(MAX_QUERY_LENGTH)
+  query!: string;
+
+  @Field(() => Int, { defaultValue: 10, description: `How many hits to return, best first, at most ${MAX_SEARCH_RESULTS}.` })
+  @Min(0)
+  @Max(MAX_SEARCH_RESULTS)
+  first: number = 10;
+
+  @Field(() => [SearchKind], { nullable: true, description: 'Only hits of these kinds; default: all kinds.' })
+  kinds?: SearchKind[] | null;
+}
+
+@ObjectType({ description: 'One object a search found.' })
+export class SearchHit {
+  @Field(() => SearchKind, { description: 'What kind of object `node` is.' })
+  kind!: SearchKind;
+
+  @Field(() => Float, {
+    description: 'Relevance (cover density: how many query words, how close together, and whether in a title); higher is better. Comparable across kinds.',
+  })
+  rank!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "An HTML fragment of the object's text in the first of the reader's languages in which it matches (else the first in which it has text), " +
+      'with the matched words in `<mark>` elements; all other markup of the source is escaped. Null when the object has no text.',
+  })
+  snippet!: string | null;
+
+  @Field(() => SearchResultNode, { description: 'The object found.' })
+  node!: Article | Speaker | Session;
+}
+
+@ObjectType({ description: 'The best hits of a search across articles, speakers and sessions.' })
+export class SearchResults {
+  @Field(() => Int, { description: 'How many objects match in all (of the requested kinds), not only those in `hits`.' })
+  totalCount!: number;
+
+  @Field(() => [SearchHit], { description: 'The best hits, highest rank first.' })
+  hits!: SearchHit[];
+}

@@ -1,0 +1,387 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { startHarness, type Harness } from './helpers/harness';
+import * as make from './factories';
+import { Article, ArticleStatus } from '../src/article/article.entity';
+import type { Translations } from '../src/shared/i18n';
+
+/**
+ * Full-text search end to end, through GraphQL against a real PostgreSQL: `search` across
+ * articles, speakers and sessions, and `articles(filter: { query })`. Each test searches for words
+ * that only its own data contains.
+ *
+ * The data (built once in beforeAll; only 'statement counts' adds to it, words of its own):
+ *
+ *   ru-opening   «Медиафорум открылся»                   Russian stems
+ *   ru-regional  body «Главный форум региона…»           Russian stems, in the body
+ *   en-begins    «The forum begins»                      English stems
+ *   kk-opening   ru «Открытие», kk «Медиафорум ашылды»   Kazakh word forms
+ *   html         «Уязвимость <script>…» & …              markup in the source text
+ *   rank-title   «Bishkek declaration» (older)           ranking: title before body
+ *   rank-body    body «…the Bishkek declaration» (newer, language en)
+ *   zanzibar-*   published, draft, embargoed, embargo lifted, future-dated
+ *   samarkand    article title; speaker scholar (organisation); session camf-s1 (title)
+ *   aida         speaker «Аида Балаева» / «Aida Balaeva», position in ru, en, kk
+ */
+
+const DAY = 86_400_000;
+
+let h: Harness;
+
+interface ArticleText {
+  title: Translations;
+  lead?: Translations;
+  body?: Translations;
+}
+
+/** A published article (unless `status` says otherwise) with exactly the given text. */
+function article(em: EntityManager, slug: string, publishedAt: Date | string | number, text: ArticleText, status = ArticleStatus.PUBLISHED): Article {
+  const created = make.article(em, slug, new Date(publishedAt).toISOString());
+  created.title = text.title;
+  created.lead = text.lead ?? null;
+  created.body = text.body ?? null;
+  created.status = status;
+  return created;
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  const em = h.orm.em.fork();
+  const kz = make.country(em, 'KZ');
+
+  article(em, 'ru-opening', '2025-04-16T10:00:00Z', { title: { ru: 'Медиафорум открылся' }, lead: { ru: 'Делегации съехались в Астану' } });
+  article(em, 'ru-regional', '2025-04-16T11:00:00Z', { title: { ru: 'Итоги дня' }, body: { ru: 'Главный форум региона собрал журналистов' } });
+  article(em, 'en-begins', '2025-04-16T12:00:00Z', { title: { en: 'The forum begins' } });
+  article(em, 'kk-opening', '2025-04-16T09:00:00Z', { title: { ru: 'Открытие', kk: 'Медиафорум ашылды' } });
+  article(em, 'html', '2025-04-16T13:00:00Z', { title: { ru: 'Уязвимость <script>alert(1)</script> & эксплойт найдены' } });
+
+  // The body match is newer, so only the rank puts the title match first.
+  article(em, 'rank-title', '2025-01-01T00:00:00Z', { title: { en: 'Bishkek declaration' } });
+  const rankBody = article(em, 'rank-body', '2025-02-01T00:00:00Z', { title: { en: 'Day two' }, body: { en: 'Delegates signed the Bishkek declaration' } });
+  rankBody.language = 'en';
+
+  const now = Date.now();
+  article(em, 'zanzibar-published', now - 2 * DAY, { title: { en: 'Zanzibar published' } });
+  article(em, 'zanzibar-draft', now - 2 * DAY, { title: { en: 'Zanzibar draft' } }, ArticleStatus.DRAFT);
+  article(em, 'zanzibar-embargoed', now + 2 * DAY, { title: { en: 'Zanzibar embargoed' } }, ArticleStatus.SCHEDULED);
+  article(em, 'zanzibar-lifted', now - DAY, { title: { en: 'Zanzibar lifted' } }, ArticleStatus.SCHEDULED);
+  article(em, 'zanzibar-future', now + 2 * DAY, { title: { en: 'Zanzibar future' } });
+
+  article(em, 'samarkand', '2025-04-17T10:00:00Z', { title: { en: 'Samarkand hosts delegates' } });
+  const scholar = make.speaker(em, 'scholar', kz);
+  scholar.organisation = { en: 'Samarkand State University' };
+  const aida = make.speaker(em, 'aida', kz);
+  aida.fullName = { ru: 'Аида Балаева', en: 'Aida Balaeva', kk: 'Аида Балаева' };
+  aida.position = { ru: 'Министр культуры и информации', en: 'Minister of Culture and Information', kk: 'Мәдениет және ақпарат министрі' };
+  const { sessions } = make.forumWithAgenda(em, { slug: 'camf', host: kz, sessions: 1, speakers: [aida] });
+  sessions[0].title = { en: 'Samarkand workshop', ru: 'Самаркандский воркшоп' };
+
+  await em.flush();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Runs a query that must succeed and returns its data. */
+async function data(query: string, variables?: Record<string, unknown>, acceptLanguage?: string): Promise<any> {
+  const result = await h.execute(query, variables, acceptLanguage);
+  expect(result.errors).toBeUndefined();
+  return result.data;
+}
+
+const SEARCH = `query($query: String!, $first: Int, $kinds: [SearchKind!]) {
+  search(query: $query, first: $first, kinds: $kinds) {
+    totalCount
+    hits {
+      kind rank snippet
+      node {
+        __typename
+        ... on Article { slug }
+        ... on Speaker { slug }
+        ... on Session { slug }
+      }
+    }
+  }
+}`;
+
+interface Hit {
+  kind: string;
+  rank: number;
+  snippet: string | null;
+  node: { __typename: string; slug: string };
+}
+
+async function search(query: string, variables: Record<string, unknown> = {}, acceptLanguage?: string): Promise<{ totalCount: number; hits: Hit[] }> {
+  return (await data(SEARCH, { query, ...variables }, acceptLanguage)).search;
+}
+
+/** The slugs `search` finds, best first, with the total count checked against them. */
+async function found(query: string, variables: Record<string, unknown> = {}): Promise<string[]> {
+  const { totalCount, hits } = await search(query, variables);
+  expect(totalCount).toBe(hits.length);
+  return hits.map((hit) => hit.node.slug);
+}
+
+const ARTICLES = `query($filter: ArticleFilter, $first: Int, $after: String) {
+  articles(filter: $filter, first: $first, after: $after) { totalCount nodes { slug } pageInfo { hasNextPage endCursor } }
+}`;
+
+/** The slugs `articles(filter:)` lists, in order, with the total count checked against them. */
+async function listed(filter: Record<string, unknown>): Promise<string[]> {
+  const { articles } = await data(ARTICLES, { filter, first: 100 });
+  expect(articles.totalCount).toBe(articles.nodes.length);
+  return articles.nodes.map((node: { slug: string }) => node.slug);
+}
+
+describe('matching', () => {
+  it('Russian words match by their stem', async () => {
+    // The Kazakh title «Медиафорум ашылды» has the same word as the Russian one.
+    expect(await found('медиафорума')).toEqual(['ru-opening', 'kk-opening']);
+    expect(await found('форумы')).toEqual(['ru-regional']);
+    expect(await listed({ query: 'медиафорума' })).toEqual(['ru-opening', 'kk-opening']);
+    expect(await listed({ query: 'форумы' })).toEqual(['ru-regional']);
+  });
+
+  it('English words match by their stem', async () => {
+    expect(await found('forums')).toEqual(['en-begins']);
+    expect(await found('BEGINNING')).toEqual(['en-begins']);
+    expect(await listed({ query: 'forums' })).toEqual(['en-begins']);
+  });
+
+  it('Kazakh words match exactly (the simple configuration: no stemmer for Kazakh)', async () => {
+    expect(await found('ашылды')).toEqual(['kk-opening']);
+    expect(await found('АШЫЛДЫ')).toEqual(['kk-opening']);
+    expect(await found('ашылған')).toEqual([]);
+    expect(await listed({ query: 'ашылды' })).toEqual(['kk-opening']);
+  });
+
+  it('web search syntax: phrases and or', async () => {
+    expect(await found('"signed the Bishkek"')).toEqual(['rank-body']);
+    expect(await found('"Bishkek signed"')).toEqual([]);
+    expect(await found('forums or ашылды')).toEqual(['en-begins', 'kk-opening']);
+  });
+
+  it('input that looks like SQL or tsquery syntax is only text: no errors', async () => {
+    const inputs = [`'); drop table article; --`, '"unbalanced', 'a & | ! :*', '<script>', '\\', '((', "o'clock", '-'];
+    for (const input of inputs) {
+      expect(await search(input)).toEqual({ totalCount: 0, hits: [] });
+      expect(await listed({ query: input })).toEqual([]);
+    }
+    expect(await found('Bishkek')).toEqual(['rank-title', 'rank-body']);
+  });
+
+  it('finds articles, speakers and sessions, as their own types, and narrows by kind', async () => {
+    const { totalCount, hits } = await search('Samarkand');
+    expect(totalCount).toBe(3);
+    expect(hits.map((hit) => [hit.kind, hit.node.__typename, hit.node.slug])).toEqual([
+      ['ARTICLE', 'Article', 'samarkand'],
+      ['SESSION', 'Session', 'camf-s1'],
+      ['SPEAKER', 'Speaker', 'scholar'],
+    ]);
+    expect(await found('Samarkand', { kinds: ['SPEAKER', 'SESSION'] })).toEqual(['camf-s1', 'scholar']);
+    expect(await found('Samarkand', { kinds: ['SPEAKER'] })).toEqual(['scholar']);
+    expect(await found('Samarkand', { kinds: [] })).toEqual([]);
+    expect(await search('Samarkand', { first: 1 })).toMatchObject({ totalCount: 3, hits: [{ node: { slug: 'samarkand' } }] });
+    expect(await search('Samarkand', { first: 0 })).toEqual({ totalCount: 3, hits: [] });
+  });
+
+  it('hit nodes are whole entities: dates, JSON columns and relations as from any other query', async () => {
+    const { search: result } = await data(
+      `query($query: String!) { search(query: $query) { hits { node {
+        ... on Article { slug publishedAt status titleTranslations { en } }
+        ... on Session { slug startsAt forum { slug } }
+        ... on Speaker { slug organisation(lang: EN) }
+      } } } }`,
+      { query: 'Samarkand' },
+    );
+    expect(result.hits).toEqual([
+      { node: { slug: 'samarkand', publishedAt: '2025-04-17T10:00:00.000Z', status: 'PUBLISHED', titleTranslations: { en: 'Samarkand hosts delegates' } } },
+      { node: { slug: 'camf-s1', startsAt: '2025-04-16T04:00:00.000Z', forum: { slug: 'camf' } } },
+      { node: { slug: 'scholar', organisation: 'Samarkand State University' } },
+    ]);
+  });
+
+  it('hit nodes resolve their own fields and relations, in the reader language', async () => {
+    const result = await data(
+      `query($query: String!) { search(query: $query) { hits { node {
+        ... on Speaker { id fullName position country { code } }
+      } } } }`,
+      { query: 'Balaeva' },
+      'en',
+    );
+    expect(result.search.hits).toEqual([
+      { node: { id: expect.any(String), fullName: 'Aida Balaeva', position: 'Minister of Culture and Information', country: { code: 'KZ' } } },
+    ]);
+    const { node } = await data(`query($id: ID!) { node(id: $id) { ... on Speaker { slug } } }`, { id: result.search.hits[0].node.id });
+    expect(node).toEqual({ slug: 'aida' });
+  });
+});
+
+describe('visibility', () => {
+  it('drafts and embargoed articles are never found; an article whose embargo has lifted is', async () => {
+    expect(await found('zanzibar')).toEqual(['zanzibar-lifted', 'zanzibar-published']);
+    expect(await listed({ query: 'zanzibar' })).toEqual(['zanzibar-lifted', 'zanzibar-published']);
+    expect(await found('zanzibar draft')).toEqual([]);
+    expect(await found('zanzibar embargoed')).toEqual([]);
+    expect(await found('zanzibar future')).toEqual([]);
+  });
+});
+
+describe('ranking', () => {
+  it('a match in the title ranks above one in the body, before recency', async () => {
+    const { hits } = await search('Bishkek');
+    expect(hits.map((hit) => [hit.node.slug, hit.rank])).toEqual([
+      ['rank-title', 1],
+      ['rank-body', 0.2],
+    ]);
+  });
+
+  it('articles(filter: {query}) comes best match first, pages in that order, and combines with the other filters', async () => {
+    expect(await listed({ query: 'Bishkek' })).toEqual(['rank-title', 'rank-body']);
+    const first = (await data(ARTICLES, { filter: { query: 'Bishkek' }, first: 1 })).articles;
+    expect(first).toMatchObject({ totalCount: 2, nodes: [{ slug: 'rank-title' }], pageInfo: { hasNextPage: true } });
+    const second = (await data(ARTICLES, { filter: { query: 'Bishkek' }, first: 1, after: first.pageInfo.endCursor })).articles;
+    expect(second).toMatchObject({ totalCount: 2, nodes: [{ slug: 'rank-body' }], pageInfo: { hasNextPage: false } });
+    expect(await listed({ query: 'Bishkek', language: 'en' })).toEqual(['rank-body']);
+    expect(await listed({ query: 'Bishkek', language: 'ru' })).toEqual(['rank-title']);
+  });
+
+  it('articles without a query (or a blank one) stay newest first', async () => {
+    const all = await listed({});
+    expect(all.slice(0, 3)).toEqual(['zanzibar-lifted', 'zanzibar-published', 'samarkand']);
+    expect(await listed({ query: '  \n ' })).toEqual(all);
+    expect(await listed({ query: '' })).toEqual(all);
+  });
+});
+
+describe('snippets', () => {
+  it('mark the matched words and escape the markup of the source text', async () => {
+    const { hits } = await search('уязвимость');
+    expect(hits.map((hit) => hit.snippet)).toEqual(['<mark>Уязвимость</mark> &lt;script&gt;alert(1)&lt;/script&gt; &amp; эксплойт найдены']);
+    expect((await search('медиафорума')).hits.map((hit) => hit.snippet)).toEqual([
+      '<mark>Медиафорум</mark> открылся — Делегации съехались в Астану',
+      '<mark>Медиафорум</mark> ашылды',
+    ]);
+    expect((await search('Bishkek')).hits.map((hit) => hit.snippet)).toEqual([
+      '<mark>Bishkek</mark> declaration',
+      'Day two — Delegates signed the <mark>Bishkek</mark> declaration',
+    ]);
+  });
+
+  it("come from the reader's language when it matches there, else from the first of their languages that matches", async () => {
+    const snippets = async (query: string, acceptLanguage?: string) => (await search(query, {}, acceptLanguage)).hits.map((hit) => hit.snippet);
+    expect(await snippets('Балаева')).toEqual(['Аида <mark>Балаева</mark> — Министр культуры и информации']);
+    expect(await snippets('Балаева', 'kk')).toEqual(['Аида <mark>Балаева</mark> — Мәдениет және ақпарат министрі']);
+    // No English text matches a Cyrillic name: the next language that does.
+    expect(await snippets('Балаева', 'en')).toEqual(['Аида <mark>Балаева</mark> — Министр культуры и информации']);
+    expect(await snippets('Balaeva')).toEqual(['Aida <mark>Balaeva</mark> — Minister of Culture and Information']);
+    expect(await snippets('minister')).toEqual(['Aida Balaeva — <mark>Minister</mark> of Culture and Information']);
+    expect(await snippets('министр', 'en')).toEqual(['Аида Балаева — <mark>Министр</mark> культуры и информации']);
+  });
+
+  it('follow Accept-Language over HTTP', async () => {
+    const response = await h.post(
+      { query: 'query($q: String!) { search(query: $q) { hits { snippet } } }', variables: { q: 'министрі' } },
+      { 'accept-language': 'kk-KZ, ru;q=0.5' },
+    );
+    expect(response.body).toEqual({ data: { search: { hits: [{ snippet: 'Аида Балаева — Мәдениет және ақпарат <mark>министрі</mark>' }] } } });
+  });
+});
+
+describe('validation', () => {
+  it('refuses an over-long query with BAD_USER_INPUT, in search and in articles', async () => {
+    const long = 'а'.repeat(201);
+    expect(await h.execute(`query($q: String!) { search(query: $q) { totalCount } }`, { q: long })).toEqual({
+      data: null,
+      errors: [
+        {
+          message: 'Invalid argument: query must be shorter than or equal to 200 characters',
+          locations: [{ line: 1, column: 22 }],
+          path: ['search'],
+          extensions: { code: 'BAD_USER_INPUT', invalid: [{ field: 'query', problems: ['query must be shorter than or equal to 200 characters'] }] },
+        },
+      ],
+    });
+    expect(await h.execute(`query($q: String) { articles(filter: { query: $q }) { totalCount } }`, { q: long })).toEqual({
+      data: null,
+      errors: [
+        {
+          message: 'Invalid argument: query must be shorter than or equal to 200 characters',
+          locations: [{ line: 1, column: 21 }],
+          path: ['articles'],
+          extensions: { code: 'BAD_USER_INPUT', invalid: [{ field: 'query', problems: ['query must be shorter than or equal to 200 characters'] }] },
+        },
+      ],
+    });
+    expect(await found('а'.repeat(200))).toEqual([]);
+  });
+
+  it('refuses a blank query and more than 50 hits, without touching the database', async () => {
+    const { result: blank, statements } = await h.countStatements(() => h.execute(`query($q: String!) { search(query: $q) { totalCount } }`, { q: ' \t ' }));
+    expect(blank).toEqual({
+      data: null,
+      errors: [
+        {
+          message: 'query must not be empty',
+          locations: [{ line: 1, column: 22 }],
+          path: ['search'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'query' },
+        },
+      ],
+    });
+    expect(statements).toBe(0);
+    expect(await h.execute(`query($q: String!, $first: Int) { search(query: $q, first: $first) { totalCount } }`, { q: 'forum', first: 51 })).toEqual({
+      data: null,
+      errors: [
+        {
+          message: 'Invalid argument: first must not be greater than 50',
+          locations: [{ line: 1, column: 35 }],
+          path: ['search'],
+          extensions: { code: 'BAD_USER_INPUT', invalid: [{ field: 'first', problems: ['first must not be greater than 50'] }] },
+        },
+      ],
+    });
+  });
+});
+
+describe('statement counts', () => {
+  const QUERY = `query($q: String!) { search(query: $q, first: 50) {
+    totalCount
+    hits { kind rank snippet node {
+      ... on Article { slug title lead }
+      ... on Speaker { slug fullName country { code } }
+      ... on Session { slug title }
+    } }
+  } }`;
+
+  it('search runs the same statements for a few hits as for many', async () => {
+    const em = h.orm.em.fork();
+    const uz = make.country(em, 'UZ');
+    const add = (from: number, to: number) => {
+      const speakers = [];
+      for (let i = from; i < to; i += 1) {
+        article(em, `tashkent-${i}`, Date.UTC(2024, 0, 1, 0, i), { title: { ru: `Ташкент ${i}`, en: `Tashkent ${i}` } });
+        const speaker = make.speaker(em, `tashkent-${i}`, uz);
+        speaker.fullName = { ru: `Гость из Ташкента ${i}` };
+        speakers.push(speaker);
+      }
+      const { sessions } = make.forumWithAgenda(em, { slug: `tashkent-${from}`, host: uz, sessions: to - from, speakers });
+      for (const session of sessions) session.description = { ru: 'Встреча в Ташкенте' };
+    };
+
+    add(0, 1);
+    await em.flush();
+    const small = await h.countStatements(() => data(QUERY, { q: 'Ташкент' }));
+    expect(small.result.search.totalCount).toBe(3);
+
+    add(1, 40);
+    await em.flush();
+    const large = await h.countStatements(() => data(QUERY, { q: 'Ташкент' }));
+    expect(large.result.search.totalCount).toBe(120);
+    expect(large.result.search.hits).toHaveLength(50);
+
+    // One for the search (hits, snippets, nodes, count); one for the speakers' countries.
+    expect(small.statements).toBe(2);
+    expect(large.statements).toBe(2);
+  });
+});
