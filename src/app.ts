@@ -9,7 +9,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { formatError } from './errors';
+import { languagePreference } from './shared/i18n';
+import { exportRouter } from './export/export.routes';
 import { httpCachePlugin } from './http-cache';
+import { pressRouter } from './press/press.routes';
 import { logger } from './logger';
 import { getSchema } from './schema';
 
@@ -22,7 +25,7 @@ export interface App {
  * Builds the HTTP server with the GraphQL endpoint at /graphql, started but not listening:
  * `server.ts` listens on the configured port, tests on a free one or not at all.
  */
-export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize' | 'cacheMaxAgeSeconds'>): Promise<App> {
+export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize' | 'cacheMaxAgeSeconds' | 'publicBaseUrl'>): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -58,6 +61,8 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  app.use(exportRouter(orm, config));
+  app.use(pressRouter(orm, config));
   app.use(
     '/graphql',
     cors(),
@@ -68,7 +73,8 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
       next();
     },
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(orm, { acceptLanguage: req.headers['accept-language'] }),
+      context: async ({ req }) =>
+        createContext(orm, { languages: languagePreference(req.headers['accept-language']), publicBaseUrl: config.publicBaseUrl }),
     }),
   );
   // Body-parser failures (malformed JSON, too large) and anything else thrown outside GraphQL

@@ -16,6 +16,8 @@ export interface Config {
   maxBodySize: string;
   /** How long shared caches may keep a public query's response; 0 turns caching off. */
   cacheMaxAgeSeconds: number;
+  /** Where the portal's public pages live, e.g. https://camf.kz: the base of every public URL. */
+  publicBaseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -42,8 +44,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const port = integer(env, 'PORT', 4000, 0, 65535);
+  const publicBaseUrl = (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+(\/.*)?$/.test(publicBaseUrl)) {
+    throw new ConfigError('PUBLIC_BASE_URL must be an absolute http(s) URL');
+  }
   return {
-    port: integer(env, 'PORT', 4000, 0, 65535),
+    port,
     databaseUrl,
     embeddedDataDir: path.resolve(env.EMBEDDED_DATA_DIR || '.data/postgres'),
     seed: flag(env, 'SEED'),
@@ -51,5 +58,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 5000, 100, 600000),
     maxBodySize: env.MAX_BODY_SIZE || '100kb',
     cacheMaxAgeSeconds: integer(env, 'CACHE_MAX_AGE', 60, 0, 86400),
+    publicBaseUrl,
   };
 }

@@ -33,7 +33,7 @@ describe('HTTP caching of GraphQL', () => {
     const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } });
     const unknown = await get({ extensions });
     expect(unknown.status).toBe(200);
-    expect((await unknown.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(((await unknown.json()) as any).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect(unknown.headers.get('cache-control')).toBe('no-store');
 
     const register = await get({ query, extensions });

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import type { Context } from '../context';
+import { publicUrl } from '../shared/public-urls';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { query } from '../shared/sql-loading';
 import { Article } from './article.entity';
@@ -82,6 +83,11 @@ export class ReadingResolver {
       y.count += n;
     }
     return years;
+  }
+
+  @FieldResolver(() => String, { description: "The article's public page on the portal (PUBLIC_BASE_URL); oEmbed accepts it." })
+  url(@Root() article: Article, @Ctx() { publicBaseUrl }: Context): string {
+    return publicUrl(publicBaseUrl, 'article', article.slug);
   }
 
   @FieldResolver(() => [Article], {

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { publicUrl } from '../shared/public-urls';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import type { Article } from '../article/article.entity';
 import { Country } from '../country/country.entity';
@@ -23,6 +24,11 @@ export class ForumResolver {
   @Query(() => Forum, { nullable: true, description: 'A forum by slug (e.g. `camf-2025`); null when unknown.' })
   forum(@Arg('slug', { description: 'The forum slug, e.g. `camf-2025`.' }) slug: string, @Ctx() { loaders }: Context): Promise<Forum | null> {
     return loaders.forumBySlug.load(slug);
+  }
+
+  @FieldResolver(() => String, { description: "The forum's public page on the portal (PUBLIC_BASE_URL); oEmbed accepts it." })
+  url(@Root() forum: Forum, @Ctx() { publicBaseUrl }: Context): string {
+    return publicUrl(publicBaseUrl, 'forum', forum.slug);
   }
 
   @FieldResolver(() => Country, { description: 'The country hosting the forum.' })

@@ -2,13 +2,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { articlePageLoader, publicArticle } from '../article/article.visibility';
 import { Quote } from '../quote/quote.entity';
-import { byIdLoader, groupByKey, listLoader } from '../shared/sql-loading';
+import { byIdLoader, byUniqueLoader, groupByKey, listLoader } from '../shared/sql-loading';
 import { SessionParticipant } from './session-participant.entity';
 import { Session } from './session.entity';
 
 export function sessionLoaders(em: EntityManager) {
   return {
     sessionById: byIdLoader(em, Session),
+    sessionBySlug: byUniqueLoader(em, Session, 'slug'),
     participantById: byIdLoader(em, SessionParticipant),
     // The speaker comes joined in the same statement: an agenda always shows who speaks, and this
     // keeps the nested agenda query at a fixed five statements.

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
+import { publicUrl } from '../shared/public-urls';
 import { related } from '../shared/sql-loading';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import type { Article } from '../article/article.entity';
@@ -26,6 +27,11 @@ async function inZone(instant: Date, session: Session, timeZone: string | undefi
 
 @Resolver(() => Session)
 export class SessionResolver {
+  @FieldResolver(() => String, { description: "The session's public page on the portal (PUBLIC_BASE_URL); oEmbed accepts it." })
+  url(@Root() session: Session, @Ctx() { publicBaseUrl }: Context): string {
+    return publicUrl(publicBaseUrl, 'session', session.slug);
+  }
+
   @FieldResolver(() => Forum, { description: 'The forum this session belongs to.' })
   async forum(@Root() session: Session, @Ctx() { loaders }: Context): Promise<Forum> {
     return related(session.forum, loaders.forumById);

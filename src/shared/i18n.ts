@@ -52,6 +52,18 @@ export function availableLanguage(text: Translations | null | undefined, prefere
   return (text && preference.find((language) => Boolean(text[language]))) || null;
 }
 
+/**
+ * The languages of a plain HTTP request (exports, feeds, oEmbed): `?lang=` first when given,
+ * then Accept-Language; null when `lang` is not one of ours.
+ */
+export function requestLanguages(lang: unknown, acceptLanguage: string | undefined): Language[] | null {
+  const fromHeader = languagePreference(acceptLanguage);
+  if (lang === undefined) return fromHeader;
+  const code = typeof lang === 'string' ? lang.toLowerCase() : '';
+  if (!SUPPORTED.has(code)) return null;
+  return [...new Set([code as Language, ...fromHeader])];
+}
+
 /** The text in the first language of `preference` that has it; null when there is no text at all. */
 export function localize(text: Translations | null | undefined, preference: readonly Language[]): string | null {
   const language = availableLanguage(text, preference);

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import type { Context } from '../context';
+import { publicUrl } from '../shared/public-urls';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import type { Article } from '../article/article.entity';
 import { Country } from '../country/country.entity';
@@ -55,6 +56,11 @@ export class SpeakerResolver {
   @Query(() => Speaker, { nullable: true, description: 'A speaker by slug; null when unknown.' })
   speaker(@Arg('slug', { description: 'The speaker slug, e.g. `aida-balaeva`.' }) slug: string, @Ctx() { loaders }: Context): Promise<Speaker | null> {
     return loaders.speakerBySlug.load(slug);
+  }
+
+  @FieldResolver(() => String, { description: "The speaker's public page on the portal (PUBLIC_BASE_URL); oEmbed accepts it." })
+  url(@Root() speaker: Speaker, @Ctx() { publicBaseUrl }: Context): string {
+    return publicUrl(publicBaseUrl, 'speaker', speaker.slug);
   }
 
   @FieldResolver(() => Country, { description: 'The country the speaker represents.' })

@@ -7,6 +7,7 @@ import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createContext } from '../../src/context';
 import { ormOptions } from '../../src/db/mikro-orm.config';
+import { languagePreference } from '../../src/shared/i18n';
 
 /*
  * Counts every statement sent to PostgreSQL by this process (the ORM's and the loaders' own),
@@ -38,6 +39,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The public base URL the tests' app is configured with. */
+export const PUBLIC_BASE_URL = 'https://portal.example';
+
 function databaseUrl(name: string): string {
   const url = new URL(process.env.TEST_DATABASE_URL!);
   url.pathname = `/${name}`;
@@ -55,10 +59,11 @@ export async function startHarness(): Promise<Harness> {
     await admin.end();
   }
   const orm = await MikroORM.init(ormOptions(databaseUrl(name)));
+  const config = loadConfig({ PUBLIC_BASE_URL: PUBLIC_BASE_URL });
   let app: App | undefined;
   try {
     await orm.getMigrator().up();
-    app = await createApp(orm, loadConfig({}));
+    app = await createApp(orm, config);
     await new Promise<void>((resolve) => app!.httpServer.listen(0, '127.0.0.1', resolve));
   } catch (error) {
     await orm.close();
@@ -75,7 +80,7 @@ export async function startHarness(): Promise<Harness> {
     async execute(query, variables, acceptLanguage) {
       const response = await apollo.executeOperation(
         { query, variables },
-        { contextValue: createContext(orm, { acceptLanguage }) },
+        { contextValue: createContext(orm, { languages: languagePreference(acceptLanguage), publicBaseUrl: config.publicBaseUrl }) },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       // Round-trip through JSON so results look as they do over HTTP (dates as strings).
