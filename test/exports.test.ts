@@ -39,7 +39,8 @@ import { sessionGuid, sessionUid, speakerGuid, uuid5 } from '../src/export/ids';
  *   mutable-1, mutable-2   changed by the caching tests
  */
 
-const SHARED = path.join(__dirname, '..', '..', 'shared', 'reference', 'c3voc');
+// Copies of c3voc's schedule schemas (shared/reference/c3voc), so that the suite needs nothing outside the repo.
+const SCHEMAS = path.join(__dirname, 'fixtures', 'c3voc');
 
 let h: Harness;
 /** The EntityManager the data is built with, flushed at the end of beforeAll. */
@@ -360,7 +361,7 @@ function scheduleValidator() {
   addFormats(ajv);
   // The schema uses a `color` format that ajv-formats does not know.
   ajv.addFormat('color', /^#[0-9a-fA-F]{6}$/);
-  return ajv.compile(JSON.parse(fs.readFileSync(path.join(SHARED, 'schedule.schema.json'), 'utf8')));
+  return ajv.compile(JSON.parse(fs.readFileSync(path.join(SCHEMAS, 'schedule.schema.json'), 'utf8')));
 }
 
 describe('GET /forums/:slug/schedule.json', () => {
@@ -478,7 +479,7 @@ function xmllint(args: string[], xml: string): { status: number | null; stdout: 
 }
 
 describe('GET /forums/:slug/schedule.xml', () => {
-  const schema = path.join(SHARED, 'schedule.xml.xsd');
+  const schema = path.join(SCHEMAS, 'schedule.xml.xsd');
 
   it.each(['almaty-2025', 'berlin-2025', 'empty-2025', 'large'])('is valid against c3voc’s XSD (%s)', async (slug) => {
     const res = await get(`/forums/${slug}/schedule.xml?lang=ru`);

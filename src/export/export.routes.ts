@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import cors from 'cors';
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router } from 'express';
 import type { Config } from '../config';
-import { requestLanguages, type Language } from '../shared/i18n';
+import { answeredFromCache, entityTag, latest, openCors, sendError, sendRepresentation, type Validators } from '../shared/http';
+import { requestLanguages } from '../shared/i18n';
 import { publicUrl } from '../shared/public-urls';
 import { loadForum, loadForumSessions, loadSpeaker, loadSpeakerSessions, type ExportForum } from './agenda-data';
 import { AgendaText } from './agenda-text';
@@ -25,11 +24,6 @@ import { renderCalendar } from './ical';
  * statement and a 304, without loading the agenda.
  */
 
-/** Bump when the output changes for the same data (a new field, a fix), so caches drop old copies. */
-const FORMAT_REVISION = 1;
-
-const CACHE_CONTROL = 'public, max-age=60';
-
 type Kind = 'ics' | 'json' | 'xml';
 
 const CONTENT_TYPES: Record<Kind, string> = {
@@ -38,90 +32,22 @@ const CONTENT_TYPES: Record<Kind, string> = {
   xml: 'application/xml; charset=utf-8',
 };
 
+/** Seconds caches may keep an export: apps poll, and conditional requests make polling cheap. */
+const MAX_AGE = 60;
+
 interface ExportRequest {
   em: EntityManager;
-  req: Request;
   text: AgendaText;
-}
-
-interface Validators {
-  etag: string;
-  lastModified: Date | null;
-  /** The language the response is in (of the forum title, or of the speaker's name). */
-  language: Language;
-}
-
-function sendError(res: Response, status: number, code: 'BAD_USER_INPUT' | 'NOT_FOUND', message: string): void {
-  res.set('Cache-Control', 'no-store');
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
-}
-
-/** The reader's languages: `?lang` first when given, then Accept-Language, then the fallback order; null for a bad `?lang`. */
-
-/** A strong entity tag: a readable prefix, then a hash of everything the content depends on. */
-function entityTag(prefix: string, parts: unknown[]): string {
-  const hash = createHash('sha256').update(JSON.stringify([FORMAT_REVISION, ...parts])).digest('base64url').slice(0, 22);
-  return `"${prefix}-${hash}"`;
-}
-
-function latest(...dates: (Date | null)[]): Date | null {
-  return dates.reduce<Date | null>((max, d) => (d && (!max || d > max) ? d : max), null);
-}
-
-/**
- * RFC 9110 §13.1.2–13.1.3 for GET: If-None-Match decides when present (weak comparison, `*`
- * matches any representation); only without it does If-Modified-Since count.
- */
-function notModified(req: Request, validators: Validators): boolean {
-  const ifNoneMatch = req.get('if-none-match');
-  if (ifNoneMatch !== undefined) {
-    if (ifNoneMatch.trim() === '*') return true;
-    const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-    return ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(validators.etag));
-  }
-  const ifModifiedSince = req.get('if-modified-since');
-  if (ifModifiedSince && validators.lastModified) {
-    const since = Date.parse(ifModifiedSince);
-    // HTTP dates have whole seconds.
-    return !Number.isNaN(since) && Math.floor(validators.lastModified.getTime() / 1000) * 1000 <= since;
-  }
-  return false;
-}
-
-function setValidators(res: Response, validators: Validators): void {
-  res.set('ETag', validators.etag);
-  if (validators.lastModified) res.set('Last-Modified', validators.lastModified.toUTCString());
-  res.set('Cache-Control', CACHE_CONTROL);
-  res.set('Content-Language', validators.language);
-  res.vary('Accept-Language');
-}
-
-/** Answers 304 and returns true when the client's copy is current. */
-function answeredFromCache(req: Request, res: Response, validators: Validators): boolean {
-  if (!notModified(req, validators)) return false;
-  setValidators(res, validators);
-  res.status(304).end();
-  return true;
-}
-
-/** The export, with its validators: set only now, so that a failure on the way is not cached as them. */
-function send(res: Response, kind: Kind, validators: Validators, body: string): void {
-  setValidators(res, validators);
-  res.set('Content-Type', CONTENT_TYPES[kind]);
-  res.send(body);
 }
 
 /** The router with every export; mount it on the app before the GraphQL endpoint. */
 export function exportRouter(orm: MikroORM, { publicBaseUrl }: Pick<Config, 'publicBaseUrl'>): Router {
   const router = Router();
-  // Open to any site: the data is public, and schedule widgets and apps run on other origins.
-  // ETag is exposed so that browser scripts can make conditional requests themselves.
-  const open: RequestHandler = cors({ origin: '*', methods: ['GET', 'HEAD'], exposedHeaders: ['ETag'], maxAge: 86_400 });
 
   const forumExport = (file: string, kind: Kind, render: (forum: ExportForum, request: ExportRequest) => Promise<string>) => {
     const path = `/forums/:slug/${file}`;
-    router.options(path, open);
-    router.get(path, open, async (req, res) => {
+    router.options(path, openCors);
+    router.get(path, openCors, async (req, res) => {
       const preference = requestLanguages(req.query.lang, req.get('accept-language'));
       if (!preference) return sendError(res, 400, 'BAD_USER_INPUT', 'lang must be one of: kk, ru, en');
       const em = orm.em.fork();
@@ -140,9 +66,10 @@ export function exportRouter(orm: MikroORM, { publicBaseUrl }: Pick<Config, 'pub
         // The schedule's last change, or the forum's own when that is later (its title is in every export).
         lastModified: latest(forum.scheduleChangedAt, forum.updatedAt),
         language: text.languageOf(forum.title),
+        maxAge: MAX_AGE,
       };
       if (answeredFromCache(req, res, validators)) return;
-      send(res, kind, validators, await render(forum, { em, req, text }));
+      sendRepresentation(res, CONTENT_TYPES[kind], validators, await render(forum, { em, text }));
     });
   };
 
@@ -167,8 +94,8 @@ export function exportRouter(orm: MikroORM, { publicBaseUrl }: Pick<Config, 'pub
   forumExport('schedule.xml', 'xml', async (forum, request) => renderFrabXml(await schedule(forum, request)));
 
   const speakerPath = '/speakers/:slug/agenda.ics';
-  router.options(speakerPath, open);
-  router.get(speakerPath, open, async (req, res) => {
+  router.options(speakerPath, openCors);
+  router.get(speakerPath, openCors, async (req, res) => {
     const preference = requestLanguages(req.query.lang, req.get('accept-language'));
     if (!preference) return sendError(res, 400, 'BAD_USER_INPUT', 'lang must be one of: kk, ru, en');
     const em = orm.em.fork();
@@ -190,13 +117,14 @@ export function exportRouter(orm: MikroORM, { publicBaseUrl }: Pick<Config, 'pub
       ]),
       lastModified: null,
       language: text.languageOf(speaker.fullName),
+      maxAge: MAX_AGE,
     };
     if (answeredFromCache(req, res, validators)) return;
     const forums = new Map(speaker.forums.map((f) => [f.id, f]));
     // A session added at another forum since the speaker row was read waits for the next request
     // (its forum changes the ETag then).
     const sessions = (await loadSpeakerSessions(em, speaker.id)).filter((s) => forums.has(s.forumId));
-    send(res, 'ics', validators, renderCalendar({ name: text.text(speaker.fullName) ?? speaker.slug, sessions, forums, text, withForum: true }));
+    sendRepresentation(res, CONTENT_TYPES.ics, validators, renderCalendar({ name: text.text(speaker.fullName) ?? speaker.slug, sessions, forums, text, withForum: true }));
   });
 
   return router;

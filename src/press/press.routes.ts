@@ -1,40 +1,65 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import type { Config } from '../config';
 import { createContext } from '../context';
-import { requestLanguages } from '../shared/i18n';
+import { Forum } from '../forum/forum.entity';
+import { answeredFromCache, entityTag, latest, openCors, sendError, sendRepresentation, type Validators } from '../shared/http';
+import { availableLanguage, requestLanguages } from '../shared/i18n';
+import { feedArticles, feedState, renderJsonFeed, renderRss, type FeedInput } from './feeds';
 import { oembedFor } from './oembed';
 
-function fail(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
-}
-
-/** Endpoints for press sites next to /graphql: oEmbed cards (feeds come alongside). */
+/** Endpoints for press sites next to /graphql: oEmbed cards and coverage feeds. */
 export function pressRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl' | 'cacheMaxAgeSeconds'>): Router {
   const router = Router();
 
-  router.get('/oembed', async (req, res, next) => {
+  router.get('/oembed', openCors, async (req, res, next) => {
     try {
-      res.set('Access-Control-Allow-Origin', '*').vary('Accept-Language');
+      res.vary('Accept-Language');
       const { url, format, maxwidth } = req.query;
       // oEmbed: a provider that cannot return the requested format answers 501.
-      if (format !== undefined && format !== 'json') return fail(res, 501, 'NOT_IMPLEMENTED', 'Only format=json is supported');
-      if (typeof url !== 'string' || url === '') return fail(res, 400, 'BAD_USER_INPUT', 'url is required');
+      if (format !== undefined && format !== 'json') return sendError(res, 501, 'NOT_IMPLEMENTED', 'Only format=json is supported');
+      if (typeof url !== 'string' || url === '') return sendError(res, 400, 'BAD_USER_INPUT', 'url is required');
       const maxWidth = maxwidth === undefined ? undefined : Number(maxwidth);
       if (maxWidth !== undefined && !(Number.isInteger(maxWidth) && maxWidth > 0)) {
-        return fail(res, 400, 'BAD_USER_INPUT', 'maxwidth must be a positive integer');
+        return sendError(res, 400, 'BAD_USER_INPUT', 'maxwidth must be a positive integer');
       }
       const languages = requestLanguages(req.query.lang, req.get('accept-language'));
-      if (!languages) return fail(res, 400, 'BAD_USER_INPUT', 'lang must be one of: kk, ru, en');
+      if (!languages) return sendError(res, 400, 'BAD_USER_INPUT', 'lang must be one of: kk, ru, en');
       const ctx = createContext(orm, { languages, publicBaseUrl: config.publicBaseUrl });
       const cacheAge = Math.max(config.cacheMaxAgeSeconds, 60) * 60;
       const embed = await oembedFor(ctx, url, maxWidth, cacheAge);
-      if (!embed) return fail(res, 404, 'NOT_FOUND', 'No public article, session, speaker or forum has this URL');
+      if (!embed) return sendError(res, 404, 'NOT_FOUND', 'No public article, session, speaker or forum has this URL');
       res.set('Cache-Control', `public, max-age=${config.cacheMaxAgeSeconds}`).json(embed);
     } catch (error) {
       next(error);
     }
   });
+
+  const feed = (file: string, contentType: string, render: (input: FeedInput) => string) => {
+    const path = `/forums/:slug/${file}`;
+    router.options(path, openCors);
+    router.get(path, openCors, async (req, res) => {
+      const languages = requestLanguages(req.query.lang, req.get('accept-language'));
+      if (!languages) return sendError(res, 400, 'BAD_USER_INPUT', 'lang must be one of: kk, ru, en');
+      const { slug } = req.params as { slug: string };
+      const em = orm.em.fork();
+      const forum = await em.findOne(Forum, { slug });
+      if (!forum) return sendError(res, 404, 'NOT_FOUND', `No forum with slug "${slug}"`);
+      const state = await feedState(em, forum);
+      const validators: Validators = {
+        etag: entityTag(`feed-${file}`, [forum.id, forum.updatedAt.toISOString(), state.count, state.changed?.toISOString(), languages]),
+        lastModified: latest(state.changed, forum.updatedAt),
+        language: availableLanguage(forum.title, languages) ?? languages[0],
+        maxAge: config.cacheMaxAgeSeconds,
+      };
+      if (answeredFromCache(req, res, validators)) return;
+      const self = `${config.publicBaseUrl}/forums/${encodeURIComponent(forum.slug)}/${file}`;
+      const articles = await feedArticles(em, forum);
+      sendRepresentation(res, contentType, validators, render({ forum, articles, languages, publicBaseUrl: config.publicBaseUrl, self, updated: validators.lastModified! }));
+    });
+  };
+  feed('feed.xml', 'application/rss+xml; charset=utf-8', renderRss);
+  feed('feed.json', 'application/feed+json; charset=utf-8', renderJsonFeed);
 
   return router;
 }

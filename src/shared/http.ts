@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import cors from 'cors';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Language } from './i18n';
+
+/*
+ * What the plain-HTTP endpoints next to /graphql (exports, feeds, oEmbed) share: JSON errors,
+ * open CORS, and conditional GET with ETag and Last-Modified.
+ */
+
+export type HttpErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'NOT_IMPLEMENTED';
+
+/** A GraphQL-shaped JSON error that no cache keeps. */
+export function sendError(res: Response, status: number, code: HttpErrorCode, message: string): void {
+  res.set('Cache-Control', 'no-store');
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * Open to any site: the data is public, and widgets, apps and CMSs run on other origins. ETag is
+ * exposed so that browser scripts can make conditional requests themselves.
+ */
+export const openCors: RequestHandler = cors({ origin: '*', methods: ['GET', 'HEAD'], exposedHeaders: ['ETag'], maxAge: 86_400 });
+
+export interface Validators {
+  etag: string;
+  lastModified: Date | null;
+  /** The language the representation is in. */
+  language: Language;
+  /** Seconds shared caches may keep it. */
+  maxAge: number;
+}
+
+/** Bump when an output changes for the same data (a new field, a fix), so caches drop old copies. */
+const FORMAT_REVISION = 1;
+
+/** A strong entity tag: a readable prefix, then a hash of everything the content depends on. */
+export function entityTag(prefix: string, parts: unknown[]): string {
+  const hash = createHash('sha256').update(JSON.stringify([FORMAT_REVISION, ...parts])).digest('base64url').slice(0, 22);
+  return `"${prefix}-${hash}"`;
+}
+
+export function latest(...dates: (Date | null | undefined)[]): Date | null {
+  return dates.reduce<Date | null>((max, d) => (d && (!max || d > max) ? d : max), null);
+}
+
+/**
+ * RFC 9110 §13.1.2–13.1.3 for GET: If-None-Match decides when present (weak comparison, `*`
+ * matches any representation); only without it does If-Modified-Since count.
+ */
+function notModified(req: Request, validators: Validators): boolean {
+  const ifNoneMatch = req.get('if-none-match');
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() === '*') return true;
+    const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+    return ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(validators.etag));
+  }
+  const ifModifiedSince = req.get('if-modified-since');
+  if (ifModifiedSince && validators.lastModified) {
+    const since = Date.parse(ifModifiedSince);
+    // HTTP dates have whole seconds.
+    return !Number.isNaN(since) && Math.floor(validators.lastModified.getTime() / 1000) * 1000 <= since;
+  }
+  return false;
+}
+
+function setValidators(res: Response, validators: Validators): void {
+  res.set('ETag', validators.etag);
+  if (validators.lastModified) res.set('Last-Modified', validators.lastModified.toUTCString());
+  res.set('Cache-Control', `public, max-age=${validators.maxAge}`);
+  res.set('Content-Language', validators.language);
+  res.vary('Accept-Language');
+}
+
+/** Answers 304 and returns true when the client's copy is current. */
+export function answeredFromCache(req: Request, res: Response, validators: Validators): boolean {
+  if (!notModified(req, validators)) return false;
+  setValidators(res, validators);
+  res.status(304).end();
+  return true;
+}
+
+/** The representation with its validators: set only now, so that a failure on the way is not cached as them. */
+export function sendRepresentation(res: Response, contentType: string, validators: Validators, body: string): void {
+  setValidators(res, validators);
+  res.set('Content-Type', contentType);
+  res.send(body);
+}
