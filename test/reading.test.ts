@@ -1,4 +1,7 @@
 import { ArticleStatus } from '../src/article/article.entity';
+import { Country } from '../src/country/country.entity';
+import { Forum } from '../src/forum/forum.entity';
+import { Speaker } from '../src/speaker/speaker.entity';
 import { startHarness, type Harness } from './helpers/harness';
 import * as make from './factories';
 
@@ -114,5 +117,31 @@ describe('reading blocks', () => {
       articles: { totalCount: 5 },
       forum: { articles: { totalCount: 2 }, sessions: { nodes: [{ articles: { totalCount: 2 } }] } },
     });
+  });
+
+  it('filters articles by publication window, as the archive links do', async () => {
+    const WINDOW = `query($from: DateTime, $to: DateTime) { articles(filter: { publishedFrom: $from, publishedTo: $to }) { totalCount nodes { slug } } }`;
+    const { data } = await h.execute(WINDOW, { from: '2025-04-16T00:00:00Z', to: '2025-04-17T00:00:00Z' });
+    expect(data!.articles).toEqual({ totalCount: 2, nodes: [{ slug: 'same-session' }, { slug: 'main' }] });
+    const may = await h.execute(WINDOW, { from: '2025-05-01T00:00:00Z' });
+    expect(may.data!.articles.nodes.map((n: any) => n.slug)).toEqual(['unrelated', 'same-country']);
+  });
+
+  it('runs 4 statements for forum → latest 20 articles → speakers and countries, at any coverage size', async () => {
+    const COVERAGE = `query($slug: String!) { forum(slug: $slug) { articles(first: 20) { nodes { title lead publishedAt authorName
+      speakers { fullName } countries { code name } } } } }`;
+    const small = await h.countStatements(() => h.execute(COVERAGE, { slug: 'camf' }));
+    const em = h.orm.em.fork();
+    const forum = await em.findOneOrFail(Forum, { slug: 'other' });
+    const speakers = await em.find(Speaker, {});
+    const countries = await em.find(Country, {});
+    for (let i = 0; i < 40; i += 1) make.article(em, `bulk-${i}`, '2025-06-01T00:00:00Z', { forums: [forum], speakers, countries });
+    await em.flush();
+    const large = await h.countStatements(() => h.execute(COVERAGE, { slug: 'other' }));
+    expect(small.result.data!.forum.articles.nodes).toHaveLength(2);
+    expect(large.result.data!.forum.articles.nodes).toHaveLength(20);
+    expect(large.result.data!.forum.articles.nodes[0].speakers).toHaveLength(2);
+    expect(small.statements).toBe(4);
+    expect(large.statements).toBe(4);
   });
 });

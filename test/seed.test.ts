@@ -78,4 +78,28 @@ describe('seed data', () => {
     );
     expect(days[0].sessions[0].startsAtLocal).toBe('2025-04-16T10:00:00+05:00');
   });
+
+  it('finds the Kazpravda report by another word form, in feeds, most read, coverage and oEmbed', async () => {
+    const SLUG = 'vtoroy-centralno-aziatskiy-mediaforum-startoval-v-astane';
+    const { data, errors } = await h.execute(
+      `{ articles(filter: { query: "медиафорума стартовавшего" }) { nodes { slug } }
+         search(query: "медиафорума") { hits { kind node { ... on Article { slug } } } }
+         popularArticles(forumSlug: "camf-2025") { views article { slug } }
+         speaker(slug: "aida-balaeva") { articles(link: MENTIONS) { nodes { slug url } } }
+         forum(slug: "camf-2025") { articles(link: COVERS) { nodes { slug } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.articles.nodes).toEqual([{ slug: SLUG }]);
+    expect(data!.search.hits).toContainEqual({ kind: 'ARTICLE', node: { slug: SLUG } });
+    expect(data!.popularArticles).toEqual([{ views: 1571, article: { slug: SLUG } }]);
+    const url = data!.speaker.articles.nodes[0].url;
+    expect(data!.speaker.articles.nodes).toEqual([{ slug: SLUG, url }]);
+    expect(data!.forum.articles.nodes).toEqual([{ slug: SLUG }]);
+
+    const feed = (await (await fetch(`${h.url}/forums/camf-2025/feed.json`)).json()) as any;
+    expect(feed.items.map((i: any) => i.id)).toEqual([url]);
+    const card = (await (await fetch(`${h.url}/oembed?${new URLSearchParams({ url })}`, { headers: { 'accept-language': 'ru' } })).json()) as any;
+    expect(card.title).toBe('Второй Центрально-Азиатский медиафорум стартовал в Астане');
+    expect(card.author_name).toBe('Дана Аменова');
+  });
 });

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from 'type-graphql';
 import { MaxLength } from 'class-validator';
+import { GraphQLDateTime } from 'graphql-scalars';
 import type { Context } from '../context';
 import { Country } from '../country/country.entity';
 import { BadUserInputError } from '../errors';
@@ -38,6 +39,12 @@ export class ArticleFilter {
   @Field(() => String, { nullable: true, description: 'Only articles published in this language (BCP 47 code, e.g. `ru`).' })
   @MaxLength(16)
   language?: string | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Only articles published at or after this moment.' })
+  publishedFrom?: Date | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Only articles published before this moment (for a day: the next midnight).' })
+  publishedTo?: Date | null;
 
   @Field(() => String, {
     nullable: true,
@@ -82,6 +89,8 @@ export class ArticleResolver {
       filter?.countryCode && linked('article_country', 'country_id', 'country', 'code', filter.countryCode.toUpperCase()),
       filter?.ministrySlug && linked('article_ministry', 'ministry_id', 'ministry', 'slug', filter.ministrySlug),
       filter?.language && { sql: 't.language = ?', params: [filter.language] },
+      filter?.publishedFrom && { sql: 't.published_at >= ?', params: [filter.publishedFrom] },
+      filter?.publishedTo && { sql: 't.published_at < ?', params: [filter.publishedTo] },
       text && { sql: `${vector} @@ ${searchQuerySql()}`, params: [text, text, text] },
     ]);
     const orderBy = text ? `ts_rank_cd(${vector}, ${searchQuerySql()}) desc, ${NEWEST_FIRST}` : NEWEST_FIRST;
