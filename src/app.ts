@@ -38,10 +38,9 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
     // Bounds the work a single query document can cause before execution starts.
     parseOptions: { maxTokens: 10_000 },
     introspection: true,
-    // Queries over GET (plain or as persisted-query hashes) must work from any page and CDN.
-    // CSRF prevention guards cookie-authenticated APIs; this one takes no cookies, so a
-    // cross-site request carries no credentials, and mutations are refused over GET anyway.
-    csrfPrevention: false,
+    // Apollo's CSRF prevention stays on: a GET query needs a JSON content type or an
+    // `apollo-require-preflight` / `x-apollo-operation-name` header, which a CDN or a CMS
+    // fetching server-side sends, and which makes a browser ask CORS first.
     // server.ts stops Apollo, then the ORM, in that order, on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,
     plugins: [

@@ -18,7 +18,12 @@ describe('HTTP caching of GraphQL', () => {
   });
 
   const get = (params: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(`${h.url}/graphql?${new URLSearchParams(params)}`, { headers });
+    fetch(`${h.url}/graphql?${new URLSearchParams(params)}`, { headers: { 'apollo-require-preflight': 'true', ...headers } });
+
+  it('refuses a GET without a preflight-forcing header (CSRF prevention)', async () => {
+    const response = await fetch(`${h.url}/graphql?${new URLSearchParams({ query: '{ countries { code } }' })}`);
+    expect(response.status).toBe(400);
+  });
 
   it('serves public queries over GET as cacheable, one copy per language', async () => {
     const response = await get({ query: '{ countries { code } }' });
