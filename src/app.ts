@@ -25,7 +25,7 @@ export interface App {
  * Builds the HTTP server with the GraphQL endpoint at /graphql, started but not listening:
  * `server.ts` listens on the configured port, tests on a free one or not at all.
  */
-export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize' | 'cacheMaxAgeSeconds' | 'publicBaseUrl'>): Promise<App> {
+export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize' | 'cacheMaxAgeSeconds' | 'publicBaseUrl' | 'jwtSecret' | 'accessTokenTtlSeconds'>): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -69,11 +69,19 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
     (_req, res, next) => {
       // Responses differ by language: shared caches must keep one copy per Accept-Language.
       res.vary('Accept-Language');
+      // Replaced by httpCachePlugin for cacheable answers; covers those Apollo sends before
+      // plugins run (e.g. 401 for a bad token).
+      res.set('Cache-Control', 'no-store');
       next();
     },
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext(orm, { languages: languagePreference(req.headers['accept-language']), publicBaseUrl: config.publicBaseUrl }),
+      context: ({ req }) =>
+        createContext(orm, {
+          languages: languagePreference(req.headers['accept-language']),
+          publicBaseUrl: config.publicBaseUrl,
+          authorization: req.headers.authorization,
+          auth: config,
+        }),
     }),
   );
   // Body-parser failures (malformed JSON, too large) and anything else thrown outside GraphQL

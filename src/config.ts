@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 /** Every setting the server reads, validated once at start. `.env.example` documents each one. */
@@ -18,6 +19,11 @@ export interface Config {
   cacheMaxAgeSeconds: number;
   /** Where the portal's public pages live, e.g. https://camf.kz: the base of every public URL. */
   publicBaseUrl: string;
+  /** Signs access tokens (HS256). From JWT_SECRET; required in production. */
+  jwtSecret: Uint8Array;
+  /** Whether jwtSecret was generated for this process (tokens die with it). */
+  jwtSecretGenerated: boolean;
+  accessTokenTtlSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -49,6 +55,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^https?:\/\/[^/]+(\/.*)?$/.test(publicBaseUrl)) {
     throw new ConfigError('PUBLIC_BASE_URL must be an absolute http(s) URL');
   }
+  const production = env.NODE_ENV === 'production';
+  if (env.JWT_SECRET !== undefined && env.JWT_SECRET !== '' && Buffer.byteLength(env.JWT_SECRET) < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 bytes');
+  }
+  if (production && !env.JWT_SECRET) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
   return {
     port,
     databaseUrl,
@@ -59,5 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodySize: env.MAX_BODY_SIZE || '100kb',
     cacheMaxAgeSeconds: integer(env, 'CACHE_MAX_AGE', 60, 0, 86400),
     publicBaseUrl,
+    // Outside production a missing secret is made up per process: sign-ins then last until a restart.
+    jwtSecret: env.JWT_SECRET ? new TextEncoder().encode(env.JWT_SECRET) : randomBytes(32),
+    jwtSecretGenerated: !env.JWT_SECRET,
+    accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
   };
 }

@@ -1,4 +1,5 @@
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
+import { authenticate, type AuthSettings, type Viewer } from './auth/viewer';
 import { createLoaders, type Loaders } from './loaders';
 import type { Language } from './shared/i18n';
 
@@ -10,21 +11,33 @@ export interface Context {
   languages: readonly Language[];
   /** PUBLIC_BASE_URL, for the `url` fields. */
   publicBaseUrl: string;
+  /** Who is asking; null for an anonymous (public) request. */
+  viewer: Viewer | null;
+  /** For signing in. */
+  auth: AuthSettings;
 }
 
 export interface RequestInfo {
   /** The reader's languages (languagePreference of Accept-Language, or requestLanguages). */
   languages: readonly Language[];
   publicBaseUrl: string;
+  /** The Authorization header, if any. */
+  authorization?: string;
+  auth: AuthSettings;
 }
 
-/** One context per GraphQL request; the server and the tests both build it here. */
-export function createContext(orm: MikroORM, request: RequestInfo): Context {
+/**
+ * One context per GraphQL request; the server and the tests both build it here. Fails with
+ * UNAUTHENTICATED (HTTP 401) when an Authorization header does not prove who is asking.
+ */
+export async function createContext(orm: MikroORM, request: RequestInfo): Promise<Context> {
   const em = orm.em.fork();
   return {
     em,
     loaders: createLoaders(em),
     languages: request.languages,
     publicBaseUrl: request.publicBaseUrl,
+    viewer: await authenticate(em, request.authorization, request.auth),
+    auth: request.auth,
   };
 }

@@ -19,8 +19,8 @@ export class BadUserInputError extends CodedError {
 }
 
 export class NotFoundError extends CodedError {
-  constructor(message: string) {
-    super(message, 'NOT_FOUND');
+  constructor(message: string, extensions?: Record<string, unknown>) {
+    super(message, 'NOT_FOUND', extensions);
   }
 }
 
@@ -32,13 +32,14 @@ export class ForbiddenError extends CodedError {
 
 export class UnauthenticatedError extends CodedError {
   constructor(message = 'Sign in to do this') {
-    super(message, 'UNAUTHENTICATED');
+    // Apollo answers with this HTTP status (and drops `http` from the payload).
+    super(message, 'UNAUTHENTICATED', { http: { status: 401 } });
   }
 }
 
 export class ConflictError extends CodedError {
-  constructor(message: string) {
-    super(message, 'CONFLICT');
+  constructor(message: string, extensions?: Record<string, unknown>) {
+    super(message, 'CONFLICT', extensions);
   }
 }
 
@@ -53,6 +54,21 @@ const REQUEST_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+interface ValidationProblem {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationProblem[];
+}
+
+/** class-validator's tree of problems as a list, each with its dotted field path (`speakers.2.email`). */
+function flatten(errors: ValidationProblem[], prefix = ''): { field: string; problems: string[] }[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
 /**
  * Apollo's `formatError`: coded errors pass through (without stack traces); class-validator
  * failures become BAD_USER_INPUT with the offending fields; anything else is logged with its
@@ -62,16 +78,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = unwrapResolverError(error);
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
   if (original instanceof ArgumentValidationError) {
-    const invalid = original.extensions.validationErrors.map((e) => ({
-      field: e.property,
-      problems: Object.values(e.constraints ?? {}),
-    }));
+    const invalid = flatten(original.extensions.validationErrors);
     const detail = invalid.map((i) => i.problems.join('; ')).join('; ');
     return {
       message: `Invalid argument: ${detail}`,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: 'BAD_USER_INPUT', invalid },
+      extensions: { code: 'BAD_USER_INPUT', field: invalid[0]?.field, invalid },
     };
   }
   if (original instanceof CodedError || REQUEST_ERROR_CODES.has(String(extensions.code))) {

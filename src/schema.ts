@@ -3,6 +3,8 @@ import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { AgendaResolver, ForumAgendaResolver } from './agenda/agenda.resolver';
 import { ArticleResolver } from './article/article.resolver';
+import { AuditResolver } from './audit/audit.resolver';
+import { AuthResolver } from './auth/auth.resolver';
 import { CountryResolver } from './country/country.resolver';
 import { ForumResolver } from './forum/forum.resolver';
 import { InitiativeResolver } from './initiative/initiative.resolver';
@@ -20,6 +22,8 @@ export const SCHEMA_FILE = path.join(__dirname, '..', 'schema', 'schema.graphql'
 export const resolvers = [
   AgendaResolver,
   ArticleResolver,
+  AuditResolver,
+  AuthResolver,
   CountryResolver,
   ForumAgendaResolver,
   ForumResolver,
@@ -44,7 +48,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     schema.getQueryType()!.description =
       'Read access to media forums: agendas, speakers, countries, ministries and news coverage.';
     const mutation = schema.getMutationType();
-    if (mutation) mutation.description = 'Changes: counting article views, and (for signed-in organisers) editing data.';
+    if (mutation) mutation.description = 'Changes: signing in, counting article views, and (for signed-in organisers, editors and admins) editing data.';
     return schema;
   });
   return built;

@@ -7,6 +7,7 @@ import { logger } from './logger';
 /** `npm start`: configuration, database (embedded unless DATABASE_URL), migrations, then listen. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.jwtSecretGenerated) logger.warn('JWT_SECRET is not set: sign-ins last until this process stops');
   const database = await openDatabase(config);
   const { apollo, httpServer } = await createApp(database.orm, config);
   await new Promise<void>((resolve, reject) => {

@@ -146,6 +146,7 @@ describe('agenda for event apps', () => {
           path: ['forum', 'sessions'],
           extensions: {
             code: 'BAD_USER_INPUT',
+            field: 'countryCode',
             invalid: [{ field: 'countryCode', problems: ['countryCode must be a two-letter ISO 3166-1 code'] }],
           },
         },

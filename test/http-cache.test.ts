@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { startHarness, type Harness } from './helpers/harness';
 import * as make from './factories';
+import { Role } from '../src/auth/user.entity';
 
 /** What CDNs and browsers see: GET queries, persisted-query hashes and Cache-Control per case. */
 describe('HTTP caching of GraphQL', () => {
@@ -50,8 +51,13 @@ describe('HTTP caching of GraphQL', () => {
   });
 
   it('does not let shared caches keep answers to credentialed requests, mutations or errors', async () => {
-    const withCredentials = await get({ query: '{ countries { code } }' }, { authorization: 'Bearer something' });
+    const withCredentials = await get({ query: '{ countries { code } }' }, { authorization: await h.signIn(Role.EDITOR) });
+    expect(withCredentials.status).toBe(200);
     expect(withCredentials.headers.get('cache-control')).toBe('no-store');
+
+    const forged = await get({ query: '{ countries { code } }' }, { authorization: 'Bearer something' });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('cache-control')).toBe('no-store');
 
     const mutation = await h.post({ query: 'mutation { recordArticleView(slug: "nope") }' });
     expect(mutation.headers.get('cache-control')).toBe('no-store');

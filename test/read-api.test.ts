@@ -601,7 +601,7 @@ describe('connections', () => {
           message: 'Invalid argument: first must not be greater than 100',
           locations: [{ line: 1, column: 23 }],
           path: ['articles'],
-          extensions: { code: 'BAD_USER_INPUT', invalid: [{ field: 'first', problems: ['first must not be greater than 100'] }] },
+          extensions: { code: 'BAD_USER_INPUT', field: 'first', invalid: [{ field: 'first', problems: ['first must not be greater than 100'] }] },
         },
       ],
     });
@@ -616,7 +616,7 @@ describe('connections', () => {
           message: 'Invalid argument: first must not be less than 0',
           locations: [{ line: 1, column: 62 }],
           path: ['country', 'speakers'],
-          extensions: { code: 'BAD_USER_INPUT', invalid: [{ field: 'first', problems: ['first must not be less than 0'] }] },
+          extensions: { code: 'BAD_USER_INPUT', field: 'first', invalid: [{ field: 'first', problems: ['first must not be less than 0'] }] },
         },
       ],
     });

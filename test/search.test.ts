@@ -298,7 +298,7 @@ describe('validation', () => {
           message: 'Invalid argument: query must be shorter than or equal to 200 characters',
           locations: [{ line: 1, column: 22 }],
           path: ['search'],
-          extensions: { code: 'BAD_USER_INPUT', invalid: [{ field: 'query', problems: ['query must be shorter than or equal to 200 characters'] }] },
+          extensions: { code: 'BAD_USER_INPUT', field: 'query', invalid: [{ field: 'query', problems: ['query must be shorter than or equal to 200 characters'] }] },
         },
       ],
     });
@@ -309,7 +309,7 @@ describe('validation', () => {
           message: 'Invalid argument: query must be shorter than or equal to 200 characters',
           locations: [{ line: 1, column: 21 }],
           path: ['articles'],
-          extensions: { code: 'BAD_USER_INPUT', invalid: [{ field: 'query', problems: ['query must be shorter than or equal to 200 characters'] }] },
+          extensions: { code: 'BAD_USER_INPUT', field: 'query', invalid: [{ field: 'query', problems: ['query must be shorter than or equal to 200 characters'] }] },
         },
       ],
     });
@@ -337,7 +337,7 @@ describe('validation', () => {
           message: 'Invalid argument: first must not be greater than 50',
           locations: [{ line: 1, column: 35 }],
           path: ['search'],
-          extensions: { code: 'BAD_USER_INPUT', invalid: [{ field: 'first', problems: ['first must not be greater than 50'] }] },
+          extensions: { code: 'BAD_USER_INPUT', field: 'first', invalid: [{ field: 'first', problems: ['first must not be greater than 50'] }] },
         },
       ],
     });

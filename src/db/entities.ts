@@ -9,8 +9,11 @@ import { Quote } from '../quote/quote.entity';
 import { SessionChange } from '../session/session-change.entity';
 import { SessionParticipant } from '../session/session-participant.entity';
 import { Session } from '../session/session.entity';
+import { ApiToken } from '../auth/api-token.entity';
+import { User } from '../auth/user.entity';
+import { AuditEntry } from '../audit/audit-entry.entity';
 import { BaseEntity } from '../shared/base.entity';
 import { Speaker } from '../speaker/speaker.entity';
 
 /** Every entity the ORM knows; listed explicitly so discovery never depends on file globs. */
-export const entities = [BaseEntity, Country, Ministry, Speaker, Forum, Session, SessionParticipant, SessionChange, Article, ArticleForum, ArticleSession, ArticleSpeaker, ArticleCountry, ArticleMinistry, ArticleViewDay, Quote, Initiative];
+export const entities = [BaseEntity, Country, Ministry, Speaker, Forum, Session, SessionParticipant, SessionChange, Article, ArticleForum, ArticleSession, ArticleSpeaker, ArticleCountry, ArticleMinistry, ArticleViewDay, Quote, Initiative, User, ApiToken, AuditEntry];

@@ -9,7 +9,7 @@ import { feedArticles, feedState, renderJsonFeed, renderRss, type FeedInput } fr
 import { oembedFor } from './oembed';
 
 /** Endpoints for press sites next to /graphql: oEmbed cards and coverage feeds. */
-export function pressRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl' | 'cacheMaxAgeSeconds'>): Router {
+export function pressRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl' | 'cacheMaxAgeSeconds' | 'jwtSecret' | 'accessTokenTtlSeconds'>): Router {
   const router = Router();
 
   router.get('/oembed', openCors, async (req, res, next) => {
@@ -25,7 +25,7 @@ export function pressRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl' 
       }
       const languages = requestLanguages(req.query.lang, req.get('accept-language'));
       if (!languages) return sendError(res, 400, 'BAD_USER_INPUT', 'lang must be one of: kk, ru, en');
-      const ctx = createContext(orm, { languages, publicBaseUrl: config.publicBaseUrl });
+      const ctx = await createContext(orm, { languages, publicBaseUrl: config.publicBaseUrl, auth: config });
       const cacheAge = Math.max(config.cacheMaxAgeSeconds, 60) * 60;
       const embed = await oembedFor(ctx, url, maxWidth, cacheAge);
       if (!embed) return sendError(res, 404, 'NOT_FOUND', 'No public article, session, speaker or forum has this URL');

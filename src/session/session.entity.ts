@@ -90,6 +90,11 @@ export class Session extends BaseEntity {
   @Property({ type: 'integer', default: 0 })
   revision: number & Opt = 0;
 
+  /** Optimistic locking: an update must name the version it read (`expectedVersion`). */
+  @Field(() => Int, { description: 'Grows with every edit through the API; pass it as `expectedVersion` when updating.' })
+  @Property({ version: true, type: 'integer' })
+  version: number & Opt = 1;
+
   @Field(() => GraphQLDateTime, { description: 'Start, as an instant (ISO 8601 with offset); render it in the forum time zone.' })
   @Property({ type: 'datetime' })
   startsAt!: Date;

@@ -1,5 +1,5 @@
-import { Entity, Index, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
-import { Ctx, Field, ObjectType } from 'type-graphql';
+import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
+import { Ctx, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Context } from '../context';
 import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
@@ -13,6 +13,28 @@ export const SPEAKER_SEARCH_VECTOR = searchVectorSql([
   ['position', 'B'],
   ['organisation', 'B'],
 ]);
+
+export enum ArrivalStatus {
+  UNKNOWN = 'UNKNOWN',
+  INVITED = 'INVITED',
+  CONFIRMED = 'CONFIRMED',
+  TRAVELLING = 'TRAVELLING',
+  ARRIVED = 'ARRIVED',
+  CANCELLED = 'CANCELLED',
+}
+
+registerEnumType(ArrivalStatus, {
+  name: 'ArrivalStatus',
+  description: "Where a speaker's travel to the forum stands (organisers only).",
+  valuesConfig: {
+    UNKNOWN: { description: 'Not recorded.' },
+    INVITED: { description: 'Invited, not yet confirmed.' },
+    CONFIRMED: { description: 'Confirmed to come.' },
+    TRAVELLING: { description: 'On the way.' },
+    ARRIVED: { description: 'At the venue.' },
+    CANCELLED: { description: 'Not coming.' },
+  },
+});
 
 @ObjectType({ description: 'A web link about a speaker (site, profile, social network).' })
 export class Link {
@@ -53,6 +75,33 @@ export class Speaker extends BaseEntity {
 
   @Property({ type: 'json', nullable: true })
   organisation?: Translations | null;
+
+  /** Identifier in the organisers' own system (a spreadsheet row id); matches imports. */
+  @Property({ type: 'string', nullable: true })
+  @Unique()
+  externalId?: string | null;
+
+  /*
+   * Private fields: organisers of the speaker's forums only (see SpeakerPrivateResolver).
+   * Stored lower-cased.
+   */
+  @Property({ type: 'string', nullable: true })
+  @Unique()
+  email?: string | null;
+
+  @Property({ type: 'string', nullable: true })
+  phone?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  internalNotes?: string | null;
+
+  @Enum({ items: () => ArrivalStatus, nativeEnumName: 'arrival_status', default: ArrivalStatus.UNKNOWN })
+  arrivalStatus: ArrivalStatus & Opt = ArrivalStatus.UNKNOWN;
+
+  /** Optimistic locking: an update must name the version it read (`expectedVersion`). */
+  @Field(() => Int, { description: 'Grows with every change; pass it as `expectedVersion` when updating.' })
+  @Property({ version: true, type: 'integer' })
+  version: number & Opt = 1;
 
   @Field(() => [Link], { description: 'Web links about the speaker.' })
   @Property({ type: 'json', defaultRaw: `'[]'` })

@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { createApp, type App } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
+import { User, type Role } from '../../src/auth/user.entity';
+import { signAccessToken } from '../../src/auth/viewer';
+import { Forum } from '../../src/forum/forum.entity';
 import { createContext } from '../../src/context';
 import { ormOptions } from '../../src/db/mikro-orm.config';
 import { languagePreference } from '../../src/shared/i18n';
@@ -14,6 +17,7 @@ import { languagePreference } from '../../src/shared/i18n';
  * by wrapping the pg driver's Client.query: instrumentation only, the statements still run.
  */
 let statements = 0;
+let users = 0;
 const originalQuery = Client.prototype.query;
 Client.prototype.query = function countedQuery(this: Client, ...args: unknown[]) {
   statements += 1;
@@ -31,9 +35,20 @@ export interface Harness {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:41234 */
   url: string;
   /** Runs an operation through Apollo's executeOperation with a fresh request context. */
-  execute<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, acceptLanguage?: string): Promise<GraphQLResult<T>>;
+  execute<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    acceptLanguage?: string,
+    authorization?: string,
+  ): Promise<GraphQLResult<T>>;
   /** POSTs an operation to /graphql over real HTTP. */
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
+  config: Config;
+  /**
+   * A new user with this role (an organiser of `forumSlugs`), signed in: returns the value of
+   * the Authorization header to send.
+   */
+  signIn(role: Role, forumSlugs?: string[]): Promise<string>;
   /** How many SQL statements `fn` sent. */
   countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }>;
   close(): Promise<void>;
@@ -77,11 +92,14 @@ export async function startHarness(): Promise<Harness> {
     orm,
     app,
     url,
-    async execute(query, variables, acceptLanguage) {
-      const response = await apollo.executeOperation(
-        { query, variables },
-        { contextValue: createContext(orm, { languages: languagePreference(acceptLanguage), publicBaseUrl: config.publicBaseUrl }) },
-      );
+    async execute(query, variables, acceptLanguage, authorization) {
+      const contextValue = await createContext(orm, {
+        languages: languagePreference(acceptLanguage),
+        publicBaseUrl: config.publicBaseUrl,
+        authorization,
+        auth: config,
+      });
+      const response = await apollo.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       // Round-trip through JSON so results look as they do over HTTP (dates as strings).
       return JSON.parse(JSON.stringify(response.body.singleResult));
@@ -100,6 +118,16 @@ export async function startHarness(): Promise<Harness> {
         // not JSON: keep the text so the test can show it
       }
       return { status: response.status, headers: response.headers, body: parsed };
+    },
+    config,
+    async signIn(role, forumSlugs = []) {
+      const em = orm.em.fork();
+      users += 1;
+      // Sign-in by password is tested on its own; here the token is signed directly.
+      const user = em.create(User, { email: `${role.toLowerCase()}-${users}@test.example`, passwordHash: 'unusable', role });
+      user.forums.set(await em.find(Forum, { slug: { $in: forumSlugs } }));
+      await em.flush();
+      return `Bearer ${(await signAccessToken(user, config)).token}`;
     },
     async countStatements(fn) {
       const before = statements;

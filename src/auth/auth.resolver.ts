@@ -1,0 +1,158 @@
+import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { ArrayMaxSize, IsEmail, IsOptional, Length, MaxLength } from 'class-validator';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Context } from '../context';
+import { audit } from '../audit/audit';
+import { BadUserInputError, ConflictError, NotFoundError, UnauthenticatedError } from '../errors';
+import { Forum } from '../forum/forum.entity';
+import { ApiToken } from './api-token.entity';
+import { DECOY_HASH, hashPassword, verifyPassword } from './password';
+import { Role, User } from './user.entity';
+import { newApiTokenSecret, requireRole, signAccessToken } from './viewer';
+
+@ObjectType({ description: 'A signed-in session: the access token to send as `Authorization: Bearer <token>`.' })
+class SignIn {
+  @Field({ description: 'Short-lived access token (JWT).' })
+  accessToken!: string;
+
+  @Field(() => GraphQLDateTime, { description: 'When the token stops working; sign in again then.' })
+  expiresAt!: Date;
+
+  @Field(() => User, { description: 'Who signed in.' })
+  user!: User;
+}
+
+@ObjectType({ description: 'A new API token. The secret is shown only now: store it.' })
+class NewApiToken {
+  @Field(() => ID, { description: 'The token id, for revoking it.' })
+  id!: string;
+
+  @Field({ description: 'The secret to send as `Authorization: Bearer <secret>`.' })
+  secret!: string;
+}
+
+@InputType({ description: 'A new user.' })
+class CreateUserInput {
+  @Field({ description: 'Sign-in email (case does not matter).' })
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @Field({ description: 'At least 12 characters.' })
+  @Length(12, 200, { message: 'password must be 12 to 200 characters' })
+  password!: string;
+
+  @Field(() => Role, { description: 'What the user may change.' })
+  role!: Role;
+
+  @Field(() => String, { nullable: true, description: 'Name shown in the audit log.' })
+  @IsOptional()
+  @MaxLength(200)
+  displayName?: string | null;
+
+  @Field(() => [String], { defaultValue: [], description: 'For an organiser: the slugs of the forums they organise.' })
+  @ArrayMaxSize(100)
+  forumSlugs!: string[];
+}
+
+@InputType({ description: 'A new API token for an integration.' })
+class CreateApiTokenInput {
+  @Field({ description: 'What the token is for, e.g. "registration desk sync".' })
+  @Length(1, 200)
+  name!: string;
+
+  @Field(() => [String], { defaultValue: [], description: "Restrict the token to these forums (slugs) within the user's own; empty: all of them." })
+  @ArrayMaxSize(100)
+  forumSlugs!: string[];
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'When the token stops working; default: never (until revoked).' })
+  expiresAt?: Date | null;
+}
+
+async function forumsBySlug(ctx: Context, slugs: string[]): Promise<Forum[]> {
+  const forums = await ctx.em.find(Forum, { slug: { $in: slugs } });
+  const missing = slugs.filter((s) => !forums.some((f) => f.slug === s));
+  if (missing.length) throw new BadUserInputError(`Unknown forum: ${missing.join(', ')}`, { field: 'forumSlugs' });
+  return forums;
+}
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => SignIn, { description: 'Signs in with email and password.' })
+  async login(
+    @Arg('email', { description: 'Sign-in email.' }) email: string,
+    @Arg('password', { description: 'Password.' }) password: string,
+    @Ctx() ctx: Context,
+  ): Promise<SignIn> {
+    const user = await ctx.em.findOne(User, { email: email.trim().toLowerCase() }, { populate: ['forums'] });
+    // The same work and the same answer whether or not the email exists: no account probing.
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await DECOY_HASH));
+    if (!user || !valid || user.disabledAt) throw new UnauthenticatedError('Wrong email or password');
+    const { token, expiresAt } = await signAccessToken(user, ctx.auth);
+    return { accessToken: token, expiresAt, user };
+  }
+
+  @Query(() => User, { nullable: true, description: 'The signed-in user; null for anonymous requests.' })
+  me(@Ctx() { viewer }: Context): User | null {
+    return viewer?.user ?? null;
+  }
+
+  @Mutation(() => User, { description: 'Creates a user (admins only).' })
+  async createUser(@Arg('input', () => CreateUserInput, { description: 'The new user.' }) input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
+    const viewer = requireRole(ctx.viewer, Role.ADMIN);
+    if (input.role !== Role.ORGANISER && input.forumSlugs.length) {
+      throw new BadUserInputError('Only organisers have forums', { field: 'forumSlugs' });
+    }
+    const forums = await forumsBySlug(ctx, input.forumSlugs);
+    const user = ctx.em.create(User, {
+      email: input.email.trim().toLowerCase(),
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      displayName: input.displayName ?? null,
+    });
+    user.forums.set(forums);
+    try {
+      await ctx.em.flush();
+      audit(ctx.em, viewer, {
+        entityType: 'User',
+        entityId: user.id,
+        action: 'CREATE',
+        forumId: null,
+        changes: { email: { before: null, after: user.email }, role: { before: null, after: user.role }, forums: { before: [], after: input.forumSlugs } },
+      });
+      await ctx.em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw new ConflictError('A user with this email exists', { field: 'email' });
+      throw error;
+    }
+    return user;
+  }
+
+  @Mutation(() => NewApiToken, { description: 'Creates an API token acting as the signed-in user, optionally for fewer forums.' })
+  async createApiToken(
+    @Arg('input', () => CreateApiTokenInput, { description: 'The token.' }) input: CreateApiTokenInput,
+    @Ctx() ctx: Context,
+  ): Promise<NewApiToken> {
+    const viewer = requireRole(ctx.viewer, Role.ORGANISER, Role.EDITOR);
+    const forums = await forumsBySlug(ctx, input.forumSlugs);
+    const { secret, hash } = newApiTokenSecret();
+    const token = ctx.em.create(ApiToken, { user: viewer.user.id, name: input.name, secretHash: hash, expiresAt: input.expiresAt ?? null });
+    token.forums.set(forums);
+    await ctx.em.flush();
+    return { id: String(token.id), secret };
+  }
+
+  @Mutation(() => Boolean, { description: 'Revokes one of your API tokens (admins: anyone’s); it stops working at once.' })
+  async revokeApiToken(@Arg('id', () => ID, { description: 'The token id.' }) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    const viewer = requireRole(ctx.viewer, Role.ORGANISER, Role.EDITOR);
+    const tokenId = Number(id);
+    if (!Number.isSafeInteger(tokenId)) throw new BadUserInputError(`"${id}" is not a token id`, { field: 'id' });
+    const token = await ctx.em.findOne(ApiToken, { id: tokenId });
+    if (!token || (viewer.user.role !== Role.ADMIN && token.user.id !== viewer.user.id)) throw new NotFoundError('No such API token');
+    token.revokedAt ??= new Date();
+    await ctx.em.flush();
+    return true;
+  }
+}
+
