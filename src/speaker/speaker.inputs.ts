@@ -1,0 +1,124 @@
+import { Field, InputType } from 'type-graphql';
+import {
+  ArrayMaxSize,
+  IsEmail,
+  IsOptional,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { ArrivalStatus } from './speaker.entity';
+
+const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true };
+
+@InputType({ description: 'Text in each language; at least one language must be given.' })
+export class LocalizedTextInput {
+  @Field(() => String, { nullable: true, description: 'Kazakh.' })
+  @IsOptional()
+  @Length(1, 2000)
+  kk?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Russian.' })
+  @IsOptional()
+  @Length(1, 2000)
+  ru?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'English.' })
+  @IsOptional()
+  @Length(1, 2000)
+  en?: string | null;
+}
+
+@InputType({ description: 'A web link.' })
+export class LinkInput {
+  @Field({ description: 'What the link is, e.g. "Website".' })
+  @Length(1, 100)
+  title!: string;
+
+  @Field({ description: 'Absolute http(s) URL.' })
+  @IsUrl(HTTP_URL, { message: 'url must be an http(s) URL' })
+  @MaxLength(2000)
+  url!: string;
+}
+
+/**
+ * A speaker's fields as organisers write them, in mutations and in imports alike: every rule
+ * lives here once. Absent fields are left as they are on update.
+ */
+@InputType({ description: "A speaker's fields; on update, absent fields stay as they are." })
+export class SpeakerFieldsInput {
+  @Field(() => String, { nullable: true, description: 'URL-safe identifier: lower-case letters, digits and hyphens.' })
+  @IsOptional()
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'slug must be lower-case letters, digits and single hyphens' })
+  @MaxLength(100)
+  slug?: string | null;
+
+  @Field(() => LocalizedTextInput, { nullable: true, description: 'Full name.' })
+  @IsOptional()
+  @ValidateNested()
+  fullName?: LocalizedTextInput | null;
+
+  @Field(() => LocalizedTextInput, { nullable: true, description: 'Job title.' })
+  @IsOptional()
+  @ValidateNested()
+  position?: LocalizedTextInput | null;
+
+  @Field(() => LocalizedTextInput, { nullable: true, description: 'Short biography.' })
+  @IsOptional()
+  @ValidateNested()
+  bio?: LocalizedTextInput | null;
+
+  @Field(() => LocalizedTextInput, { nullable: true, description: 'Employer when not a ministry.' })
+  @IsOptional()
+  @ValidateNested()
+  organisation?: LocalizedTextInput | null;
+
+  @Field(() => String, { nullable: true, description: 'Absolute http(s) URL of a portrait.' })
+  @IsOptional()
+  @IsUrl(HTTP_URL, { message: 'photoUrl must be an http(s) URL' })
+  @MaxLength(2000)
+  photoUrl?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code of the country the speaker represents.' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'countryCode must be a two-letter ISO 3166-1 code' })
+  countryCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Slug of the ministry the speaker works for.' })
+  @IsOptional()
+  @MaxLength(100)
+  ministrySlug?: string | null;
+
+  @Field(() => [LinkInput], { nullable: true, description: 'Web links.' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  links?: LinkInput[] | null;
+
+  @Field(() => String, { nullable: true, description: "Identifier in the organisers' own system; matches imports." })
+  @IsOptional()
+  @Length(1, 100)
+  externalId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Private: contact email.' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Private: phone, international format (+7 701 ...).' })
+  @IsOptional()
+  @Matches(/^\+[0-9 ()-]{6,24}$/, { message: 'phone must be in international format, e.g. +7 701 123 45 67' })
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Private: notes for the organising team.' })
+  @IsOptional()
+  @MaxLength(5000)
+  internalNotes?: string | null;
+
+  @Field(() => ArrivalStatus, { nullable: true, description: 'Private: travel and arrival status.' })
+  @IsOptional()
+  arrivalStatus?: ArrivalStatus | null;
+}
