@@ -44,6 +44,8 @@ export interface Harness {
   /** POSTs an operation to /graphql over real HTTP. */
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
   config: Config;
+  /** The test file's own database. */
+  databaseUrl: string;
   /**
    * A new user with this role (an organiser of `forumSlugs`), signed in: returns the value of
    * the Authorization header to send.
@@ -120,6 +122,7 @@ export async function startHarness(): Promise<Harness> {
       return { status: response.status, headers: response.headers, body: parsed };
     },
     config,
+    databaseUrl: databaseUrl(name),
     async signIn(role, forumSlugs = []) {
       const em = orm.em.fork();
       users += 1;
