@@ -90,7 +90,7 @@ export async function authenticate(em: EntityManager, header: string | undefined
 export function requireRole(viewer: Viewer | null, ...roles: Role[]): Viewer {
   if (!viewer) throw new UnauthenticatedError();
   if (viewer.user.role !== Role.ADMIN && !roles.includes(viewer.user.role)) {
-    throw new ForbiddenError(`This needs the ${[...roles, Role.ADMIN].join(' or ')} role`);
+    throw new ForbiddenError(`This needs the ${[...new Set([...roles, Role.ADMIN])].join(' or ')} role`);
   }
   return viewer;
 }

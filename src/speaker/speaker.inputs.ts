@@ -9,9 +9,9 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { HTTP_URL } from '../shared/input-rules';
 import { ArrivalStatus } from './speaker.entity';
 
-const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true };
 
 @InputType({ description: 'Text in each language; at least one language must be given.' })
 export class LocalizedTextInput {

@@ -4,6 +4,7 @@ import { articlePageLoader, publicArticle } from '../article/article.visibility'
 import { Quote } from '../quote/quote.entity';
 import { SessionParticipant } from '../session/session-participant.entity';
 import { byIdLoader, byUniqueLoader, groupByKey, listLoader } from '../shared/sql-loading';
+import { forumIdsOfSpeakers } from './speaker-forums';
 import { Speaker } from './speaker.entity';
 
 export function speakerLoaders(em: EntityManager) {
@@ -19,6 +20,8 @@ export function speakerLoaders(em: EntityManager) {
       );
       return groupByKey(ids, rows, (p) => p.speaker.id);
     }),
+    // Who may edit a speaker and see its private fields (speaker-forums.ts).
+    forumIdsBySpeakerId: new DataLoader<number, number[]>((ids) => forumIdsOfSpeakers(em, ids)),
     quotesBySpeakerId: listLoader(em, Quote, { from: 'quote t join article a on a.id = t.article_id', parent: 't.speaker_id', orderBy: 't.id', where: publicArticle('a') }),
     articlePageBySpeakerId: articlePageLoader(em, 'article_speaker', 'speaker_id'),
   };
