@@ -12,6 +12,7 @@ import { formatError } from './errors';
 import { languagePreference } from './shared/i18n';
 import { exportRouter } from './export/export.routes';
 import { httpCachePlugin } from './http-cache';
+import { importRouter } from './import/speaker-import.routes';
 import { pressRouter } from './press/press.routes';
 import { logger } from './logger';
 import { getSchema } from './schema';
@@ -62,6 +63,7 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
   });
   app.use(exportRouter(orm, config));
   app.use(pressRouter(orm, config));
+  app.use(importRouter(orm, config));
   app.use(
     '/graphql',
     cors(),

@@ -2,40 +2,55 @@ import path from 'node:path';
 import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { AgendaResolver, ForumAgendaResolver } from './agenda/agenda.resolver';
+import { ArticleMutations } from './article/article.mutations';
 import { ArticleResolver } from './article/article.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { CountryResolver } from './country/country.resolver';
+import { ForumMutations } from './forum/forum.mutations';
 import { ForumResolver } from './forum/forum.resolver';
+import { SpeakerImportResolver } from './import/speaker-import.resolver';
 import { InitiativeResolver } from './initiative/initiative.resolver';
 import { MinistryResolver } from './ministry/ministry.resolver';
 import { NodeResolver } from './node.resolver';
+import { QuoteMutations } from './quote/quote.mutations';
 import { QuoteResolver } from './quote/quote.resolver';
 import { SearchResolver } from './search/search.resolver';
 import { ReadingResolver } from './article/reading.resolver';
+import { ParticipantMutationResolver, SessionMutationResolver } from './session/session.mutations';
 import { SessionParticipantResolver, SessionResolver } from './session/session.resolver';
 import { LocalizedTextResolver } from './shared/localized-text.resolver';
+import { SpeakerPrivateResolver } from './speaker/speaker-private.resolver';
+import { SpeakerMutationResolver } from './speaker/speaker.mutations';
 import { SpeakerResolver } from './speaker/speaker.resolver';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema', 'schema.graphql');
 
 export const resolvers = [
   AgendaResolver,
+  ArticleMutations,
   ArticleResolver,
   AuditResolver,
   AuthResolver,
   CountryResolver,
   ForumAgendaResolver,
+  ForumMutations,
   ForumResolver,
   InitiativeResolver,
   LocalizedTextResolver,
   MinistryResolver,
   NodeResolver,
+  ParticipantMutationResolver,
+  QuoteMutations,
   QuoteResolver,
   SearchResolver,
   ReadingResolver,
+  SessionMutationResolver,
   SessionParticipantResolver,
   SessionResolver,
+  SpeakerImportResolver,
+  SpeakerMutationResolver,
+  SpeakerPrivateResolver,
   SpeakerResolver,
 ] as const;
 

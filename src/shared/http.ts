@@ -8,7 +8,14 @@ import type { Language } from './i18n';
  * open CORS, and conditional GET with ETag and Last-Modified.
  */
 
-export type HttpErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'NOT_IMPLEMENTED';
+export type HttpErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'NOT_IMPLEMENTED'
+  | 'INTERNAL_SERVER_ERROR';
 
 /** A GraphQL-shaped JSON error that no cache keeps. */
 export function sendError(res: Response, status: number, code: HttpErrorCode, message: string): void {
