@@ -32,9 +32,6 @@ const CONTENT_TYPES: Record<Kind, string> = {
   xml: 'application/xml; charset=utf-8',
 };
 
-/** Seconds caches may keep an export: apps poll, and conditional requests make polling cheap. */
-const MAX_AGE = 60;
-
 interface ExportRequest {
   em: EntityManager;
   text: AgendaText;
@@ -66,7 +63,6 @@ export function exportRouter(orm: MikroORM, { publicBaseUrl }: Pick<Config, 'pub
         // The schedule's last change, or the forum's own when that is later (its title is in every export).
         lastModified: latest(forum.scheduleChangedAt, forum.updatedAt),
         language: text.languageOf(forum.title),
-        maxAge: MAX_AGE,
       };
       if (answeredFromCache(req, res, validators)) return;
       sendRepresentation(res, CONTENT_TYPES[kind], validators, await render(forum, { em, text }));
@@ -117,7 +113,6 @@ export function exportRouter(orm: MikroORM, { publicBaseUrl }: Pick<Config, 'pub
       ]),
       lastModified: null,
       language: text.languageOf(speaker.fullName),
-      maxAge: MAX_AGE,
     };
     if (answeredFromCache(req, res, validators)) return;
     const forums = new Map(speaker.forums.map((f) => [f.id, f]));

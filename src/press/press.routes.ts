@@ -50,7 +50,6 @@ export function pressRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl' 
         etag: entityTag(`feed-${file}`, [forum.id, forum.updatedAt.toISOString(), state.count, state.changed?.toISOString(), languages]),
         lastModified: latest(state.changed, forum.updatedAt),
         language: availableLanguage(forum.title, languages) ?? languages[0],
-        maxAge: config.cacheMaxAgeSeconds,
       };
       if (answeredFromCache(req, res, validators)) return;
       const self = `${config.publicBaseUrl}/forums/${encodeURIComponent(forum.slug)}/${file}`;

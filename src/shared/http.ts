@@ -34,8 +34,6 @@ export interface Validators {
   lastModified: Date | null;
   /** The language the representation is in. */
   language: Language;
-  /** Seconds shared caches may keep it. */
-  maxAge: number;
 }
 
 /** Bump when an output changes for the same data (a new field, a fix), so caches drop old copies. */
@@ -74,7 +72,8 @@ function notModified(req: Request, validators: Validators): boolean {
 function setValidators(res: Response, validators: Validators): void {
   res.set('ETag', validators.etag);
   if (validators.lastModified) res.set('Last-Modified', validators.lastModified.toUTCString());
-  res.set('Cache-Control', `public, max-age=${validators.maxAge}`);
+  // Caches keep a copy but ask every time (a 304 costs one small statement), so an edit shows at once.
+  res.set('Cache-Control', 'public, no-cache');
   res.set('Content-Language', validators.language);
   res.vary('Accept-Language');
 }
