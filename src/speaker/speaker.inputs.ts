@@ -12,7 +12,6 @@ import {
 import { HTTP_URL } from '../shared/input-rules';
 import { ArrivalStatus } from './speaker.entity';
 
-
 @InputType({ description: 'Text in each language; at least one language must be given.' })
 export class LocalizedTextInput {
   @Field(() => String, { nullable: true, description: 'Kazakh.' })
