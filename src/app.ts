@@ -1,19 +1,25 @@
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cors from 'cors';
+import type { Logger } from 'pino';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
-import { formatError } from './errors';
+import { formatError, ServiceUnavailableError } from './errors';
+import { databaseUnavailablePlugin, isDatabaseUnavailable } from './db/unavailable';
 import { languagePreference } from './shared/i18n';
 import { exportRouter } from './export/export.routes';
 import { httpCachePlugin } from './http-cache';
 import { importRouter } from './import/speaker-import.routes';
 import { pressRouter } from './press/press.routes';
+import { healthRouter } from './health';
+import { queryLimitsPlugin } from './limits';
+import { currentRequest, requestLogging, requestLogPlugin } from './request-log';
+import { rateLimitPlugin } from './rate-limit';
 import { logger } from './logger';
 import { getSchema } from './schema';
 
@@ -26,9 +32,15 @@ export interface App {
  * Builds the HTTP server with the GraphQL endpoint at /graphql, started but not listening:
  * `server.ts` listens on the configured port, tests on a free one or not at all.
  */
-export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize' | 'cacheMaxAgeSeconds' | 'publicBaseUrl' | 'jwtSecret' | 'accessTokenTtlSeconds'>): Promise<App> {
+export async function createApp(
+  orm: MikroORM,
+  config: Config,
+  options: { logger?: Logger } = {},
+): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
+  // First: every request gets an id (X-Request-Id), its SQL counted, and one log line.
+  app.use(requestLogging(options.logger));
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
@@ -37,8 +49,11 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
     // "Did you mean ...?" hints would reveal parts of the schema to anyone probing it.
     hideSchemaDetailsFromClientErrors: true,
     // Bounds the work a single query document can cause before execution starts.
-    parseOptions: { maxTokens: 10_000 },
-    introspection: true,
+    parseOptions: { maxTokens: config.graphqlMaxTokens },
+    // Batched operations (a JSON array body) stay off, Apollo's default: one request, one operation,
+    // so each is measured by queryLimitsPlugin and rate limits.
+    allowBatchedHttpRequests: false,
+    introspection: config.graphqlIntrospection,
     // Apollo's CSRF prevention stays on: a GET query needs a JSON content type or an
     // `apollo-require-preflight` / `x-apollo-operation-name` header, which a CDN or a CMS
     // fetching server-side sends, and which makes a browser ask CORS first.
@@ -48,19 +63,18 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Cache policy is decided per operation by httpCachePlugin instead of per field.
       ApolloServerPluginCacheControlDisabled(),
+      // Without a landing page, GET /graphql from a browser is just a GraphQL request (400).
+      ...(config.graphqlLandingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      requestLogPlugin(),
       httpCachePlugin(config.cacheMaxAgeSeconds),
+      queryLimitsPlugin(config.queryLimits),
+      rateLimitPlugin(config),
+      databaseUnavailablePlugin(),
     ],
   });
   await apollo.start();
 
-  app.get('/health', async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable' });
-    }
-  });
+  app.use(healthRouter(orm));
   app.use(exportRouter(orm, config));
   app.use(pressRouter(orm, config));
   app.use(importRouter(orm, config));
@@ -83,6 +97,10 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
           publicBaseUrl: config.publicBaseUrl,
           authorization: req.headers.authorization,
           auth: config,
+          clientIp: req.ip,
+        }).catch((error: unknown) => {
+          // Checking a token reads the database: when it is unavailable, 503 rather than 500.
+          throw isDatabaseUnavailable(error) ? new ServiceUnavailableError() : error;
         }),
     }),
   );
@@ -90,7 +108,8 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
   // execution: a GraphQL-shaped JSON error instead of Express's HTML page with a stack trace.
   app.use((error: { status?: number; statusCode?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = error.status ?? error.statusCode ?? 500;
-    if (status >= 500) logger.error({ err: error }, 'unexpected HTTP error');
+    const request = currentRequest();
+    if (status >= 500) (request?.log ?? logger).error({ err: error }, 'unexpected HTTP error');
     const known: Record<string, string> = {
       'entity.too.large': `Request body is larger than ${config.maxBodySize}`,
       'entity.parse.failed': 'Request body is not valid JSON',
@@ -99,7 +118,7 @@ export async function createApp(orm: MikroORM, config: Pick<Config, 'maxBodySize
     };
     const message = (error.type && known[error.type]) || (status < 500 ? 'Bad request' : 'Internal server error');
     res.status(status).json({
-      errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }],
+      errors: [{ message, extensions: status < 500 ? { code: 'BAD_REQUEST' } : { code: 'INTERNAL_SERVER_ERROR', requestId: request?.id } }],
     });
   });
   return { apollo, httpServer };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import type { QueryLimits } from './limits';
 
 /** Every setting the server reads, validated once at start. `.env.example` documents each one. */
 export interface Config {
@@ -15,6 +16,14 @@ export interface Config {
   statementTimeoutMs: number;
   /** Largest accepted request body, e.g. `100kb`. */
   maxBodySize: string;
+  /** Most lexical tokens in a GraphQL document (Apollo's parseOptions.maxTokens). */
+  graphqlMaxTokens: number;
+  /** Depth, alias, directive and cost limits of a GraphQL operation (limits.ts). */
+  queryLimits: QueryLimits;
+  /** Whether the schema answers introspection (`__schema`); off by default in production. */
+  graphqlIntrospection: boolean;
+  /** Whether GET /graphql from a browser shows Apollo's landing page (Sandbox); off by default in production. */
+  graphqlLandingPage: boolean;
   /** How long shared caches may keep a public query's response; 0 turns caching off. */
   cacheMaxAgeSeconds: number;
   /** Where the portal's public pages live, e.g. https://camf.kz: the base of every public URL. */
@@ -24,6 +33,12 @@ export interface Config {
   /** Whether jwtSecret was generated for this process (tokens die with it). */
   jwtSecretGenerated: boolean;
   accessTokenTtlSeconds: number;
+  /** Length of the rate-limit window, in seconds. */
+  rateLimitWindowSeconds: number;
+  /** Sign-in attempts allowed per window per client IP and email; 0: unlimited. */
+  loginRateLimit: number;
+  /** Mutations (top-level mutation fields) allowed per window per client; 0: unlimited. */
+  mutationRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -38,9 +53,10 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
-function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+function flag(env: NodeJS.ProcessEnv, name: string, fallback = false): boolean {
   const raw = (env[name] ?? '').toLowerCase();
-  if (['', '0', 'false', 'no'].includes(raw)) return false;
+  if (raw === '') return fallback;
+  if (['0', 'false', 'no'].includes(raw)) return false;
   if (['1', 'true', 'yes'].includes(raw)) return true;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
@@ -68,11 +84,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 5000, 100, 600000),
     maxBodySize: env.MAX_BODY_SIZE || '100kb',
+    graphqlMaxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 10_000, 100, 1_000_000),
+    queryLimits: {
+      maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 1000),
+      maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 100_000),
+      maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 0, 100_000),
+      maxCost: integer(env, 'GRAPHQL_MAX_COST', 50_000, 1, 1_000_000_000),
+      assumedListSize: integer(env, 'GRAPHQL_LIST_SIZE', 10, 1, 10_000),
+    },
+    graphqlIntrospection: flag(env, 'GRAPHQL_INTROSPECTION', !production),
+    graphqlLandingPage: flag(env, 'GRAPHQL_LANDING_PAGE', !production),
     cacheMaxAgeSeconds: integer(env, 'CACHE_MAX_AGE', 60, 0, 86400),
     publicBaseUrl,
     // Outside production a missing secret is made up per process: sign-ins then last until a restart.
     jwtSecret: env.JWT_SECRET ? new TextEncoder().encode(env.JWT_SECRET) : randomBytes(32),
     jwtSecretGenerated: !env.JWT_SECRET,
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
+    rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
+    loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 0, 1_000_000),
+    mutationRateLimit: integer(env, 'MUTATION_RATE_LIMIT', 120, 0, 1_000_000),
   };
 }

@@ -15,6 +15,8 @@ export interface Context {
   viewer: Viewer | null;
   /** For signing in. */
   auth: AuthSettings;
+  /** The client's IP address (for rate limits); null when not over HTTP. */
+  clientIp: string | null;
 }
 
 export interface RequestInfo {
@@ -24,6 +26,8 @@ export interface RequestInfo {
   /** The Authorization header, if any. */
   authorization?: string;
   auth: AuthSettings;
+  /** The client's IP address, when the request came over HTTP. */
+  clientIp?: string;
 }
 
 /**
@@ -39,5 +43,6 @@ export async function createContext(orm: MikroORM, request: RequestInfo): Promis
     publicBaseUrl: request.publicBaseUrl,
     viewer: await authenticate(em, request.authorization, request.auth),
     auth: request.auth,
+    clientIp: request.clientIp ?? null,
   };
 }

@@ -1,10 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/unavailable';
 import { logger } from './logger';
+import { currentRequest } from './request-log';
 
 /** The error codes clients can rely on, in `extensions.code`. */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'QUERY_TOO_COMPLEX';
 
 class CodedError extends GraphQLError {
   constructor(message: string, code: ErrorCode, extensions: Record<string, unknown> = {}) {
@@ -37,9 +49,44 @@ export class UnauthenticatedError extends CodedError {
   }
 }
 
+/**
+ * An operation over a query limit (depth, aliases, directives or estimated cost; see limits.ts),
+ * refused before it runs. `extensions.limit` names the limit, with `max` and `actual`.
+ */
+export class QueryTooComplexError extends CodedError {
+  constructor(message: string, extensions: { limit: string; max: number; actual: number | null }) {
+    super(message, 'QUERY_TOO_COMPLEX', { ...extensions, http: { status: 400 } });
+  }
+}
+
 export class ConflictError extends CodedError {
   constructor(message: string, extensions?: Record<string, unknown>) {
     super(message, 'CONFLICT', extensions);
+  }
+}
+
+/** Too many requests from one client: HTTP 429 with `Retry-After` (also in `extensions.retryAfter`). */
+export class RateLimitedError extends CodedError {
+  constructor(retryAfterSeconds: number, message = 'Too many requests; try again later') {
+    const retryAfter = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(message, 'RATE_LIMITED', {
+      retryAfter,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+    });
+  }
+}
+
+const UNAVAILABLE_MESSAGE = 'The service is busy or briefly unavailable; try again shortly';
+
+/**
+ * The database cannot answer now (statement timeout, no free connection, restarting): HTTP 503
+ * with `Retry-After`. Driver errors of this kind get the same code in formatError.
+ */
+export class ServiceUnavailableError extends CodedError {
+  constructor(message = UNAVAILABLE_MESSAGE) {
+    super(message, 'SERVICE_UNAVAILABLE', {
+      http: { status: 503, headers: new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]) },
+    });
   }
 }
 
@@ -90,11 +137,20 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof CodedError || REQUEST_ERROR_CODES.has(String(extensions.code))) {
     return { ...formatted, extensions };
   }
-  logger.error({ err: original, path: formatted.path }, 'unexpected error');
+  if (isDatabaseUnavailable(original)) {
+    // Expected under overload or during a database restart; the HTTP status (503) is set by
+    // databaseUnavailablePlugin, as Apollo reads it from the error before formatting.
+    logger.warn({ err: original, path: formatted.path }, 'database unavailable');
+    return { message: UNAVAILABLE_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  }
+  // The request id ties the client's report to this log line (and to X-Request-Id).
+  const request = currentRequest();
+  const requestId = request?.id ?? randomUUID();
+  (request?.log ?? logger.child({ requestId })).error({ err: original, path: formatted.path }, 'unexpected error');
   return {
     message: 'Internal server error',
     locations: formatted.locations,
     path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
   };
 }

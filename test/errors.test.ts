@@ -27,7 +27,8 @@ describe('errors', () => {
             message: 'Internal server error',
             locations: [{ line: 1, column: 3 }],
             path: ['speakers'],
-            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+            // The id also sent as X-Request-Id and logged with the error (test/observability.test.ts).
+            extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: response.headers.get('x-request-id') },
           },
         ],
       });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { freePort } from '../src/db/embedded';
 
 /**
@@ -136,5 +137,55 @@ describe('npm start without DATABASE_URL', () => {
     expect(body).toEqual({ data: { forums: { totalCount: 2 } } });
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
+  });
+
+  it('answers the requests in flight when SIGTERM arrives, then exits 0', async () => {
+    const port = await freePort();
+    running = startServer({ PORT: String(port), EMBEDDED_DATA_DIR: path.join(dataRoot, 'pg') });
+    await running.ready;
+    const AGENDA = {
+      query: `query($slug: String!) { forum(slug: $slug) { sessions(first: 50) { nodes { title startsAt
+        participants { role speaker { slug fullName country { name } } } } } } }`,
+      variables: { slug: 'camf-2025' },
+    };
+    // Holds the requests inside the server: they wait for this lock, so the server has read
+    // every one of them before the signal (a request it has not read yet when the drain starts
+    // is refused with the idle connections: that is not "in flight").
+    const embeddedPort = running.logs.find((l) => l.msg === 'embedded PostgreSQL started')!.port as number;
+    const locker = new Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${embeddedPort}/forum_portal` });
+    await locker.connect();
+    await locker.query('begin');
+    await locker.query('lock table session in access exclusive mode');
+    const requests = Array.from({ length: 12 }, async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(AGENDA),
+      });
+      const body = (await response.json()) as { data?: { forum?: { sessions?: { nodes?: unknown[] } } }; errors?: unknown };
+      return { status: response.status, sessions: body.data?.forum?.sessions?.nodes?.length, errors: body.errors, done: Date.now() };
+    });
+    // Wait until the server holds them: the pool's 10 connections blocked on the lock (the other
+    // two requests wait for a connection), rather than a fixed delay that a busy machine outruns.
+    const watcher = new Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${embeddedPort}/forum_portal` });
+    await watcher.connect();
+    for (let tries = 0; tries < 200; tries += 1) {
+      const { rows } = await watcher.query("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'");
+      if (rows[0].n >= 10) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await watcher.end();
+    const signalled = Date.now();
+    running.child.kill('SIGTERM');
+    // The server is draining now; let the requests go on.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(running.child.exitCode).toBeNull();
+    await locker.query('rollback');
+    await locker.end();
+
+    const answers = await Promise.all(requests);
+    expect(await running.exited).toBe(0);
+    for (const answer of answers) expect(answer).toMatchObject({ status: 200, sessions: expect.any(Number), errors: undefined });
+    expect(answers.filter((a) => a.done > signalled + 300)).toHaveLength(answers.length);
   });
 });

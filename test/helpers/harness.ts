@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
+import type { Logger } from 'pino';
 import { createApp, type App } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { User, type Role } from '../../src/auth/user.entity';
@@ -66,7 +67,12 @@ function databaseUrl(name: string): string {
 }
 
 /** A fresh database for one test file, migrated, with the app built on it and listening. */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: {
+  /** Settings on top of the tests' defaults, e.g. { NODE_ENV: 'production' }. */
+  env?: NodeJS.ProcessEnv;
+  /** Where the app's request and error logs go (pino); by default the silent process logger. */
+  logger?: Logger;
+} = {}): Promise<Harness> {
   const name = `forum_test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: databaseUrl('postgres') });
   await admin.connect();
@@ -76,11 +82,11 @@ export async function startHarness(): Promise<Harness> {
     await admin.end();
   }
   const orm = await MikroORM.init(ormOptions(databaseUrl(name)));
-  const config = loadConfig({ PUBLIC_BASE_URL: PUBLIC_BASE_URL });
+  const config = loadConfig({ PUBLIC_BASE_URL: PUBLIC_BASE_URL, ...options.env });
   let app: App | undefined;
   try {
     await orm.getMigrator().up();
-    app = await createApp(orm, config);
+    app = await createApp(orm, config, { logger: options.logger });
     await new Promise<void>((resolve) => app!.httpServer.listen(0, '127.0.0.1', resolve));
   } catch (error) {
     await orm.close();
