@@ -80,7 +80,8 @@ export async function createApp(
   app.use(importRouter(orm, config));
   app.use(
     '/graphql',
-    cors(),
+    // Browser pages allowed to call the API (CORS_ORIGINS); the GET exports and feeds stay open.
+    cors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, maxAge: 86_400 }),
     express.json({ limit: config.maxBodySize }),
     (_req, res, next) => {
       // Responses differ by language: shared caches must keep one copy per Accept-Language.

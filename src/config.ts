@@ -24,6 +24,8 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** Whether GET /graphql from a browser shows Apollo's landing page (Sandbox); off by default in production. */
   graphqlLandingPage: boolean;
+  /** Origins whose pages may call /graphql from a browser; '*' for any (the data is public). */
+  corsOrigins: '*' | string[];
   /** How long shared caches may keep a public query's response; 0 turns caching off. */
   cacheMaxAgeSeconds: number;
   /** Where the portal's public pages live, e.g. https://camf.kz: the base of every public URL. */
@@ -61,6 +63,14 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback = false): boolean {
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
+function corsOrigins(raw: string | undefined): '*' | string[] {
+  if (raw === undefined || raw.trim() === '' || raw.trim() === '*') return '*';
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const bad = origins.find((o) => !/^https?:\/\/[^/]+$/.test(o));
+  if (bad) throw new ConfigError(`CORS_ORIGINS must list origins like https://camf.kz, got "${bad}"`);
+  return origins;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -94,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     graphqlIntrospection: flag(env, 'GRAPHQL_INTROSPECTION', !production),
     graphqlLandingPage: flag(env, 'GRAPHQL_LANDING_PAGE', !production),
+    corsOrigins: corsOrigins(env.CORS_ORIGINS),
     cacheMaxAgeSeconds: integer(env, 'CACHE_MAX_AGE', 60, 0, 86400),
     publicBaseUrl,
     // Outside production a missing secret is made up per process: sign-ins then last until a restart.
