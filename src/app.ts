@@ -10,7 +10,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { formatError, ServiceUnavailableError } from './errors';
-import { databaseUnavailablePlugin, isDatabaseUnavailable } from './db/unavailable';
+import { databaseUnavailablePlugin, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/unavailable';
 import { languagePreference } from './shared/i18n';
 import { exportRouter } from './export/export.routes';
 import { httpCachePlugin } from './http-cache';
@@ -108,8 +108,15 @@ export async function createApp(
   // Body-parser failures (malformed JSON, too large) and anything else thrown outside GraphQL
   // execution: a GraphQL-shaped JSON error instead of Express's HTML page with a stack trace.
   app.use((error: { status?: number; statusCode?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = error.status ?? error.statusCode ?? 500;
     const request = currentRequest();
+    // Exports, feeds, oEmbed and the import: an unavailable database is 503, as on /graphql.
+    if (isDatabaseUnavailable(error)) {
+      (request?.log ?? logger).warn({ err: error }, 'database unavailable');
+      const unavailable = new ServiceUnavailableError();
+      res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS)).json({ errors: [{ message: unavailable.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      return;
+    }
+    const status = error.status ?? error.statusCode ?? 500;
     if (status >= 500) (request?.log ?? logger).error({ err: error }, 'unexpected HTTP error');
     const known: Record<string, string> = {
       'entity.too.large': `Request body is larger than ${config.maxBodySize}`,

@@ -74,6 +74,11 @@ describe('database timeouts', () => {
       // Checking a token needs the database too: that fails before GraphQL runs, also as 503.
       const signedIn = await timedPost({ query: '{ me { email } }' }, { authorization: token });
       expect(signedIn).toMatchObject({ status: 503, retryAfter: '2', body: { errors: [unavailable] } });
+      // The plain-HTTP endpoints (exports, feeds, oEmbed) answer the same way.
+      const feed = await fetch(url.replace('/graphql', '/forums/camf-2025/feed.json'));
+      expect(feed.status).toBe(503);
+      expect(feed.headers.get('retry-after')).toBe('2');
+      expect(await feed.json()).toEqual({ errors: [unavailable] });
     } finally {
       await pool.releaseConnection(held);
     }
