@@ -11,7 +11,7 @@ import { Forum } from '../forum/forum.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { Session } from '../session/session.entity';
 import { toGlobalId } from '../shared/global-id';
-import { mapWriteErrors } from '../shared/write-errors';
+import { inTransaction } from '../shared/write-errors';
 import { Speaker } from '../speaker/speaker.entity';
 import { ArticleCountry, ArticleForum, ArticleMinistry, ArticleSession, ArticleSpeaker, LinkKind } from './article-link.entity';
 import { Article, ArticleStatus } from './article.entity';
@@ -24,11 +24,6 @@ import { ArticleIdInput, CreateArticleInput, PublishArticleInput, ScheduleArticl
  * with its audit entry. The article is returned as the object itself, not through the public
  * loaders, so that editors see drafts and embargoed articles they work on.
  */
-
-/** One transaction; a taken slug becomes CONFLICT on `slug` (see write-errors). */
-function inTransaction<T>(ctx: Context, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return mapWriteErrors(() => ctx.em.transactional(work));
-}
 
 async function findArticle(em: EntityManager, globalId: string): Promise<Article> {
   const article = await em.findOne(Article, { id: idOf(globalId, 'Article', 'id') });

@@ -13,7 +13,7 @@ import { Initiative } from '../initiative/initiative.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { Session } from '../session/session.entity';
 import { toGlobalId } from '../shared/global-id';
-import { mapWriteErrors } from '../shared/write-errors';
+import { inTransaction } from '../shared/write-errors';
 import { validTimeZone } from '../shared/time';
 import { LocalizedTextInput } from '../speaker/speaker.inputs';
 import { Forum } from './forum.entity';
@@ -224,11 +224,6 @@ class UpdateForumInput {
 class ForumIdInput {
   @Field(() => ID, { description: 'The global id of the forum.' })
   id!: string;
-}
-
-/** One transaction; a taken slug becomes CONFLICT on `slug` (see write-errors). */
-function inTransaction<T>(ctx: Context, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return mapWriteErrors(() => ctx.em.transactional(work));
 }
 
 async function hostCountry(em: EntityManager, code: string): Promise<Country> {

@@ -11,7 +11,7 @@ import { requireRole, type Viewer } from '../auth/viewer';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { Session } from '../session/session.entity';
 import { toGlobalId } from '../shared/global-id';
-import { mapWriteErrors } from '../shared/write-errors';
+import { inTransaction } from '../shared/write-errors';
 import { LocalizedTextInput } from '../speaker/speaker.inputs';
 import { Speaker } from '../speaker/speaker.entity';
 import { Quote } from './quote.entity';
@@ -60,10 +60,6 @@ class UpdateQuoteInput {
 class QuoteIdInput {
   @Field(() => ID, { description: 'The global id of the quote.' })
   id!: string;
-}
-
-function inTransaction<T>(ctx: Context, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return mapWriteErrors(() => ctx.em.transactional(work));
 }
 
 async function speakerBySlug(em: EntityManager, slug: string): Promise<Speaker> {

@@ -4,6 +4,8 @@ import {
   OptimisticLockError,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Context } from '../context';
 import { BadUserInputError, ConflictError } from '../errors';
 
 /*
@@ -70,11 +72,18 @@ export function toWriteError(error: unknown, fields?: ConstraintFields): unknown
   return error;
 }
 
-/** Runs `write` (typically `em.flush()` or `em.transactional(...)`), throwing `toWriteError` of any failure. */
-export async function mapWriteErrors<T>(write: () => Promise<T>, fields?: ConstraintFields): Promise<T> {
+/**
+ * Runs one mutation's reads and writes in one transaction, on a fork of the request's
+ * EntityManager (so the audit entry commits with the change, or neither does). A failure is
+ * mapped by toWriteError; the request's identity map is then cleared, because the failed fork
+ * shared its entity instances and may have left changes on them that a later mutation of the
+ * same operation would otherwise flush.
+ */
+export async function inTransaction<T>(ctx: Context, work: (em: EntityManager) => Promise<T>, fields?: ConstraintFields): Promise<T> {
   try {
-    return await write();
+    return await ctx.em.transactional((em) => work(em as EntityManager));
   } catch (error) {
+    ctx.em.clear();
     throw toWriteError(error, fields);
   }
 }

@@ -10,7 +10,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { Forum } from '../forum/forum.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { toGlobalId } from '../shared/global-id';
-import { toWriteError, expectVersion, type ConstraintFields } from '../shared/write-errors';
+import { expectVersion, inTransaction, type ConstraintFields } from '../shared/write-errors';
 import { forumIdsOfSpeakers } from './speaker-forums';
 import { organisesAny } from './speaker-private.resolver';
 import { Speaker } from './speaker.entity';
@@ -22,22 +22,6 @@ import { SpeakerFieldsInput } from './speaker.inputs';
 /** A snapshot's fields without the empty ones: what a CREATE audit entry lists. */
 export function withoutEmpty(state: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(state).filter(([, value]) => value !== null && value !== undefined));
-}
-
-/**
- * Runs one mutation's reads and writes in one transaction, on a fork of the request's
- * EntityManager (so the audit entry commits with the change, or neither does). A failure is
- * mapped by toWriteError; the request's identity map is then cleared, because the failed fork
- * shared its entity instances and may have left changes on them that a later mutation of the
- * same operation would otherwise flush.
- */
-export async function inTransaction<T>(ctx: Context, work: (em: EntityManager) => Promise<T>, fields?: ConstraintFields): Promise<T> {
-  try {
-    return await ctx.em.transactional((em) => work(em as EntityManager));
-  } catch (error) {
-    ctx.em.clear();
-    throw toWriteError(error, fields);
-  }
 }
 
 /* ---- Speakers ---- */
