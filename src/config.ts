@@ -28,6 +28,8 @@ export interface Config {
   corsOrigins: '*' | string[];
   /** How long shared caches may keep a public query's response; 0 turns caching off. */
   cacheMaxAgeSeconds: number;
+  /** Memory for the in-process cache of public query responses (response-cache.ts); 0 turns it off. */
+  responseCacheBytes: number;
   /** Where the portal's public pages live, e.g. https://camf.kz: the base of every public URL. */
   publicBaseUrl: string;
   /** Signs access tokens (HS256). From JWT_SECRET; required in production. */
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlLandingPage: flag(env, 'GRAPHQL_LANDING_PAGE', !production),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
     cacheMaxAgeSeconds: integer(env, 'CACHE_MAX_AGE', 60, 0, 86400),
+    responseCacheBytes: integer(env, 'RESPONSE_CACHE_MB', 32, 0, 65536) * 1024 * 1024,
     publicBaseUrl,
     // Outside production a missing secret is made up per process: sign-ins then last until a restart.
     jwtSecret: env.JWT_SECRET ? new TextEncoder().encode(env.JWT_SECRET) : randomBytes(32),
