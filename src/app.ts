@@ -20,6 +20,7 @@ import { healthRouter } from './health';
 import { queryLimitsPlugin } from './limits';
 import { currentRequest, requestLogging, requestLogPlugin } from './request-log';
 import { rateLimitPlugin } from './rate-limit';
+import { keepRawBody, startResponseCache } from './response-cache';
 import { logger } from './logger';
 import { getSchema } from './schema';
 
@@ -73,6 +74,7 @@ export async function createApp(
     ],
   });
   await apollo.start();
+  const responseCache = await startResponseCache(orm, config, { httpServer, logger: options.logger });
 
   app.use(healthRouter(orm));
   app.use(exportRouter(orm, config));
@@ -82,7 +84,7 @@ export async function createApp(
     '/graphql',
     // Browser pages allowed to call the API (CORS_ORIGINS); the GET exports and feeds stay open.
     cors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, maxAge: 86_400 }),
-    express.json({ limit: config.maxBodySize }),
+    express.json({ limit: config.maxBodySize, verify: keepRawBody }),
     (_req, res, next) => {
       // Responses differ by language: shared caches must keep one copy per Accept-Language.
       res.vary('Accept-Language');
@@ -91,6 +93,9 @@ export async function createApp(
       res.set('Cache-Control', 'no-store');
       next();
     },
+    // Repeated public queries answered from memory, before Apollo: after the checks above (CORS,
+    // body size), and after request logging, so hits still get their id and log line.
+    responseCache,
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(orm, {

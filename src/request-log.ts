@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { OperationDefinitionNode } from 'graphql';
 import type { NextFunction, Request, Response } from 'express';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
@@ -15,6 +16,10 @@ export interface RequestState {
   /** SQL statements sent to PostgreSQL on its behalf. */
   statements: number;
   operationName?: string;
+  /** The GraphQL operation, once Apollo has resolved it (the response cache spots mutations by it). */
+  operation?: OperationDefinitionNode;
+  /** What the response cache did with the request, when it is on (response-cache.ts). */
+  cache?: 'hit' | 'miss' | 'bypass';
   /** `extensions.code` of the GraphQL errors in its response, if any. */
   errorCodes?: string[];
 }
@@ -75,6 +80,7 @@ export function requestLogging(log: Logger = processLogger) {
         status,
         durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
         operationName: state.operationName,
+        cache: state.cache,
         sqlStatements: state.statements,
         outcome,
         errorCodes: state.errorCodes,
@@ -92,8 +98,9 @@ export function requestLogPlugin(): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operationName }) {
+        async didResolveOperation({ operationName, operation }) {
           const state = currentRequest();
+          if (state) state.operation = operation;
           if (state && operationName) state.operationName = operationName;
         },
         async willSendResponse({ response }) {

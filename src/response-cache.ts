@@ -1,0 +1,329 @@
+import { AsyncResource } from 'node:async_hooks';
+import type http from 'node:http';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Kind, type OperationDefinitionNode } from 'graphql';
+import { Client, type ClientConfig } from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { logger as processLogger } from './logger';
+import { currentRequest } from './request-log';
+
+/** The channel the content_changed triggers notify (migration ..._content_changed_notify). */
+const CHANNEL = 'content_changed';
+/** How the listener's connection shows in pg_stat_activity. */
+export const LISTENER_APPLICATION_NAME = 'forum-portal response cache';
+const FIRST_RECONNECT_DELAY_MS = 250;
+const LAST_RECONNECT_DELAY_MS = 30_000;
+/** setTimeout's longest delay; a later embargo is looked up again when it fires. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+/** Estimated bookkeeping per entry besides its key, headers and body. */
+const ENTRY_OVERHEAD_BYTES = 200;
+
+/**
+ * Milliseconds (by the database's clock) until the next article becomes public without a write:
+ * the complement, in time only, of publicArticle() in article/article.visibility.ts.
+ */
+const NEXT_EMBARGO_SQL =
+  "select extract(epoch from min(published_at) - now()) * 1000 as ms from article where status <> 'DRAFT' and published_at > now()";
+
+/**
+ * Mutations that change nothing a cached response shows before CACHE_MAX_AGE would end it anyway:
+ * page views (article_view_day and article.view_count, which the triggers ignore too).
+ */
+const VIEW_COUNTING_FIELDS = new Set(['recordArticleView']);
+
+interface StoredResponse {
+  status: number;
+  headers: [string, string | number | string[]][];
+  body: Buffer;
+  operationName: string | undefined;
+  storedAt: number;
+  expiresAt: number;
+  bytes: number;
+}
+
+type RawBodyRequest = http.IncomingMessage & { rawBody?: Buffer };
+
+/** The JSON parser's `verify` hook: keeps the body as sent, which is part of the cache key. */
+export function keepRawBody(req: http.IncomingMessage, _res: http.ServerResponse, body: Buffer): void {
+  (req as RawBodyRequest).rawBody = body;
+}
+
+function present(value: string | undefined): string {
+  return value === undefined ? '-' : `=${value}`;
+}
+
+/**
+ * Everything an anonymous answer depends on, or Apollo's decision to refuse the request: method,
+ * URL (a GET's operation), body, Accept (response content type), Accept-Language, and what CSRF
+ * prevention looks at (content type, a non-empty preflight header). So a request that would have
+ * been refused never finds an entry: refusals are not public, so never stored. Header values cannot
+ * hold a newline, which therefore separates the parts.
+ */
+function keyOf(req: Request): string {
+  const { headers } = req;
+  return [
+    req.method,
+    req.originalUrl,
+    present(headers.accept),
+    present(headers['accept-language']),
+    present(headers['content-type']),
+    headers['apollo-require-preflight'] ? 'preflight' : '',
+    headers['x-apollo-operation-name'] ? 'operation-name' : '',
+    (req as RawBodyRequest).rawBody?.toString('latin1') ?? '',
+  ].join('\n');
+}
+
+/** Whether the operation may have changed public data: any mutation besides counting views. */
+function writesContent(operation: OperationDefinitionNode | undefined): boolean {
+  return (
+    operation?.operation === 'mutation' &&
+    !operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && VIEW_COUNTING_FIELDS.has(s.name.value))
+  );
+}
+
+/**
+ * An in-process cache of the responses Apollo sends with `Cache-Control: public` (successful
+ * anonymous queries, decided by httpCachePlugin alone), answered before Apollo: no parsing, no SQL.
+ * Each entry lives at most CACHE_MAX_AGE, and the whole cache is dropped whenever public data may
+ * have changed: on a content_changed notification from PostgreSQL (any process's write, at commit),
+ * when this process answers a mutation (read-your-writes without waiting for the notification),
+ * and when an embargoed article's time comes. While the listening connection is down, changes
+ * could go unnoticed, so the cache is neither read nor filled until it listens again.
+ */
+export class ResponseCache {
+  private readonly entries = new Map<string, StoredResponse>();
+  private bytes = 0;
+  /** Moves on every invalidation; an answer computed by a request that started before is not kept. */
+  private generation = 0;
+  private listening = false;
+  private listener: Client | undefined;
+  private stopped = false;
+  private reconnectDelayMs = FIRST_RECONNECT_DELAY_MS;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private embargoTimer: NodeJS.Timeout | undefined;
+  private embargoLookupRunning = false;
+  private embargoLookupAgain = false;
+  /*
+   * Bound here, outside any request: the lookup may be started by a request (its mutation), whose
+   * statement count in the request log must not include it.
+   */
+  private readonly lookUpNextEmbargoOutsideRequests = AsyncResource.bind(() => void this.lookUpNextEmbargo());
+
+  constructor(
+    private readonly connection: ClientConfig,
+    private readonly budgetBytes: number,
+    private readonly maxAgeMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** Connects the listener; resolves after the first attempt (later ones retry in the background). */
+  async start(): Promise<void> {
+    await this.listen();
+  }
+
+  /** Stops listening and empties the cache; nothing keeps the process alive afterwards. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.listening = false;
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.embargoTimer);
+    this.clear();
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+  }
+
+  /** Drops every entry, and any answer still being computed from earlier reads. */
+  invalidate(reason: string): void {
+    this.log.debug({ reason }, 'response cache cleared');
+    this.clear();
+    this.lookUpNextEmbargoOutsideRequests();
+  }
+
+  readonly middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+    const state = currentRequest();
+    const cacheable = this.listening && (req.method === 'GET' || req.method === 'POST') && req.headers.authorization === undefined;
+    if (!cacheable) {
+      if (state) state.cache = 'bypass';
+      res.setHeader('X-Cache', 'BYPASS');
+      this.beforeSend(res, () => undefined);
+      next();
+      return;
+    }
+    const key = keyOf(req);
+    const hit = this.lookup(key);
+    if (hit) {
+      if (state) {
+        state.cache = 'hit';
+        state.operationName = hit.operationName;
+      }
+      res.setHeader('X-Cache', 'HIT');
+      for (const [name, value] of hit.headers) res.setHeader(name, value);
+      res.setHeader('Age', String(Math.floor((Date.now() - hit.storedAt) / 1000)));
+      res.status(hit.status).send(hit.body);
+      return;
+    }
+    if (state) state.cache = 'miss';
+    res.setHeader('X-Cache', 'MISS');
+    const generation = this.generation;
+    const before = res.getHeaders();
+    this.beforeSend(res, (body) => {
+      if (res.statusCode !== 200 || !String(res.getHeader('cache-control')).startsWith('public')) return undefined;
+      if (typeof body !== 'string' && !Buffer.isBuffer(body)) return undefined;
+      // What Apollo and its plugins set (content type, Cache-Control); the rest is set again by
+      // the middleware before this one on every request, hits included.
+      const headers = Object.entries(res.getHeaders()).filter(([name, value]) => String(value) !== String(before[name])) as StoredResponse['headers'];
+      return () => {
+        if (generation !== this.generation || !this.listening) return;
+        const etag = res.getHeader('etag'); // made by res.send: kept so that hits skip hashing
+        if (etag !== undefined) headers.push(['etag', etag]);
+        this.store(key, headers, typeof body === 'string' ? Buffer.from(body) : body, state?.operationName);
+      };
+    });
+    next();
+  };
+
+  /**
+   * Runs `inspect` when Apollo sends the response (res.send, before any byte goes out), and what
+   * it returns after. A mutation clears the cache there, once its transaction has committed and
+   * before its client can ask again.
+   */
+  private beforeSend(res: Response, inspect: (body: unknown) => (() => void) | undefined): void {
+    const send = res.send;
+    res.send = ((body?: unknown) => {
+      res.send = send;
+      if (writesContent(currentRequest()?.operation)) this.invalidate('mutation answered');
+      const after = inspect(body);
+      const sent = send.call(res, body);
+      after?.();
+      return sent;
+    }) as Response['send'];
+  }
+
+  private lookup(key: string): StoredResponse | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (entry.expiresAt <= Date.now()) {
+      this.bytes -= entry.bytes;
+      return undefined;
+    }
+    this.entries.set(key, entry); // now the most recently used: evicted last
+    return entry;
+  }
+
+  private store(key: string, headers: StoredResponse['headers'], body: Buffer, operationName: string | undefined): void {
+    const bytes = ENTRY_OVERHEAD_BYTES + key.length + body.length + headers.reduce((sum, [name, value]) => sum + name.length + String(value).length, 0);
+    if (bytes > this.budgetBytes) return;
+    const previous = this.entries.get(key);
+    if (previous) {
+      this.entries.delete(key);
+      this.bytes -= previous.bytes;
+    }
+    const now = Date.now();
+    this.entries.set(key, { status: 200, headers, body, operationName, storedAt: now, expiresAt: now + this.maxAgeMs, bytes });
+    this.bytes += bytes;
+    for (const [oldKey, old] of this.entries) {
+      if (this.bytes <= this.budgetBytes) break;
+      this.entries.delete(oldKey);
+      this.bytes -= old.bytes;
+    }
+  }
+
+  private clear(): void {
+    this.generation += 1;
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ ...this.connection, application_name: LISTENER_APPLICATION_NAME });
+    let lost = false;
+    const onLost = (error?: unknown) => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === client) this.listener = undefined;
+      client.end().catch(() => undefined);
+      if (this.stopped) return;
+      this.listening = false;
+      this.clear();
+      this.log.warn(
+        { err: error, retryInMs: this.reconnectDelayMs },
+        'response cache: no connection listening for content changes; the cache is bypassed until there is one',
+      );
+      this.reconnectTimer = setTimeout(() => void this.listen(), this.reconnectDelayMs).unref();
+      this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, LAST_RECONNECT_DELAY_MS);
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost(new Error('the listening connection ended')));
+    client.on('notification', (message) => this.invalidate(`${message.payload ?? 'content'} changed`));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      onLost(error);
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    if (this.reconnectDelayMs > FIRST_RECONNECT_DELAY_MS) this.log.info('response cache: listening for content changes again');
+    this.listener = client;
+    this.reconnectDelayMs = FIRST_RECONNECT_DELAY_MS;
+    // Entries from before were dropped with the connection; the embargo may have moved meanwhile.
+    this.listening = true;
+    this.invalidate('listening');
+  }
+
+  /**
+   * Schedules an invalidation for when the next embargoed article becomes public: one statement
+   * per invalidation, never per request. Invalidations during a lookup make it run once more.
+   */
+  private async lookUpNextEmbargo(): Promise<void> {
+    if (this.embargoLookupRunning) {
+      this.embargoLookupAgain = true;
+      return;
+    }
+    this.embargoLookupRunning = true;
+    try {
+      do {
+        this.embargoLookupAgain = false;
+        const listener = this.listener;
+        if (!listener || !this.listening) return;
+        const { rows } = await listener.query<{ ms: string | null }>(NEXT_EMBARGO_SQL);
+        clearTimeout(this.embargoTimer);
+        const ms = rows[0]?.ms;
+        if (ms !== null && ms !== undefined) {
+          this.embargoTimer = setTimeout(() => this.invalidate('embargo lifted'), Math.min(Math.ceil(Number(ms)), LONGEST_TIMER_MS)).unref();
+        }
+      } while (this.embargoLookupAgain);
+    } catch (error) {
+      // A lost connection is handled (and logged) by the listener's own error handler.
+      if (this.listening) this.log.warn({ err: error }, 'response cache: could not look up the next embargo');
+    } finally {
+      this.embargoLookupRunning = false;
+    }
+  }
+}
+
+/**
+ * The /graphql middleware that answers from the response cache, to mount before Apollo's; a
+ * pass-through when RESPONSE_CACHE_MB or CACHE_MAX_AGE is 0. Listens on its own connection, made
+ * with the ORM's connection settings but outside its pool, and closes it with the HTTP server
+ * (apollo.stop() closes that).
+ */
+export async function startResponseCache(
+  orm: MikroORM,
+  config: Config,
+  options: { httpServer: http.Server; logger?: Logger },
+): Promise<RequestHandler> {
+  if (config.responseCacheBytes === 0 || config.cacheMaxAgeSeconds === 0) return (_req, _res, next) => next();
+  const connection = orm.em.getConnection().getConnectionOptions();
+  const cache = new ResponseCache(connection as ClientConfig, config.responseCacheBytes, config.cacheMaxAgeSeconds * 1000, options.logger ?? processLogger);
+  options.httpServer.once('close', () => void cache.close());
+  await cache.start();
+  return cache.middleware;
+}
