@@ -82,7 +82,10 @@ export async function startHarness(options: {
     await admin.end();
   }
   const orm = await MikroORM.init(ormOptions(databaseUrl(name)));
-  const config = loadConfig({ PUBLIC_BASE_URL: PUBLIC_BASE_URL, ...options.env });
+  // The response cache is off unless a test turns it on (response-cache.test.ts): other tests
+  // count every statement of the process, which its listener's own would disturb, and write
+  // directly through the ORM, whose notifications arrive a moment later.
+  const config = loadConfig({ PUBLIC_BASE_URL: PUBLIC_BASE_URL, RESPONSE_CACHE_MB: '0', ...options.env });
   let app: App | undefined;
   try {
     await orm.getMigrator().up();
