@@ -292,7 +292,7 @@ describe('response cache', () => {
     expect(cacheOf(hit)).toBe('HIT');
     expect(hit.body).toEqual({ data: { countries: [{ code: 'KZ' }] } });
 
-    for (const headers of [{}, { 'apollo-require-preflight': '' }, { 'content-type': 'text/plain' }]) {
+    for (const headers of [{}, { 'apollo-require-preflight': '' }, { 'content-type': 'text/plain' }] as Record<string, string>[]) {
       const refused = await ask(QUERY, headers, 'GET');
       expect(refused.status).toBe(400);
       expect(refused.text).toMatch(/Cross-Site Request Forgery/);
