@@ -23,6 +23,7 @@ import { rateLimitPlugin } from './rate-limit';
 import { keepRawBody, startResponseCache } from './response-cache';
 import { logger } from './logger';
 import { getSchema } from './schema';
+import { jitGateway } from './executor';
 
 export interface App {
   apollo: ApolloServer<Context>;
@@ -44,7 +45,7 @@ export async function createApp(
   app.use(requestLogging(options.logger));
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
-    schema: await getSchema(),
+    gateway: jitGateway(await getSchema()),
     formatError,
     includeStacktraceInErrorResponses: false,
     // "Did you mean ...?" hints would reveal parts of the schema to anyone probing it.

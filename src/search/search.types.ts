@@ -27,8 +27,8 @@ export const SearchResultNode = createUnionType({
   name: 'SearchResultNode',
   description: 'An object a search can find.',
   types: () => [Article, Speaker, Session] as const,
-  // Hits carry entity instances, whose class name is their GraphQL type name.
-  resolveType: (value) => value.constructor.name,
+  // Hits carry entity instances; type-graphql's default resolves them by `instanceof`,
+  // synchronously, as graphql-jit needs (see Node in shared/base.entity.ts).
 });
 
 @ArgsType()

@@ -4,8 +4,9 @@ import { toGlobalId } from './global-id';
 
 @InterfaceType('Node', {
   description: 'An object with a global id, which `Query.node` fetches again.',
-  // Loaders return entity instances, whose class name is their GraphQL type name.
-  resolveType: (value: object) => value.constructor.name,
+  // No resolveType: type-graphql's default picks the implementing class by `instanceof`, and
+  // answers synchronously; a custom one is wrapped in an async function, which graphql-jit
+  // (src/executor.ts) does not await.
 })
 export abstract class Node {
   /** The database key, which the global id wraps. */
