@@ -1,11 +1,12 @@
-import { wrap, type EntityClass, type EntityDictionary } from '@mikro-orm/core';
+import { wrap, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Page, PageResult } from './paging';
+import { isReadRow, isUnloadedReference, readRow, toReadRow } from './read-rows';
 
 /*
- * The read path loads relations with one hand-written statement per batch, mapped into managed
- * entities with `em.map`. Hand-written because a page of children for many parents at once
+ * The read path loads relations with one hand-written statement per batch, mapped into read-only
+ * instances of the entity classes (read-rows.ts), not managed entities. Hand-written because a page of children for many parents at once
  * (window functions) has no ORM query, and because `= any(?)` with one array parameter keeps a
  * single statement text per query shape, so PostgreSQL can reuse its plans (an `IN (...)` list
  * makes a new statement for every batch size).
@@ -72,7 +73,7 @@ export async function selectEntities<T extends object>(
     const columns = { ...row };
     for (const column of META_COLUMNS) delete columns[column];
     return {
-      entity: em.map(entity, columns as EntityDictionary<T>),
+      entity: toReadRow(em, entity, columns),
       parent: Number(row.__parent),
       position: Number(row.__position),
       total: Number(row.__total),
@@ -97,12 +98,12 @@ export function groupByKey<K, V>(keys: readonly K[], items: V[], keyOf: (item: V
 }
 
 /**
- * The entity a many-to-one points to: the same instance when this request already loaded it
- * (the identity map links it), otherwise through the loader. Saves a statement per level when a
- * query walks back up to a parent it came from.
+ * The entity a many-to-one points to: the row itself when this request had already read it (see
+ * read-rows.ts; for a managed entity, the identity map links it), otherwise through the loader.
+ * Saves a statement per level when a query walks back up to a parent it came from.
  */
 export async function related<T extends { id: number }>(ref: T, loader: DataLoader<number, T | null>): Promise<T> {
-  if (wrap(ref).isInitialized()) return ref;
+  if (isReadRow(ref) ? !isUnloadedReference(ref) : wrap(ref).isInitialized()) return ref;
   const found = await loader.load(ref.id);
   if (!found) throw new Error(`${ref.constructor.name} ${ref.id} is referenced but missing`);
   return found;
@@ -112,7 +113,11 @@ export async function related<T extends { id: number }>(ref: T, loader: DataLoad
 export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>, where = 'true'): DataLoader<number, T | null> {
   const sql = `select t.*, t.id as "__parent" from "${tableOf(em, entity)}" t where t.id = any(?) and (${where})`;
   return new DataLoader(async (ids) => {
-    const found = new Map((await selectEntities(em, entity, sql, [ids])).map((m) => [m.parent, m.entity]));
+    // A row this request has read already answers without SQL, unless this loader filters rows.
+    const found = new Map<number, T>();
+    if (where === 'true') for (const id of ids) found.set(id, readRow(em, entity, id)!);
+    const missing = ids.filter((id) => !found.get(id));
+    if (missing.length > 0) for (const m of await selectEntities(em, entity, sql, [missing])) found.set(m.parent, m.entity);
     return ids.map((id) => found.get(id) ?? null);
   });
 }

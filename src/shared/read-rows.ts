@@ -1,0 +1,123 @@
+import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/*
+ * Rows of the read path as instances of their entity class, without MikroORM's unit of work.
+ *
+ * `em.map` makes a managed entity of every row: it registers it in the identity map, keeps a
+ * snapshot for change tracking and defines an accessor per property on each instance. On a read
+ * that only turns rows into JSON that was most of the server's CPU (a CPU profile of the agenda
+ * under load: MikroORM's hydration and the garbage it leaves were the largest items, ahead of
+ * GraphQL execution). A read row is an object whose prototype chain reaches the entity class,
+ * with the columns as plain properties: `instanceof`, the class name (the GraphQL type) and the
+ * entity's methods (`localTitle`, ...) work as on an entity, nothing is tracked, and writes keep
+ * using managed entities through the EntityManager.
+ *
+ * A many-to-one column becomes the row already read in this request when there is one (as the
+ * identity map did), else a reference that has only `id`, which `related()` loads in a batch.
+ */
+
+const READ_ROW = Symbol('read row');
+const UNLOADED = Symbol('unloaded reference');
+
+interface Column {
+  column: string;
+  property: string;
+  /** Turns the driver's value into the entity's, e.g. timestamp text into a Date. */
+  convert?: (value: unknown) => unknown;
+  /** For a many-to-one: the entity it points to. */
+  target?: EntityClass<object>;
+}
+
+interface Shape {
+  name: string;
+  prototype: object;
+  columns: Column[];
+}
+
+const shapes = new Map<string, Shape>();
+
+function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
+  let shape = shapes.get(entity.name);
+  if (!shape) {
+    shape = buildShape(em, em.getMetadata().get(entity.name));
+    shapes.set(entity.name, shape);
+  }
+  return shape;
+}
+
+function buildShape(em: EntityManager, meta: EntityMetadata): Shape {
+  const platform = em.getPlatform();
+  // MikroORM puts a setter for every property on the entity prototype (it turns the first
+  // assignment into a tracked accessor on the instance). Plain writable properties in between
+  // shadow them, so assigning a column is an ordinary property write.
+  const prototype = Object.create(meta.class.prototype as object);
+  Object.defineProperty(prototype, READ_ROW, { value: true });
+  const columns: Column[] = [];
+  for (const prop of meta.props) {
+    Object.defineProperty(prototype, prop.name, { value: undefined, writable: true, enumerable: false, configurable: true });
+    if (prop.persist === false || !prop.fieldNames?.length) continue;
+    if (prop.kind === ReferenceKind.SCALAR) {
+      const customType = prop.customType;
+      const convert =
+        prop.runtimeType === 'Date'
+          ? (value: unknown) => (typeof value === 'string' ? platform.parseDate(value) : value)
+          : customType
+            ? (value: unknown) => customType.convertToJSValue(value, platform)
+            : undefined;
+      columns.push({ column: prop.fieldNames[0], property: prop.name, convert });
+    } else if (prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) {
+      columns.push({ column: prop.fieldNames[0], property: prop.name, target: prop.targetMeta!.class as EntityClass<object> });
+    }
+  }
+  return { name: meta.className, prototype, columns };
+}
+
+/** Rows read so far per request: the EntityManager fork is per request, so it keys them. */
+const readSoFar = new WeakMap<EntityManager, Map<string, object>>();
+
+function rowsOf(em: EntityManager): Map<string, object> {
+  let rows = readSoFar.get(em);
+  if (!rows) {
+    rows = new Map();
+    readSoFar.set(em, rows);
+  }
+  return rows;
+}
+
+/** The row of `entity` with this id that this request has read, if any. */
+export function readRow<T extends object>(em: EntityManager, entity: EntityClass<T>, id: number): T | undefined {
+  return rowsOf(em).get(`${entity.name}:${id}`) as T | undefined;
+}
+
+/** A row of `entity`'s table (column names as in the database) as a read-only instance. */
+export function toReadRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: Record<string, unknown>): T {
+  const shape = shapeOf(em, entity);
+  const rows = rowsOf(em);
+  const instance = Object.create(shape.prototype) as Record<string, unknown>;
+  for (const { column, property, convert, target } of shape.columns) {
+    const value = row[column];
+    if (value == null) instance[property] = value;
+    else if (target) instance[property] = rows.get(`${target.name}:${value}`) ?? reference(em, target, value as number);
+    else instance[property] = convert ? convert(value) : value;
+  }
+  rows.set(`${shape.name}:${instance.id}`, instance);
+  return instance as T;
+}
+
+function reference(em: EntityManager, entity: EntityClass<object>, id: number): object {
+  const instance = Object.create(shapeOf(em, entity).prototype) as Record<string | symbol, unknown>;
+  instance.id = id;
+  instance[UNLOADED] = true;
+  return instance;
+}
+
+/** Whether `value` came from `toReadRow` (as a row or as a reference). */
+export function isReadRow(value: object): boolean {
+  return READ_ROW in value;
+}
+
+/** Whether `value` is a reference that has only its id. */
+export function isUnloadedReference(value: object): boolean {
+  return UNLOADED in value;
+}
