@@ -1,76 +1,107 @@
 /*
- * `npm run bench`: throughput of the nested agenda GraphQL query against a hand-written endpoint
- * that returns the same JSON from one SQL statement (bench/hand-written.ts).
+ * `npm run bench`: the real server, compiled and in production mode, against a baseline that
+ * answers the same two operations (agenda, coverage) with one hand-written SQL statement each
+ * (bench/baseline.ts), on a synthetic dataset of realistic size (bench/dataset.ts), driven by
+ * autocannon from a separate process (bench/load-client.ts).
  *
  * The machine this runs on is small (2 cores) and shared, so absolute req/s swing from run to
- * run. What is reported and meant to be compared over time is the RATIO GraphQL ÷ hand-written,
- * measured in interleaved rounds (A, B, A, B, A, B) so that slow periods of the machine hit both
- * sides, plus quantities that do not depend on timing: SQL statements per request and memory.
- * Nothing here asserts a speed; only wrong answers or failed requests make it exit non-zero.
+ * run. What is meant to be compared over time is the RATIO server ÷ baseline req/s within the
+ * same round, rounds interleaved (A B A B) so that a slow stretch of the machine hits both
+ * sides, plus figures that do not depend on timing: SQL statements per request and memory.
+ * Nothing here asserts a speed: only wrong answers, failed requests or a failed setup make it
+ * exit non-zero.
  *
- * Database: BENCH_DATABASE_URL (an admin URL; a fresh database is created on that server and
- * dropped at the end), else an embedded PostgreSQL in a temporary folder, removed at the end.
+ * Settings (environment):
+ *   BENCH_DATABASE_URL   an admin URL: a database forum_bench_<random> is created there and
+ *                        dropped at the end; without it an embedded PostgreSQL runs in a
+ *                        temporary folder
+ *   BENCH_SECONDS        measured seconds per run (default 10)
+ *   BENCH_ROUNDS         rounds per scenario (default 2)
+ *   BENCH_CPU_PROF=dir   or `npm run bench -- --cpu-prof[=dir]`: run the server under
+ *                        `node --cpu-prof` and write its profiles to dir (default bench-profiles/)
+ * Writes bench-results.json in the repository root.
  */
 import './log-level';
-import 'reflect-metadata';
-import { fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
-import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { ormOptions } from '../src/db/mikro-orm.config';
-import * as make from '../test/factories';
-import { DEFAULT_FIRST, startHandWritten } from './hand-written';
-import type { ClientMessage, RequestSpec, RunRequest, RunResult } from './load-client';
+import { fillDataset, SIZES } from './dataset';
+import type { RunResult } from './load-client';
+import {
+  AGENDA_SESSIONS,
+  baselineTemplate,
+  COVERAGE_ARTICLES,
+  EXPECTED_START,
+  fillTemplate,
+  graphqlTemplate,
+  seededRandom,
+  type Operation,
+  type RequestTemplate,
+} from './operations';
+import {
+  compile,
+  cpuMs,
+  peakRssKb,
+  resetPeakRss,
+  startBaseline,
+  startLoadClient,
+  startServer,
+  type BaselineProcess,
+  type LoadClient,
+  type ServerProcess,
+} from './processes';
 
-// Data: enough forums that requests rotate over different rows, sessions as on a real agenda.
-const FORUMS = 20;
-const SESSIONS_PER_FORUM = 40;
-const SPEAKERS = 200;
-const COUNTRY_CODES = ['KZ', 'UZ', 'KG', 'TJ', 'TM', 'AZ', 'MN', 'TR', 'CN', 'RU'];
+const REPO = path.resolve(__dirname, '..');
 
-// Load: 8 loops keep both cores busy without queueing far beyond the 10-connection pools.
-const CONCURRENCY = 8;
-const WARMUP_MS = 1_000;
-const MEASURE_MS = 5_000;
-const ROUNDS = 3;
-const REQUEST_TIMEOUT_MS = 5_000;
+function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+const SECONDS = positiveInteger('BENCH_SECONDS', 10);
+const ROUNDS = positiveInteger('BENCH_ROUNDS', 2);
+/** Enough for V8 to optimize the hot paths and the pools to fill; shorter for quick checks. */
+const WARMUP_SECONDS = Math.min(3, Math.max(1, Math.round(SECONDS / 3)));
+const CONNECTIONS = 10;
+const TIMEOUT_SECONDS = 10;
+/** Sequential requests per scenario and side over which SQL statements are counted. */
 const COUNTED_REQUESTS = 20;
-/** Hard stop for the whole run; a normal run takes well under a minute. */
-const DEADLINE_MS = 120_000;
+const UNKNOWN_SLUG = 'no-such-forum';
 
-const AGENDA_QUERY = `query Agenda($slug: String!, $first: Int) {
-  forum(slug: $slug) {
-    title
-    sessions(first: $first) {
-      edges { node { title startsAt participants { role speaker { fullName position country { code name } ministry { shortName } } } } }
-    }
-  }
-}`;
-/**
- * Both servers' successful answers start like this (PostgreSQL's json text has spaces around
- * colons, Apollo's has none); anything else, e.g. `errors` or a null forum, is a failure.
- */
-const EXPECTED_START = String.raw`^\{\s*"data"\s*:\s*\{\s*"forum"\s*:\s*\{`;
+function cpuProfileDir(): string | undefined {
+  const flag = process.argv.slice(2).find((a) => a === '--cpu-prof' || a.startsWith('--cpu-prof='));
+  const dir = flag ? flag.slice('--cpu-prof='.length) || 'bench-profiles' : process.env.BENCH_CPU_PROF;
+  return dir ? path.resolve(dir) : undefined;
+}
 
-/*
- * Counts every statement sent to PostgreSQL by this process, as test/helpers/harness.ts does:
- * the ORM, the loaders and the hand-written pool all go through pg's Client.query.
- */
-let statements = 0;
-const originalQuery = Client.prototype.query;
-Client.prototype.query = function countedQuery(this: Client, ...args: unknown[]) {
-  statements += 1;
-  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof Client.prototype.query;
+interface Scenario {
+  name: 'agenda' | 'coverage' | 'agendaCached' | 'coverageCached';
+  operation: Operation;
+  cached: boolean;
+}
+
+/* The server is started once without its response cache and once with it (the default). */
+const SCENARIOS: Scenario[] = [
+  { name: 'agenda', operation: 'agenda', cached: false },
+  { name: 'coverage', operation: 'coverage', cached: false },
+  { name: 'agendaCached', operation: 'agenda', cached: true },
+  { name: 'coverageCached', operation: 'coverage', cached: true },
+];
+
+const RUNS = SCENARIOS.length * ROUNDS * 2;
+/** Hard stop: set-up (database, data, compiling) plus every run with generous slack. */
+const DEADLINE_MS = (240 + RUNS * (WARMUP_SECONDS + SECONDS + 15)) * 1000;
 
 /* Everything opened is registered here and closed in reverse order, once, however the run ends. */
 const closers: { name: string; close: () => Promise<void> }[] = [];
@@ -90,9 +121,12 @@ function closeAll(): Promise<void> {
 
 function abort(reason: string, code: number): void {
   process.stderr.write(`bench: ${reason}\n`);
-  const sleep = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+  const sleep = new Promise((resolve) => setTimeout(resolve, 40_000).unref());
   void Promise.race([closeAll(), sleep]).finally(() => process.exit(code));
 }
+
+const log = (text = '') => process.stdout.write(`${text}\n`);
+const since = (start: number) => `${((performance.now() - start) / 1000).toFixed(1)} s`;
 
 async function adminQuery(url: string, sql: string): Promise<void> {
   const admin = new Client({ connectionString: url });
@@ -118,58 +152,40 @@ async function openDatabase(): Promise<{ url: string; description: string }> {
   // mkdtemp makes the folder private; as root, PostgreSQL runs as the postgres OS user.
   fs.chmodSync(dir, 0o755);
   closers.push({ name: `folder ${dir}`, close: async () => fs.rmSync(dir, { recursive: true, force: true }) });
-  const embedded = await startEmbeddedPostgres(path.join(dir, 'pg'));
+  // Its own signal handlers would stop PostgreSQL under the running servers; abort() does it last.
+  const embedded = await startEmbeddedPostgres(path.join(dir, 'pg'), { stopOnSignals: false });
   closers.push({ name: 'embedded PostgreSQL', close: () => embedded.stop() });
   return { url: embedded.url, description: `embedded, in ${dir} (removed at the end)` };
 }
 
-/** The benchmark data through the test builders; returns the forum slugs. */
-async function seed(em: EntityManager): Promise<string[]> {
-  const countries = COUNTRY_CODES.map((code) => make.country(em, code));
-  const ministries = countries.map((c) => make.ministry(em, c, `${c.code.toLowerCase()}-mci`));
-  // Every other speaker works for a ministry, so the response mixes ministries and nulls.
-  const speakers = Array.from({ length: SPEAKERS }, (_, i) =>
-    make.speaker(em, `speaker-${i + 1}`, countries[i % countries.length], i % 2 === 0 ? ministries[i % ministries.length] : undefined),
-  );
-  const slugs: string[] = [];
-  for (let f = 0; f < FORUMS; f += 1) {
-    const slug = `bench-forum-${String(f + 1).padStart(2, '0')}`;
-    slugs.push(slug);
-    // Each forum starts at a different speaker so that forums do not share the same rows.
-    const offset = (f * 10) % SPEAKERS;
-    make.forumWithAgenda(em, {
-      slug,
-      host: countries[f % countries.length],
-      sessions: SESSIONS_PER_FORUM,
-      speakers: [...speakers.slice(offset), ...speakers.slice(0, offset)],
-      startDate: new Date(Date.UTC(2025, 0, 1 + f * 7)).toISOString().slice(0, 10),
-    });
+/** The compiled tree lives inside the repository so that Node resolves node_modules from it. */
+async function compileServer(): Promise<string> {
+  const cache = path.join(REPO, 'node_modules', '.cache', 'forum-bench');
+  fs.mkdirSync(cache, { recursive: true });
+  const outDir = fs.mkdtempSync(path.join(cache, 'build-'));
+  closers.push({ name: `build ${outDir}`, close: async () => fs.rmSync(outDir, { recursive: true, force: true }) });
+  const complaints = await compile(REPO, outDir);
+  for (const file of ['src/server.js', 'bench/baseline.js', 'bench/load-client.js']) {
+    if (!fs.existsSync(path.join(outDir, file))) throw new Error(`compiling did not produce ${file}:\n${complaints ?? ''}`);
   }
-  await em.flush();
-  // Fresh tables have no statistics; without them both sides could get arbitrary plans.
-  await em.getConnection().execute('analyze');
-  return slugs;
+  // tsc writes its output despite type errors; the checks of the answers below decide whether
+  // what it wrote is usable, and the error is shown so that nobody mistakes such a run.
+  if (complaints) process.stderr.write(`bench: warning: tsc reported errors (the output was written anyway):\n${complaints.slice(0, 3000)}\n`);
+  return outDir;
 }
 
-function graphqlRequest(base: string, slug: string): RequestSpec {
-  return {
-    url: `${base}/graphql`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'accept-language': 'en' },
-    body: JSON.stringify({ query: AGENDA_QUERY, variables: { slug, first: DEFAULT_FIRST } }),
-  };
+interface Response {
+  status: number;
+  text: string;
 }
 
-function handWrittenRequest(base: string, slug: string): RequestSpec {
-  return { url: `${base}/agenda?slug=${encodeURIComponent(slug)}&first=${DEFAULT_FIRST}`, method: 'GET', headers: {} };
-}
-
-async function send(request: RequestSpec): Promise<{ status: number; text: string }> {
-  const response = await fetch(request.url, {
+async function send(base: string, template: RequestTemplate, slug: string, headers: Record<string, string> = {}): Promise<Response> {
+  const request = fillTemplate(template, slug);
+  const response = await fetch(base + request.path, {
     method: request.method,
-    headers: request.headers,
+    headers: { ...request.headers, ...headers },
     body: request.body,
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    signal: AbortSignal.timeout(TIMEOUT_SECONDS * 1000),
   });
   return { status: response.status, text: await response.text() };
 }
@@ -184,109 +200,153 @@ function firstDifference(a: unknown, b: unknown, at = 'data'): string | null {
       if (found) return found;
     }
   }
-  return `${at}: GraphQL ${JSON.stringify(a)?.slice(0, 200)} vs hand-written ${JSON.stringify(b)?.slice(0, 200)}`;
+  return `${at}: server ${JSON.stringify(a)?.slice(0, 200)} vs baseline ${JSON.stringify(b)?.slice(0, 200)}`;
+}
+
+type Edges<T> = { edges: { node: T }[] } | undefined;
+interface AgendaData {
+  forum: { sessions: Edges<{ participants: { speaker: { fullName: string } }[] }> } | null;
+}
+interface CoverageData {
+  forum: { articles: Edges<{ speakers: unknown[]; countries: unknown[] }> } | null;
+}
+
+/** Equal but empty answers would prove nothing: each forum's page must be full. */
+function substanceProblem(operation: Operation, data: unknown): string | undefined {
+  if (operation === 'agenda') {
+    const sessions = (data as AgendaData).forum?.sessions?.edges ?? [];
+    if (sessions.length !== AGENDA_SESSIONS) return `${sessions.length} sessions instead of ${AGENDA_SESSIONS}`;
+    const people = sessions.map((s) => s.node.participants.length);
+    if (people.some((n) => n < 1 || n > 5) || Math.max(...people) < 2) return `participants per session ${people.join(',')}`;
+    if (!sessions[0].node.participants[0].speaker.fullName.startsWith('Synthetic Speaker')) return 'speaker names missing';
+    return undefined;
+  }
+  const articles = (data as CoverageData).forum?.articles?.edges ?? [];
+  if (articles.length !== COVERAGE_ARTICLES) return `${articles.length} articles instead of ${COVERAGE_ARTICLES}`;
+  if (articles.some((a) => a.node.speakers.length !== 2 || a.node.countries.length !== 2)) return 'articles without their 2 speakers and 2 countries';
+  return undefined;
 }
 
 /**
- * Both servers must give the same data for every forum and for an unknown slug, else the
+ * Both sides must give the same data for every forum and for an unknown slug, else the
  * comparison is meaningless. Returns the response sizes of the first forum.
  */
-async function verifySameData(graphqlBase: string, handBase: string, slugs: string[]): Promise<{ graphqlBytes: number; handBytes: number }> {
-  let sizes: { graphqlBytes: number; handBytes: number } | undefined;
-  for (const slug of [...slugs, 'no-such-forum']) {
-    const [a, b] = await Promise.all([send(graphqlRequest(graphqlBase, slug)), send(handWrittenRequest(handBase, slug))]);
-    if (a.status !== 200 || b.status !== 200) throw new Error(`${slug}: HTTP ${a.status} (GraphQL), ${b.status} (hand-written): ${a.text.slice(0, 300)}`);
-    const [ga, hb] = [JSON.parse(a.text), JSON.parse(b.text)];
-    if (ga.errors) throw new Error(`${slug}: GraphQL errors ${JSON.stringify(ga.errors)}`);
-    const difference = firstDifference(ga.data, hb.data);
-    if (difference) throw new Error(`${slug}: responses differ at ${difference}`);
-    if (slug !== 'no-such-forum') {
-      // Equal but empty would prove nothing: the agenda must be the full page with its people.
-      const edges = ga.data?.forum?.sessions?.edges ?? [];
-      if (edges.length !== SESSIONS_PER_FORUM || edges.some((e: { node: { participants: unknown[] } }) => e.node.participants.length !== 2)) {
-        throw new Error(`${slug}: expected ${SESSIONS_PER_FORUM} sessions with 2 participants each`);
-      }
+async function verifySameData(server: ServerProcess, baseline: BaselineProcess, operation: Operation, slugs: string[]): Promise<{ server: number; baseline: number }> {
+  let sizes: { server: number; baseline: number } | undefined;
+  for (const slug of [...slugs, UNKNOWN_SLUG]) {
+    const [a, b] = await Promise.all([send(server.url, graphqlTemplate(operation), slug), send(baseline.url, baselineTemplate(operation), slug)]);
+    if (a.status !== 200 || b.status !== 200) throw new Error(`${operation} ${slug}: HTTP ${a.status} (server), ${b.status} (baseline): ${a.text.slice(0, 300)}`);
+    const [fromServer, fromBaseline] = [JSON.parse(a.text), JSON.parse(b.text)];
+    if (fromServer.errors) throw new Error(`${operation} ${slug}: GraphQL errors ${JSON.stringify(fromServer.errors).slice(0, 500)}`);
+    const difference = firstDifference(fromServer.data, fromBaseline.data);
+    if (difference) throw new Error(`${operation} ${slug}: answers differ at ${difference}`);
+    if (slug === UNKNOWN_SLUG) {
+      if (fromServer.data.forum !== null) throw new Error(`${operation}: an unknown forum is not null`);
+    } else {
+      const problem = substanceProblem(operation, fromServer.data);
+      if (problem) throw new Error(`${operation} ${slug}: ${problem}`);
+      if (!EXPECTED_START.test(a.text) || !EXPECTED_START.test(b.text)) throw new Error(`${operation} ${slug}: body does not start as the load client expects`);
     }
-    sizes ??= { graphqlBytes: Buffer.byteLength(a.text), handBytes: Buffer.byteLength(b.text) };
+    sizes ??= { server: Buffer.byteLength(a.text), baseline: Buffer.byteLength(b.text) };
   }
   return sizes!;
 }
 
-/** Statements per request, over sequential requests (nothing else runs meanwhile). */
-async function statementsPerRequest(requests: RequestSpec[]): Promise<number[]> {
+interface SqlCount {
+  mean: number;
+  min: number;
+  max: number;
+  /** What the server's response cache did with the counted requests (its log's `cache`). */
+  cache?: Record<string, number>;
+}
+
+function summarize(counts: number[]): SqlCount {
+  return { mean: counts.reduce((s, n) => s + n, 0) / counts.length, min: Math.min(...counts), max: Math.max(...counts) };
+}
+
+/** Statements per request over sequential requests, from the server's own request log. */
+async function countServerSql(server: ServerProcess, operation: Operation, slugs: string[]): Promise<SqlCount> {
+  const random = seededRandom(7);
+  const counts: number[] = [];
+  const cache: Record<string, number> = {};
+  for (let i = 0; i < COUNTED_REQUESTS; i += 1) {
+    const requestId = `bench-sql-${operation}-${randomBytes(4).toString('hex')}`;
+    const line = server.logLineOf(requestId);
+    const response = await send(server.url, graphqlTemplate(operation), slugs[Math.floor(random() * slugs.length)], { 'x-request-id': requestId });
+    if (response.status !== 200 || !EXPECTED_START.test(response.text)) throw new Error(`counting SQL: HTTP ${response.status} ${response.text.slice(0, 200)}`);
+    const { sqlStatements, cache: outcome } = await line;
+    counts.push(sqlStatements);
+    if (outcome) cache[outcome] = (cache[outcome] ?? 0) + 1;
+  }
+  return { ...summarize(counts), ...(Object.keys(cache).length > 0 ? { cache } : {}) };
+}
+
+/** The same for the baseline, from the count kept inside its process. */
+async function countBaselineSql(baseline: BaselineProcess, operation: Operation, slugs: string[]): Promise<SqlCount> {
+  const random = seededRandom(7);
   const counts: number[] = [];
   for (let i = 0; i < COUNTED_REQUESTS; i += 1) {
-    const before = statements;
-    const { status, text } = await send(requests[i % requests.length]);
-    if (status !== 200 || !new RegExp(EXPECTED_START).test(text)) throw new Error(`counting statements: HTTP ${status} ${text.slice(0, 200)}`);
-    counts.push(statements - before);
+    const before = await baseline.statements();
+    const response = await send(baseline.url, baselineTemplate(operation), slugs[Math.floor(random() * slugs.length)]);
+    if (response.status !== 200 || !EXPECTED_START.test(response.text)) throw new Error(`counting SQL: HTTP ${response.status} ${response.text.slice(0, 200)}`);
+    counts.push((await baseline.statements()) - before);
   }
-  return counts;
+  return summarize(counts);
 }
 
-interface LoadClient {
-  run(requests: RequestSpec[]): Promise<RunResult & { serverCpuMs: number }>;
+interface Measured extends RunResult {
+  /** What the server's response cache did with the measured run's requests. */
+  cache?: Record<string, number>;
+  peakRssKb: number;
+  cpuMsPerRequest: number;
+  /** Share of one core the process used over the measured run. */
+  cpuPercent: number;
 }
 
-/** Forks bench/load-client.ts through ts-node (swc, like this script) and keeps it for all rounds. */
-function startLoadClient(): LoadClient {
-  const child = fork(require.resolve('ts-node/dist/bin'), ['--swc', path.join(__dirname, 'load-client.ts')], {
-    // ts-node puts itself into this process's execArgv, which fork would pass on: the child
-    // would then run ts-node's bin as its script instead of the client.
-    execArgv: [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  closers.push({
-    name: 'load client',
-    close: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.disconnect(); // the client exits on disconnect
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  });
-
+/** A warm-up run, then the measured run with the process's peak memory and CPU time around it. */
+async function measure(client: LoadClient, target: { pid: number; url: string; cacheOutcomes?: () => Record<string, number> }, template: RequestTemplate, slugs: string[], seed: number, warmupFailures: string[]): Promise<Measured> {
+  const spec = { url: target.url, template, slugs, connections: CONNECTIONS, timeoutSeconds: TIMEOUT_SECONDS };
+  const warmup = await client.run({ ...spec, seed: seed + 1, seconds: WARMUP_SECONDS });
+  if (warmup.errors > 0) warmupFailures.push(`${warmup.errors} failed in a warm-up of ${target.url}${template.path}; first: ${warmup.firstError}`);
+  resetPeakRss(target.pid);
+  const cpuBefore = cpuMs(target.pid);
+  const outcomesBefore = target.cacheOutcomes?.() ?? {};
+  const result = await client.run({ ...spec, seed, seconds: SECONDS });
+  const cpu = cpuMs(target.pid) - cpuBefore;
+  const outcomes = Object.entries(target.cacheOutcomes?.() ?? {})
+    .map(([key, n]) => [key, n - (outcomesBefore[key] ?? 0)] as const)
+    .filter(([, n]) => n > 0);
   return {
-    run(requests) {
-      return new Promise((resolve, reject) => {
-        // This process's CPU time over the client's measured window: what one request costs
-        // the Node server (PostgreSQL's share is not in it).
-        let cpuAtStart: NodeJS.CpuUsage | undefined;
-        let serverCpu: NodeJS.CpuUsage | undefined;
-        const timer = setTimeout(() => finish(new Error('load round did not finish in time')), WARMUP_MS + MEASURE_MS + REQUEST_TIMEOUT_MS + 10_000);
-        const onExit = (code: number | null) => finish(new Error(`load client exited with ${code}`));
-        const onMessage = (message: ClientMessage) => {
-          if (message.type === 'window-start') cpuAtStart = process.cpuUsage();
-          else if (message.type === 'window-end') serverCpu = process.cpuUsage(cpuAtStart);
-          else if (message.type === 'result') finish(undefined, message);
-        };
-        const finish = (error?: Error, result?: RunResult) => {
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          child.off('exit', onExit);
-          if (error || !result) reject(error);
-          else {
-            const cpu = serverCpu ?? process.cpuUsage(cpuAtStart);
-            resolve({ ...result, serverCpuMs: (cpu.user + cpu.system) / 1000 });
-          }
-        };
-        child.on('message', onMessage);
-        child.once('exit', onExit);
-        const request: RunRequest = {
-          type: 'run',
-          requests,
-          concurrency: CONCURRENCY,
-          warmupMs: WARMUP_MS,
-          measureMs: MEASURE_MS,
-          timeoutMs: REQUEST_TIMEOUT_MS,
-          expectStart: EXPECTED_START,
-        };
-        child.send(request);
-      });
-    },
+    ...result,
+    ...(outcomes.length > 0 ? { cache: Object.fromEntries(outcomes) } : {}),
+    peakRssKb: peakRssKb(target.pid),
+    cpuMsPerRequest: cpu / Math.max(1, result.ok + result.errors),
+    cpuPercent: (cpu / (result.seconds * 1000)) * 100,
   };
+}
+
+interface SideFigures {
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  sqlPerRequest: number;
+  peakRssMb: number;
+  cpuMsPerRequest: number;
+}
+
+interface RoundFigures {
+  round: number;
+  server: SideFigures & { cpuPercent: number; cache?: Record<string, number> };
+  baseline: SideFigures & { cpuPercent: number };
+  ratio: number;
+}
+
+interface ScenarioFigures extends SideFigures {
+  ratio: number;
+  baseline: SideFigures;
+  sql: { server: SqlCount; baseline: SqlCount };
+  rounds: RoundFigures[];
 }
 
 const median = (values: number[]): number => {
@@ -294,104 +354,250 @@ const median = (values: number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function side(run: Measured, sql: SqlCount): SideFigures & { cpuPercent: number } {
+  return {
+    reqPerSec: round2(run.reqPerSec),
+    p50Ms: round2(run.p50Ms),
+    p99Ms: round2(run.p99Ms),
+    errors: run.errors,
+    sqlPerRequest: round2(sql.mean),
+    peakRssMb: round2(run.peakRssKb / 1024),
+    cpuMsPerRequest: round2(run.cpuMsPerRequest),
+    cpuPercent: Math.round(run.cpuPercent),
+  };
+}
+
+/** Over rounds: medians of rates and latencies, the sum of errors, the highest memory peak. */
+function overRounds(sides: SideFigures[]): SideFigures {
+  return {
+    reqPerSec: round2(median(sides.map((s) => s.reqPerSec))),
+    p50Ms: round2(median(sides.map((s) => s.p50Ms))),
+    p99Ms: round2(median(sides.map((s) => s.p99Ms))),
+    errors: sides.reduce((n, s) => n + s.errors, 0),
+    sqlPerRequest: sides[0].sqlPerRequest,
+    peakRssMb: Math.max(...sides.map((s) => s.peakRssMb)),
+    cpuMsPerRequest: round2(median(sides.map((s) => s.cpuMsPerRequest))),
+  };
+}
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+const sideCells = (s: SideFigures & { cpuPercent?: number }) => [
+  fixed(s.reqPerSec, 0),
+  fixed(s.p50Ms, 1),
+  fixed(s.p99Ms, 1),
+  String(s.errors),
+  fixed(s.sqlPerRequest, 1),
+  fixed(s.peakRssMb, 0),
+  fixed(s.cpuMsPerRequest, 2),
+];
+
+function git(...args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(): Promise<number> {
   const started = performance.now();
-  const out = (text = '') => process.stdout.write(`${text}\n`);
-  const loadAverage = os.loadavg()[0].toFixed(2);
+  const loadAverage = os.loadavg().map((x) => round2(x));
+  const profileDir = cpuProfileDir();
+  if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
+  log(`bench: ${SCENARIOS.length} scenarios x ${ROUNDS} rounds x (server, baseline), ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per run`);
 
+  // Compiling takes as long as filling the database: both at once.
+  const compiled = compileServer();
+  compiled.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
   const database = await openDatabase();
   const orm = await MikroORM.init(ormOptions(database.url));
-  closers.push({ name: 'ORM', close: () => orm.close() });
-  await orm.getMigrator().up();
-  const seedStart = performance.now();
-  const slugs = await seed(orm.em.fork());
-  const seedSeconds = (performance.now() - seedStart) / 1000;
-
-  const app = await createApp(orm, loadConfig({}));
-  await new Promise<void>((resolve, reject) => {
-    app.httpServer.once('error', reject);
-    app.httpServer.listen(0, '127.0.0.1', resolve);
-  });
-  // Apollo's drain plugin closes the HTTP server as part of stop().
-  closers.push({ name: 'GraphQL server', close: () => app.apollo.stop() });
-  const graphqlBase = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
-
-  const hand = await startHandWritten(database.url);
-  closers.push({ name: 'hand-written server', close: () => hand.close() });
-  const { rows: versionRows } = await hand.pool.query<{ server_version: string }>('show server_version');
-
-  const sizes = await verifySameData(graphqlBase, hand.url, slugs);
-  const graphqlRequests = slugs.map((slug) => graphqlRequest(graphqlBase, slug));
-  const handRequests = slugs.map((slug) => handWrittenRequest(hand.url, slug));
-  const graphqlStatements = await statementsPerRequest(graphqlRequests);
-  const handStatements = await statementsPerRequest(handRequests);
-
-  // Before any load: separates what the code loaded at start (ts-node, schema, ORM metadata)
-  // from what serving requests adds to the peak.
-  const rssBeforeLoadKb = process.memoryUsage().rss / 1024;
-  const client = startLoadClient();
-  // RSS after each round shows whether memory settles or keeps climbing under load.
-  type Row = { round: number; server: 'GraphQL' | 'hand-written'; result: RunResult & { serverCpuMs: number }; rssKb: number };
-  const results: Row[] = [];
-  for (let round = 1; round <= ROUNDS; round += 1) {
-    // Interleaved so that a noisy stretch of the machine lands on both sides, not one.
-    results.push({ round, server: 'GraphQL', result: await client.run(graphqlRequests), rssKb: process.memoryUsage().rss / 1024 });
-    results.push({ round, server: 'hand-written', result: await client.run(handRequests), rssKb: process.memoryUsage().rss / 1024 });
+  const pool = orm.config.get('pool');
+  const statementTimeoutMs = Number((orm.config.get('driverOptions') as { connection?: { statement_timeout?: number } }).connection?.statement_timeout ?? 5000);
+  try {
+    await orm.getMigrator().up();
+  } finally {
+    await orm.close();
   }
-  const peakRssKb = process.resourceUsage().maxRSS;
+  const seedStart = performance.now();
+  const db = new Client({ connectionString: database.url });
+  await db.connect();
+  const dataset = await fillDataset(db).finally(() => db.end());
+  const { slugs } = dataset;
+  const seedTime = since(seedStart);
+  const versionClient = new Client({ connectionString: database.url });
+  await versionClient.connect();
+  const postgresVersion = (await versionClient.query<{ server_version: string }>('show server_version')).rows[0].server_version;
+  await versionClient.end();
+  const buildDir = await compiled;
+  log(`bench: database ready (${database.description}); data filled in ${seedTime}; compiled; ${since(started)} so far`);
 
-  const reqPerSecond = (r: RunResult) => r.completed / (r.windowMs / 1000);
-  const ratios = Array.from({ length: ROUNDS }, (_, i) => {
-    const [a, b] = results.filter((r) => r.round === i + 1).map((r) => reqPerSecond(r.result));
-    return a / b;
+  const baseline = await startBaseline(path.join(buildDir, 'bench', 'baseline.js'), {
+    PATH: process.env.PATH,
+    DATABASE_URL: database.url,
+    BASELINE_POOL_MAX: String(pool?.max ?? 10),
+    BASELINE_STATEMENT_TIMEOUT_MS: String(statementTimeoutMs),
   });
-  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const spread = (xs: number[]) => `mean ${mean(xs).toFixed(2)}, min ${Math.min(...xs)}, max ${Math.max(...xs)}`;
-  const failed = results.reduce((n, r) => n + r.result.failed, 0);
+  closers.push({ name: 'baseline', close: () => baseline.stop() });
+  const client = startLoadClient(path.join(buildDir, 'bench', 'load-client.js'));
+  closers.push({ name: 'load client', close: () => client.stop() });
 
-  out(`agenda benchmark: GraphQL (Apollo + type-graphql + MikroORM) vs hand-written single SQL`);
-  out(`postgres ${versionRows[0].server_version}, ${database.description}`);
-  out(`node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAverage} at start`);
-  out(`data: ${FORUMS} forums x ${SESSIONS_PER_FORUM} sessions x 2 participants, ${SPEAKERS} speakers, ${COUNTRY_CODES.length} countries, ${COUNTRY_CODES.length} ministries (seeded in ${seedSeconds.toFixed(1)} s)`);
-  out(`load: ${CONCURRENCY} closed-loop fetch clients in a child process, ${WARMUP_MS / 1000} s warm-up + ${MEASURE_MS / 1000} s measured per round, rotating over ${slugs.length} slugs`);
-  out(`verified: GraphQL data deep-equals hand-written for ${slugs.length} forums and an unknown slug; response ${sizes.graphqlBytes} vs ${sizes.handBytes} bytes`);
-  out();
-  out(
+  const jwtSecret = randomBytes(32).toString('base64url');
+  const startGraphqlServer = async (cached: boolean): Promise<ServerProcess> => {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      PORT: '0',
+      JWT_SECRET: jwtSecret,
+      LOG_LEVEL: 'info',
+      ...(cached ? {} : { RESPONSE_CACHE_MB: '0' }),
+    };
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const server = await startServer(path.join(buildDir, 'src', 'server.js'), nodeArgs, env);
+    closers.push({ name: `server ${server.pid}`, close: () => server.stop() });
+    return server;
+  };
+
+  const results: Partial<Record<Scenario['name'], ScenarioFigures>> = {};
+  const responseBytes: Partial<Record<Operation, { server: number; baseline: number }>> = {};
+  const warmupFailures: string[] = [];
+  const firstErrors: string[] = [];
+  let peakRssMethod = 'per run (clear_refs)';
+  let seed = 1;
+
+  for (const cached of [false, true]) {
+    const server = await startGraphqlServer(cached);
+    // Any later step fails at once if the server dies, instead of waiting for a timeout.
+    const guard = <T>(work: Promise<T>) => Promise.race([work, server.exited]);
+    if (!resetPeakRss(server.pid)) peakRssMethod = 'since process start (clear_refs not writable)';
+    const scenarios = SCENARIOS.filter((s) => s.cached === cached);
+    for (const { operation } of scenarios) {
+      responseBytes[operation] = await guard(verifySameData(server, baseline, operation, slugs));
+    }
+    log(`bench: server (${cached ? 'response cache on' : 'RESPONSE_CACHE_MB=0'}, pid ${server.pid}) answers like the baseline for ${slugs.length} forums and an unknown slug, both operations`);
+
+    for (const scenario of scenarios) {
+      const sql = { server: await guard(countServerSql(server, scenario.operation, slugs)), baseline: await countBaselineSql(baseline, scenario.operation, slugs) };
+      const rounds: RoundFigures[] = [];
+      for (let round = 1; round <= ROUNDS; round += 1) {
+        // The same seed on both sides: both get the same sequence of forums in this round.
+        seed += 10;
+        const a = await guard(measure(client, server, graphqlTemplate(scenario.operation), slugs, seed, warmupFailures));
+        const b = await guard(measure(client, baseline, baselineTemplate(scenario.operation), slugs, seed, warmupFailures));
+        for (const r of [a, b]) if (r.firstError) firstErrors.push(`${scenario.name} round ${round}: ${r.firstError}`);
+        const figures = { round, server: { ...side(a, sql.server), ...(a.cache ? { cache: a.cache } : {}) }, baseline: side(b, sql.baseline), ratio: round2(a.reqPerSec / b.reqPerSec) };
+        rounds.push(figures);
+        log(
+          `bench: ${scenario.name} round ${round}: server ${figures.server.reqPerSec.toFixed(0)} req/s, ` +
+            `baseline ${figures.baseline.reqPerSec.toFixed(0)} req/s, ratio ${figures.ratio.toFixed(2)} (${since(started)})`,
+        );
+      }
+      results[scenario.name] = {
+        ...overRounds(rounds.map((r) => r.server)),
+        ratio: round2(median(rounds.map((r) => r.ratio))),
+        baseline: overRounds(rounds.map((r) => r.baseline)),
+        sql,
+        rounds,
+      };
+    }
+    await server.stop();
+  }
+
+  const totalSeconds = Math.round((performance.now() - started) / 1000);
+  const meta = {
+    startedAt: new Date(Date.now() - totalSeconds * 1000).toISOString(),
+    gitCommit: git('rev-parse', 'HEAD'),
+    // Uncommitted changes in src/ are measured too; this says whether there were any.
+    gitDirty: (git('status', '--porcelain', '--untracked-files=no', '--', 'src') ?? '') !== '',
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    loadAverageAtStart: loadAverage,
+    postgres: postgresVersion,
+    database: database.description,
+    dataset: { ...SIZES, participantsPerSession: '1 + session.id % 5', rows: dataset.rows },
+    operations: { agenda: `forum → ${AGENDA_SESSIONS} sessions → participants → speaker → country, ministry`, coverage: `forum → ${COVERAGE_ARTICLES} latest articles → speakers, countries` },
+    responseBytes,
+    connections: CONNECTIONS,
+    warmupSeconds: WARMUP_SECONDS,
+    secondsPerRun: SECONDS,
+    rounds: ROUNDS,
+    sqlCountedOver: `${COUNTED_REQUESTS} sequential requests per scenario and side`,
+    peakRss: peakRssMethod,
+    cpuProfileDir: profileDir,
+    totalSeconds,
+  };
+  fs.writeFileSync(path.join(REPO, 'bench-results.json'), `${JSON.stringify({ meta, ...results }, null, 2)}\n`);
+
+  const header = ['scenario', 'side', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'SQL/req', 'peak RSS MB', 'CPU ms/req'];
+  const names = SCENARIOS.map((s) => s.name);
+  log();
+  log(`node ${meta.node}, ${meta.cpus} CPUs (${meta.cpuModel}), load average ${loadAverage.join(' ')} at start; PostgreSQL ${postgresVersion}`);
+  log(
+    `data: ${SIZES.forums} forums x ${SIZES.sessionsPerForum} sessions (${dataset.rows.session_participant} participants), ${SIZES.speakers} speakers, ` +
+      `${SIZES.countries} countries, ${SIZES.ministries} ministries, ${SIZES.articles} articles (${SIZES.articles / SIZES.forums} per forum)`,
+  );
+  log(
+    `load: autocannon, ${CONNECTIONS} connections, random forum per request; ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured, ` +
+      `${ROUNDS} interleaved rounds; response bytes server/baseline: agenda ${responseBytes.agenda?.server}/${responseBytes.agenda?.baseline}, ` +
+      `coverage ${responseBytes.coverage?.server}/${responseBytes.coverage?.baseline}`,
+  );
+  log();
+  log('per round (CPU % = share of one core used by that process over the measured run):');
+  log(
     table(
-      ['round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'server CPU %', 'server CPU ms/req', 'client CPU %', 'RSS after'],
-      results.map(({ round, server, result: r, rssKb }) => [
-        String(round),
-        server,
-        reqPerSecond(r).toFixed(0),
-        r.p50Ms.toFixed(1),
-        r.p99Ms.toFixed(1),
-        String(r.failed),
-        ((r.serverCpuMs / r.windowMs) * 100).toFixed(0),
-        (r.serverCpuMs / r.completed).toFixed(2),
-        r.clientCpuPercent.toFixed(0),
-        mb(rssKb),
-      ]),
+      ['scenario', 'round', 'server req/s', 'baseline req/s', 'ratio', 'server p99', 'baseline p99', 'server CPU %', 'baseline CPU %', 'server peak MB'],
+      names.flatMap((name) =>
+        results[name]!.rounds.map((r) => [
+          name,
+          String(r.round),
+          fixed(r.server.reqPerSec, 0),
+          fixed(r.baseline.reqPerSec, 0),
+          fixed(r.ratio, 2),
+          fixed(r.server.p99Ms, 1),
+          fixed(r.baseline.p99Ms, 1),
+          String(r.server.cpuPercent),
+          String(r.baseline.cpuPercent),
+          fixed(r.server.peakRssMb, 0),
+        ]),
+      ),
     ),
   );
-  out();
-  out(`ratio GraphQL / hand-written req/s by round: ${ratios.map((r) => r.toFixed(3)).join('  ')}   median ${median(ratios).toFixed(3)}`);
-  out(`SQL statements per request (${COUNTED_REQUESTS} sequential): GraphQL ${spread(graphqlStatements)}; hand-written ${spread(handStatements)}`);
-  out(
-    `peak RSS: bench process (both servers) ${mb(peakRssKb)} (${mb(rssBeforeLoadKb)} before load), ` +
-      `load client ${mb(Math.max(...results.map((r) => r.result.maxRssKb)))}`,
+  log();
+  log(`medians over ${ROUNDS} rounds (errors summed, peak RSS the highest; ratio = median of the rounds' server/baseline req/s):`);
+  log(
+    table(
+      [...header, 'ratio'],
+      names.flatMap((name) => {
+        const r = results[name]!;
+        return [
+          [name, 'server', ...sideCells(r), fixed(r.ratio, 2)],
+          ['', 'baseline', ...sideCells(r.baseline), ''],
+        ];
+      }),
+    ),
   );
-  out(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (failed > 0) {
-    const first = results.find((r) => r.result.firstError)?.result.firstError;
-    process.stderr.write(`bench: ${failed} requests failed; first: ${first}\n`);
+  for (const name of names) {
+    const counted = results[name]!.sql.server.cache;
+    const underLoad = results[name]!.rounds.map((r) => r.server.cache).filter(Boolean);
+    if (counted || underLoad.length > 0) {
+      log(`${name}: response cache outcomes (server log): counted requests ${JSON.stringify(counted ?? {})}; measured runs ${underLoad.map((c) => JSON.stringify(c)).join(' ')}`);
+    }
+  }
+  if (profileDir) log(`CPU profiles of the server processes: ${profileDir}`);
+  log(`wrote bench-results.json; total ${totalSeconds} s`);
+
+  const failed = names.reduce((n, name) => n + results[name]!.errors + results[name]!.baseline.errors, 0);
+  if (failed > 0 || warmupFailures.length > 0) {
+    process.stderr.write(`bench: ${failed} requests failed in measured runs\n${[...warmupFailures, ...firstErrors].slice(0, 10).join('\n')}\n`);
     return 1;
   }
   return 0;
@@ -400,6 +606,7 @@ async function main(): Promise<number> {
 const watchdog = setTimeout(() => abort(`still running after ${DEADLINE_MS / 1000} s, giving up`, 2), DEADLINE_MS);
 watchdog.unref();
 process.once('SIGINT', () => abort('interrupted', 130));
+process.once('SIGTERM', () => abort('terminated', 143));
 
 main()
   .then(

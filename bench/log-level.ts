@@ -1,7 +1,9 @@
 /*
- * Imported first by agenda.bench.ts, before anything that loads src/logger.ts: the app logs
- * through pino to stdout at `info` (e.g. "embedded PostgreSQL started"), which would interleave
- * with the results table. LOG_LEVEL set by the caller still wins.
+ * Imported first by agenda.bench.ts, before anything that loads src/logger.ts: the modules it
+ * uses to migrate and to run an embedded PostgreSQL log through pino to stdout at `info`,
+ * which would interleave with the bench's own output. LOG_LEVEL set by the caller still wins.
+ * (The server under test is a child process and gets LOG_LEVEL=info: its request log is how
+ * statements per request are counted.)
  */
 process.env.LOG_LEVEL ??= 'warn';
 
