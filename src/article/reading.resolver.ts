@@ -3,6 +3,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import type { Context } from '../context';
 import { publicUrl } from '../shared/public-urls';
 import { BadUserInputError, NotFoundError } from '../errors';
+import { toReadRow } from '../shared/read-rows';
 import { query } from '../shared/sql-loading';
 import { Article } from './article.entity';
 import { publicArticle } from './article.visibility';
@@ -37,7 +38,7 @@ export class ReadingResolver {
         ` and (?::text is null or ${forumCondition})) ranked where "__views" > 0 order by "__views" desc, published_at desc, id desc limit ?`,
       [...(since ? [since] : []), forumSlug ?? null, forumSlug ?? null, limit(first)],
     );
-    return rows.map(({ __views, ...columns }) => ({ article: em.map(Article, columns), views: Number(__views) }));
+    return rows.map(({ __views, ...columns }) => ({ article: toReadRow(em, Article, columns), views: Number(__views) }));
   }
 
   @Mutation(() => Int, { description: "Counts one view of a published article and returns its new total; for the site's page-view hook." })

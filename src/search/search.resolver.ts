@@ -1,5 +1,5 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
-import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
+import type { EntityClass } from '@mikro-orm/core';
 import type { Context } from '../context';
 import { Article, ARTICLE_SEARCH_VECTOR } from '../article/article.entity';
 import { publicArticle } from '../article/article.visibility';
@@ -7,6 +7,7 @@ import { BadUserInputError } from '../errors';
 import { Session, SESSION_SEARCH_VECTOR } from '../session/session.entity';
 import { Language } from '../shared/i18n';
 import { onAlias, searchQuerySql } from '../shared/search';
+import { toReadRow } from '../shared/read-rows';
 import { query } from '../shared/sql-loading';
 import { Speaker, SPEAKER_SEARCH_VECTOR } from '../speaker/speaker.entity';
 import { SearchArgs, SearchHit, SearchKind, SearchResults } from './search.types';
@@ -139,7 +140,7 @@ export class SearchResolver {
           kind,
           rank: Number(row.rank),
           snippet: row.snippet as string | null,
-          node: em.map(ENTITY_OF.get(kind)!, row.row as EntityDictionary<Article | Speaker | Session>),
+          node: toReadRow<Article | Speaker | Session>(em, ENTITY_OF.get(kind)!, row.row as Record<string, unknown>),
         };
       });
     return { totalCount: Number(rows[0]?.totalCount ?? 0), hits };

@@ -3,7 +3,9 @@ import DataLoader from 'dataloader';
 import { articlePageLoader, publicArticle } from '../article/article.visibility';
 import { Quote } from '../quote/quote.entity';
 import { SessionParticipant } from '../session/session-participant.entity';
-import { byIdLoader, byUniqueLoader, groupByKey, listLoader } from '../shared/sql-loading';
+import { toReadRow } from '../shared/read-rows';
+import { Session } from '../session/session.entity';
+import { byIdLoader, byUniqueLoader, groupByKey, listLoader, query } from '../shared/sql-loading';
 import { forumIdsOfSpeakers } from './speaker-forums';
 import { Speaker } from './speaker.entity';
 
@@ -13,12 +15,18 @@ export function speakerLoaders(em: EntityManager) {
     speakerBySlug: byUniqueLoader(em, Speaker, 'slug'),
     // The session comes joined in the same statement: who-speaks-where lists always show it.
     participationsBySpeakerId: new DataLoader<number, SessionParticipant[]>(async (ids) => {
-      const rows = await em.find(
-        SessionParticipant,
-        { speaker: { $in: [...ids] } },
-        { populate: ['session'], orderBy: { session: { startsAt: 'asc' }, id: 'asc' } },
+      const rows = await query(
+        em,
+        'select t.*, to_jsonb(s) as "__session" from session_participant t join session s on s.id = t.session_id' +
+          ' where t.speaker_id = any(?) order by s.starts_at, t.id',
+        [ids],
       );
-      return groupByKey(ids, rows, (p) => p.speaker.id);
+      // The session is read first, so that the participation's `session` is that row.
+      const participations = rows.map(({ __session, ...columns }) => {
+        toReadRow(em, Session, __session as Record<string, unknown>);
+        return toReadRow(em, SessionParticipant, columns);
+      });
+      return groupByKey(ids, participations, (p) => p.speaker.id);
     }),
     // Who may edit a speaker and see its private fields (speaker-forums.ts).
     forumIdsBySpeakerId: new DataLoader<number, number[]>((ids) => forumIdsOfSpeakers(em, ids)),
