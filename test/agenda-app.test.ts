@@ -74,9 +74,9 @@ describe('agenda for event apps', () => {
     const count = (r: any) => r.data.forum.days.map((d: any) => d.sessions.length);
     expect(count(small.result)).toEqual([3, 2]);
     expect(count(large.result)).toEqual([100, 100]);
-    // forum, all sessions, participants joined with speakers, countries.
-    expect(small.statements).toBe(4);
-    expect(large.statements).toBe(4);
+    // forum, all sessions, participants joined with their speakers, countries and ministries.
+    expect(small.statements).toBe(3);
+    expect(large.statements).toBe(3);
   });
 
   it('groups by local date and gives local times across a daylight-saving change', async () => {

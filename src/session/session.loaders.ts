@@ -5,6 +5,8 @@ import { Quote } from '../quote/quote.entity';
 import { toReadRow } from '../shared/read-rows';
 import { byIdLoader, byUniqueLoader, groupByKey, listLoader, query } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
+import { Country } from '../country/country.entity';
+import { Ministry } from '../ministry/ministry.entity';
 import { SessionParticipant } from './session-participant.entity';
 import { Session } from './session.entity';
 
@@ -13,17 +15,22 @@ export function sessionLoaders(em: EntityManager) {
     sessionById: byIdLoader(em, Session),
     sessionBySlug: byUniqueLoader(em, Session, 'slug'),
     participantById: byIdLoader(em, SessionParticipant),
-    // The speaker comes joined in the same statement: an agenda always shows who speaks, and this
-    // keeps the nested agenda query at a fixed five statements.
+    // The speaker, their country and ministry come joined in the same statement: an agenda always
+    // shows who speaks and for whom, and this keeps the nested agenda query at three statements
+    // (forum, sessions, participants) for any number of sessions.
     participantsBySessionId: new DataLoader<number, SessionParticipant[]>(async (ids) => {
       const rows = await query(
         em,
-        'select t.*, to_jsonb(s) as "__speaker" from session_participant t join speaker s on s.id = t.speaker_id' +
+        'select t.*, to_jsonb(s) as "__speaker", to_jsonb(c) as "__country", to_jsonb(m) as "__ministry"' +
+          ' from session_participant t join speaker s on s.id = t.speaker_id join country c on c.id = s.country_id' +
+          ' left join ministry m on m.id = s.ministry_id' +
           ' where t.session_id = any(?) order by t.session_id, t.position, t.id',
         [ids],
       );
-      // The speaker is read first, so that the participant's `speaker` is that row.
-      const participants = rows.map(({ __speaker, ...columns }) => {
+      // Read from the far end inwards, so that each row's many-to-one is the row read before it.
+      const participants = rows.map(({ __speaker, __country, __ministry, ...columns }) => {
+        toReadRow(em, Country, __country as Record<string, unknown>);
+        if (__ministry) toReadRow(em, Ministry, __ministry as Record<string, unknown>);
         toReadRow(em, Speaker, __speaker as Record<string, unknown>);
         return toReadRow(em, SessionParticipant, columns);
       });
