@@ -301,6 +301,8 @@ interface Measured extends RunResult {
   cpuMsPerRequest: number;
   /** Share of one core the process used over the measured run. */
   cpuPercent: number;
+  /** The same for the load client: near 100 it, not the server, sets the pace. */
+  clientCpuPercent: number;
 }
 
 /** A warm-up run, then the measured run with the process's peak memory and CPU time around it. */
@@ -310,9 +312,11 @@ async function measure(client: LoadClient, target: { pid: number; url: string; c
   if (warmup.errors > 0) warmupFailures.push(`${warmup.errors} failed in a warm-up of ${target.url}${template.path}; first: ${warmup.firstError}`);
   resetPeakRss(target.pid);
   const cpuBefore = cpuMs(target.pid);
+  const clientCpuBefore = cpuMs(client.pid);
   const outcomesBefore = target.cacheOutcomes?.() ?? {};
   const result = await client.run({ ...spec, seed, seconds: SECONDS });
   const cpu = cpuMs(target.pid) - cpuBefore;
+  const clientCpu = cpuMs(client.pid) - clientCpuBefore;
   const outcomes = Object.entries(target.cacheOutcomes?.() ?? {})
     .map(([key, n]) => [key, n - (outcomesBefore[key] ?? 0)] as const)
     .filter(([, n]) => n > 0);
@@ -322,6 +326,7 @@ async function measure(client: LoadClient, target: { pid: number; url: string; c
     peakRssKb: peakRssKb(target.pid),
     cpuMsPerRequest: cpu / Math.max(1, result.ok + result.errors),
     cpuPercent: (cpu / (result.seconds * 1000)) * 100,
+    clientCpuPercent: (clientCpu / (result.seconds * 1000)) * 100,
   };
 }
 
@@ -335,10 +340,12 @@ interface SideFigures {
   cpuMsPerRequest: number;
 }
 
+type RunFigures = SideFigures & { cpuPercent: number; clientCpuPercent: number };
+
 interface RoundFigures {
   round: number;
-  server: SideFigures & { cpuPercent: number; cache?: Record<string, number> };
-  baseline: SideFigures & { cpuPercent: number };
+  server: RunFigures & { cache?: Record<string, number> };
+  baseline: RunFigures;
   ratio: number;
 }
 
@@ -356,7 +363,7 @@ const median = (values: number[]): number => {
 };
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-function side(run: Measured, sql: SqlCount): SideFigures & { cpuPercent: number } {
+function side(run: Measured, sql: SqlCount): RunFigures {
   return {
     reqPerSec: round2(run.reqPerSec),
     p50Ms: round2(run.p50Ms),
@@ -366,6 +373,7 @@ function side(run: Measured, sql: SqlCount): SideFigures & { cpuPercent: number 
     peakRssMb: round2(run.peakRssKb / 1024),
     cpuMsPerRequest: round2(run.cpuMsPerRequest),
     cpuPercent: Math.round(run.cpuPercent),
+    clientCpuPercent: Math.round(run.clientCpuPercent),
   };
 }
 
@@ -551,10 +559,10 @@ async function main(): Promise<number> {
       `coverage ${responseBytes.coverage?.server}/${responseBytes.coverage?.baseline}`,
   );
   log();
-  log('per round (CPU % = share of one core used by that process over the measured run):');
+  log('per round (CPU % = share of one core used by that process over the measured run; client = the load client during it):');
   log(
     table(
-      ['scenario', 'round', 'server req/s', 'baseline req/s', 'ratio', 'server p99', 'baseline p99', 'server CPU %', 'baseline CPU %', 'server peak MB'],
+      ['scenario', 'round', 'server req/s', 'baseline req/s', 'ratio', 'server p99', 'baseline p99', 'server CPU %', 'client CPU %', 'baseline CPU %', 'client CPU %', 'server peak MB'],
       names.flatMap((name) =>
         results[name]!.rounds.map((r) => [
           name,
@@ -565,7 +573,9 @@ async function main(): Promise<number> {
           fixed(r.server.p99Ms, 1),
           fixed(r.baseline.p99Ms, 1),
           String(r.server.cpuPercent),
+          String(r.server.clientCpuPercent),
           String(r.baseline.cpuPercent),
+          String(r.baseline.clientCpuPercent),
           fixed(r.server.peakRssMb, 0),
         ]),
       ),

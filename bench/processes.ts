@@ -208,6 +208,7 @@ export async function startBaseline(baselineJs: string, env: NodeJS.ProcessEnv):
 }
 
 export interface LoadClient {
+  pid: number;
   run(spec: Omit<RunRequest, 'type'>): Promise<RunResult>;
   stop(): Promise<void>;
 }
@@ -215,6 +216,7 @@ export interface LoadClient {
 export function startLoadClient(loadClientJs: string): LoadClient {
   const child = forkScript(loadClientJs, process.env);
   return {
+    pid: child.pid!,
     async run(spec) {
       const reply = await request(child, { type: 'run', ...spec } satisfies RunRequest, (m) => m as ClientMessage, (spec.seconds + spec.timeoutSeconds + 30) * 1000, 'load client');
       if (reply.type === 'failure') throw new Error(`load client: ${reply.message}`);
