@@ -418,6 +418,9 @@ function git(...args: string[]): string | undefined {
 async function main(): Promise<number> {
   const started = performance.now();
   const loadAverage = os.loadavg().map((x) => round2(x));
+  // Taken before compiling: what was compiled is what is measured, whatever lands meanwhile.
+  const gitCommit = git('rev-parse', 'HEAD');
+  const gitDirty = (git('status', '--porcelain', '--', 'src') ?? '') !== '';
   const profileDir = cpuProfileDir();
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
   log(`bench: ${SCENARIOS.length} scenarios x ${ROUNDS} rounds x (server, baseline), ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per run`);
@@ -522,9 +525,9 @@ async function main(): Promise<number> {
   const totalSeconds = Math.round((performance.now() - started) / 1000);
   const meta = {
     startedAt: new Date(Date.now() - totalSeconds * 1000).toISOString(),
-    gitCommit: git('rev-parse', 'HEAD'),
-    // Uncommitted changes in src/ are measured too; this says whether there were any.
-    gitDirty: (git('status', '--porcelain', '--untracked-files=no', '--', 'src') ?? '') !== '',
+    gitCommit,
+    // Uncommitted or untracked files in src/ are compiled and measured too.
+    gitDirty,
     node: process.version,
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
