@@ -119,7 +119,9 @@ function closeAll(): Promise<void> {
   return closing;
 }
 
+let aborted = false;
 function abort(reason: string, code: number): void {
+  aborted = true;
   process.stderr.write(`bench: ${reason}\n`);
   const sleep = new Promise((resolve) => setTimeout(resolve, 40_000).unref());
   void Promise.race([closeAll(), sleep]).finally(() => process.exit(code));
@@ -164,7 +166,10 @@ async function compileServer(): Promise<string> {
   fs.mkdirSync(cache, { recursive: true });
   const outDir = fs.mkdtempSync(path.join(cache, 'build-'));
   closers.push({ name: `build ${outDir}`, close: async () => fs.rmSync(outDir, { recursive: true, force: true }) });
-  const complaints = await compile(REPO, outDir);
+  // A set-up failure elsewhere closes everything while tsc may still be writing into outDir.
+  const stopCompiling = new AbortController();
+  closers.push({ name: 'tsc', close: async () => stopCompiling.abort() });
+  const complaints = await compile(REPO, outDir, stopCompiling.signal);
   for (const file of ['src/server.js', 'bench/baseline.js', 'bench/load-client.js']) {
     if (!fs.existsSync(path.join(outDir, file))) throw new Error(`compiling did not produce ${file}:\n${complaints ?? ''}`);
   }
@@ -627,7 +632,8 @@ main()
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      // After an abort, main fails only because its processes were closed under it.
+      if (!aborted) process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;
     },
   )

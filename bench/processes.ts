@@ -267,7 +267,7 @@ export function cpuMs(pid: number): number {
  * repository, so that Node finds node_modules from there). test/ and seeds/ are left out: the
  * server does not need them. Returns tsc's complaints, if any; the output is written anyway.
  */
-export async function compile(repoDir: string, outDir: string): Promise<string | undefined> {
+export async function compile(repoDir: string, outDir: string, signal?: AbortSignal): Promise<string | undefined> {
   const tsconfig = path.join(outDir, 'tsconfig.bench.json');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(
@@ -278,7 +278,8 @@ export async function compile(repoDir: string, outDir: string): Promise<string |
       include: [path.join(repoDir, 'src'), path.join(repoDir, 'bench')],
     }),
   );
-  const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { stdio: ['ignore', 'pipe', 'pipe'], signal });
+  tsc.on('error', () => undefined); // an abort; 'exit' follows and settles the promise below
   let output = '';
   tsc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   tsc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
