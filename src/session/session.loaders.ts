@@ -28,11 +28,11 @@ export function sessionLoaders(em: EntityManager) {
         [ids],
       );
       // Read from the far end inwards, so that each row's many-to-one is the row read before it.
-      const participants = rows.map(({ __speaker, __country, __ministry, ...columns }) => {
-        toReadRow(em, Country, __country as Record<string, unknown>);
-        if (__ministry) toReadRow(em, Ministry, __ministry as Record<string, unknown>);
-        toReadRow(em, Speaker, __speaker as Record<string, unknown>);
-        return toReadRow(em, SessionParticipant, columns);
+      const participants = rows.map((row) => {
+        toReadRow(em, Country, row.__country as Record<string, unknown>);
+        if (row.__ministry) toReadRow(em, Ministry, row.__ministry as Record<string, unknown>);
+        toReadRow(em, Speaker, row.__speaker as Record<string, unknown>);
+        return toReadRow(em, SessionParticipant, row);
       });
       return groupByKey(ids, participants, (p) => p.session.id);
     }),

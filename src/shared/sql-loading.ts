@@ -31,7 +31,6 @@ export interface SqlFilter {
   params: unknown[];
 }
 
-const META_COLUMNS = ['__parent', '__position', '__total'] as const;
 
 export interface Mapped<T> {
   entity: T;
@@ -70,10 +69,9 @@ export async function selectEntities<T extends object>(
 ): Promise<Mapped<T>[]> {
   const rows = await query(em, sql, params);
   return rows.map((row) => {
-    const columns = { ...row };
-    for (const column of META_COLUMNS) delete columns[column];
     return {
-      entity: toReadRow(em, entity, columns),
+      // toReadRow reads the entity's own columns only, so the meta columns can stay in the row.
+      entity: toReadRow(em, entity, row),
       parent: Number(row.__parent),
       position: Number(row.__position),
       total: Number(row.__total),

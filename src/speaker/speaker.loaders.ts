@@ -22,9 +22,9 @@ export function speakerLoaders(em: EntityManager) {
         [ids],
       );
       // The session is read first, so that the participation's `session` is that row.
-      const participations = rows.map(({ __session, ...columns }) => {
-        toReadRow(em, Session, __session as Record<string, unknown>);
-        return toReadRow(em, SessionParticipant, columns);
+      const participations = rows.map((row) => {
+        toReadRow(em, Session, row.__session as Record<string, unknown>);
+        return toReadRow(em, SessionParticipant, row);
       });
       return groupByKey(ids, participations, (p) => p.speaker.id);
     }),
