@@ -269,15 +269,22 @@ function summarize(counts: number[]): SqlCount {
   return { mean: counts.reduce((s, n) => s + n, 0) / counts.length, min: Math.min(...counts), max: Math.max(...counts) };
 }
 
-/** Statements per request over sequential requests, from the server's own request log. */
-async function countServerSql(server: ServerProcess, operation: Operation, slugs: string[]): Promise<SqlCount> {
+/**
+ * Statements per request over sequential requests, from the server's own request log. With the
+ * response cache on, the same requests go once before they are counted: entries from the same-data
+ * check may have outlived CACHE_MAX_AGE by then, and what is measured is a request whose answer is
+ * in the cache.
+ */
+async function countServerSql(server: ServerProcess, operation: Operation, slugs: string[], cached: boolean): Promise<SqlCount> {
   const random = seededRandom(7);
+  const sequence = Array.from({ length: COUNTED_REQUESTS }, () => slugs[Math.floor(random() * slugs.length)]);
+  if (cached) for (const slug of sequence) await send(server.url, graphqlTemplate(operation), slug);
   const counts: number[] = [];
   const cache: Record<string, number> = {};
-  for (let i = 0; i < COUNTED_REQUESTS; i += 1) {
+  for (const slug of sequence) {
     const requestId = `bench-sql-${operation}-${randomBytes(4).toString('hex')}`;
     const line = server.logLineOf(requestId);
-    const response = await send(server.url, graphqlTemplate(operation), slugs[Math.floor(random() * slugs.length)], { 'x-request-id': requestId });
+    const response = await send(server.url, graphqlTemplate(operation), slug, { 'x-request-id': requestId });
     if (response.status !== 200 || !EXPECTED_START.test(response.text)) throw new Error(`counting SQL: HTTP ${response.status} ${response.text.slice(0, 200)}`);
     const { sqlStatements, cache: outcome } = await line;
     counts.push(sqlStatements);
@@ -501,7 +508,7 @@ async function main(): Promise<number> {
     log(`bench: server (${cached ? 'response cache on' : 'RESPONSE_CACHE_MB=0'}, pid ${server.pid}) answers like the baseline for ${slugs.length} forums and an unknown slug, both operations`);
 
     for (const scenario of scenarios) {
-      const sql = { server: await guard(countServerSql(server, scenario.operation, slugs)), baseline: await countBaselineSql(baseline, scenario.operation, slugs) };
+      const sql = { server: await guard(countServerSql(server, scenario.operation, slugs, cached)), baseline: await countBaselineSql(baseline, scenario.operation, slugs) };
       const rounds: RoundFigures[] = [];
       for (let round = 1; round <= ROUNDS; round += 1) {
         // The same seed on both sides: both get the same sequence of forums in this round.
