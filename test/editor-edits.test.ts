@@ -197,6 +197,31 @@ describe('editor and admin edits', () => {
   });
 
   describe('lifecycle', () => {
+    it('lists drafts and embargoed articles to editors and admins only, most recently edited first', async () => {
+      const UNPUBLISHED = `query($first: Int) { unpublishedArticles(first: $first) { totalCount nodes { slug status } } }`;
+      const draft = await createArticle('unpublished-draft');
+      const embargoed = await createArticle('unpublished-embargoed');
+      const publishAt = new Date(Date.now() + 3_600_000).toISOString();
+      expect((await h.execute(SCHEDULE, { input: { id: embargoed.id, publishAt } }, undefined, editor)).errors).toBeUndefined();
+      const published = await createArticle('unpublished-published');
+      expect((await h.execute(PUBLISH, { input: { id: published.id } }, undefined, editor)).errors).toBeUndefined();
+      // Edited last, so listed first.
+      expect((await h.execute(UPDATE_ARTICLE, { input: { id: draft.id, outletName: 'Edited' } }, undefined, editor)).errors).toBeUndefined();
+
+      for (const viewer of [editor, admin]) {
+        const listed = await h.execute(UNPUBLISHED, { first: 100 }, undefined, viewer);
+        expect(listed.errors).toBeUndefined();
+        const slugs = listed.data!.unpublishedArticles.nodes.map((n: { slug: string }) => n.slug);
+        expect(slugs.slice(0, 2)).toEqual(['unpublished-draft', 'unpublished-embargoed']);
+        expect(slugs).not.toContain('unpublished-published');
+        expect(listed.data!.unpublishedArticles.totalCount).toBe(slugs.length);
+      }
+      expect(errorsOf(await h.execute(UNPUBLISHED, {}, undefined, organiser))).toEqual(
+        coded('unpublishedArticles', 'FORBIDDEN', 'This needs the EDITOR or ADMIN role'),
+      );
+      expect(errorsOf(await h.execute(UNPUBLISHED, {}))).toEqual(coded('unpublishedArticles', 'UNAUTHENTICATED', 'Sign in to do this'));
+    });
+
     it('shows an article to the public only while published, and lifts an embargo by itself', async () => {
       const publicBefore = await publicCount();
       const draft = await createArticle('lifecycle');

@@ -3,6 +3,8 @@ import { MaxLength } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import type { Context } from '../context';
 import { Country } from '../country/country.entity';
+import { Role } from '../auth/user.entity';
+import { requireRole } from '../auth/viewer';
 import { BadUserInputError } from '../errors';
 import { Forum } from '../forum/forum.entity';
 import { Ministry } from '../ministry/ministry.entity';
@@ -99,6 +101,17 @@ export class ArticleResolver {
     const filtered = text && where ? { sql: where.sql, params: [text, text, text, ...where.params] } : where;
     const list = { from: 'article t', orderBy, where: publicArticle('t') };
     return toConnection(await fetchRootPage(em, Article, list, pageOf(args), filtered));
+  }
+
+  @Query(() => ArticleConnection, {
+    description:
+      'For editors and admins: the articles the public does not see yet (drafts, and scheduled ones before their time), ' +
+      'most recently edited first. The answer is never cached (it needs a sign-in).',
+  })
+  async unpublishedArticles(@Args() args: PageArgs, @Ctx() { em, viewer }: Context): Promise<Connection<Article>> {
+    requireRole(viewer, Role.EDITOR);
+    const list = { from: 'article t', orderBy: 't.updated_at desc, t.id desc', where: `not (${publicArticle('t')})` };
+    return toConnection(await fetchRootPage(em, Article, list, pageOf(args)));
   }
 
   @Query(() => Article, { nullable: true, description: 'An article by slug; null when unknown.' })
