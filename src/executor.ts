@@ -2,8 +2,15 @@ import type { GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apoll
 import { execute, getVariableValues, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
-/** Compiled queries kept per process; a new document beyond this evicts the oldest. */
-const MAX_COMPILED = 1_000;
+/*
+ * A compiled query takes about 160 bytes of heap per character of its document (the agenda of
+ * `npm run bench`, 220 characters: 40 KB; 1,500 characters: 250 KB) and 2 ms to compile, so both
+ * the number of compiled queries and the size of a document worth compiling are bounded, to at
+ * most about 35 MB: apps send a handful of small documents again and again, while a stream of
+ * large, distinct ones would otherwise fill memory. Larger documents run on graphql-js.
+ */
+const MAX_COMPILED = 100;
+const MAX_COMPILED_SOURCE_LENGTH = 2_000;
 
 /**
  * Runs queries with graphql-jit instead of graphql-js, plugged into Apollo Server as its
@@ -16,7 +23,7 @@ const MAX_COMPILED = 1_000;
  *
  * Mutations keep graphql-js: they are rare, and graphql-jit differs where they need graphql-js's
  * rules: it goes on with the next mutation field after one fails, and leaves out the defaults of
- * input-object fields (all of which are on mutation inputs).
+ * input-object fields (all of which are on mutation inputs). So do unusually large documents.
  */
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   // Keyed by Apollo's hash of the document text plus the operation picked from it.
@@ -51,7 +58,7 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
         async executor(request) {
           const variableValues = request.request.variables ?? {};
           // No operation: the document has several and none was named; graphql-js says so.
-          if (request.operation?.operation !== 'query') {
+          if (request.operation?.operation !== 'query' || request.source.length > MAX_COMPILED_SOURCE_LENGTH) {
             // The operation name as sent: Apollo's `operationName` is that of the operation it resolved.
             return execute({ schema, document: request.document, operationName: request.request.operationName, variableValues, contextValue: request.context });
           }
