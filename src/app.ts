@@ -41,6 +41,8 @@ export async function createApp(
 ): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
+  // The client's IP (rate limits) from X-Forwarded-For, as far as the configured proxies vouch.
+  app.set('trust proxy', config.trustProxy);
   // First: every request gets an id (X-Request-Id), its SQL counted, and one log line.
   app.use(requestLogging(options.logger));
   const httpServer = http.createServer(app);

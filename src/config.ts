@@ -43,6 +43,11 @@ export interface Config {
   loginRateLimit: number;
   /** Mutations (top-level mutation fields) allowed per window per client; 0: unlimited. */
   mutationRateLimit: number;
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe for the client's IP (Express's `trust
+   * proxy`): false, a number of hops, or addresses, subnets and Express's names for ranges.
+   */
+  trustProxy: false | number | string[];
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +68,25 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback = false): boolean {
   if (['0', 'false', 'no'].includes(raw)) return false;
   if (['1', 'true', 'yes'].includes(raw)) return true;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: empty (the socket's address is the client), a number of proxy hops, or a list.
+ * `true` (believe any X-Forwarded-For) is refused: any client could then pick its own IP and with
+ * it a fresh rate-limit budget.
+ */
+function trustProxy(raw: string | undefined): false | number | string[] {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.find((e) => !PROXY_RANGE_NAMES.has(e) && !/^[0-9a-f.:]+(\/\d{1,3})?$/i.test(e));
+  if (bad !== undefined || entries.length === 0) {
+    throw new ConfigError(`TRUST_PROXY must be a number of hops or addresses, subnets, loopback, linklocal or uniquelocal, got "${bad ?? value}"`);
+  }
+  return entries;
 }
 
 function corsOrigins(raw: string | undefined): '*' | string[] {
@@ -117,5 +141,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 0, 1_000_000),
     mutationRateLimit: integer(env, 'MUTATION_RATE_LIMIT', 120, 0, 1_000_000),
+    trustProxy: trustProxy(env.TRUST_PROXY),
   };
 }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../src/app';
 import { hashPassword } from '../src/auth/password';
 import { Role, User } from '../src/auth/user.entity';
+import { ConfigError, loadConfig } from '../src/config';
 import { startHarness, type Harness } from './helpers/harness';
 
 /** Mutation budgets per client and sign-in attempts per IP and email (src/rate-limit.ts). */
@@ -61,6 +62,31 @@ describe('rate limits', () => {
     expect(other.status).toBe(401);
     const read = await h.post({ query: '{ me { email } }' });
     expect(read).toMatchObject({ status: 200, body: { data: { me: null } } });
+  });
+
+  it('takes the client IP from X-Forwarded-For only from the proxies TRUST_PROXY names', async () => {
+    const forwardedFrom = (ip: string) => ({ 'x-forwarded-for': ip });
+    // Not trusted (the default): a made-up X-Forwarded-For is no way around the limit above.
+    expectRateLimited(await h.post({ query: LOGIN, variables: { email: 'editor@example.org', password: 'guess' } }, forwardedFrom('203.0.113.9')));
+
+    // Behind a proxy on loopback, each forwarded client has its own attempts.
+    const proxied = await createApp(h.orm, { ...h.config, trustProxy: ['loopback'] });
+    await new Promise<void>((resolve) => proxied.httpServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(proxied.httpServer.address() as AddressInfo).port}/graphql`;
+      const attempt = (ip: string) => post(url, { query: LOGIN, variables: { email: 'editor@example.org', password: 'guess' } }, forwardedFrom(ip));
+      for (let i = 1; i <= 10; i += 1) expect((await attempt('203.0.113.1')).status).toBe(401);
+      expectRateLimited(await attempt('203.0.113.1'));
+      expect((await attempt('203.0.113.2')).status).toBe(401);
+    } finally {
+      await proxied.apollo.stop();
+    }
+  });
+
+  it('refuses TRUST_PROXY=true, which would let any client choose its IP', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(ConfigError);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
   });
 
   it('counts every aliased login in one document', async () => {
