@@ -6,10 +6,10 @@ import { isReadRow, isUnloadedReference, readRow, toReadRow } from './read-rows'
 
 /*
  * The read path loads relations with one hand-written statement per batch, mapped into read-only
- * instances of the entity classes (read-rows.ts), not managed entities. Hand-written because a page of children for many parents at once
- * (window functions) has no ORM query, and because `= any(?)` with one array parameter keeps a
- * single statement text per query shape, so PostgreSQL can reuse its plans (an `IN (...)` list
- * makes a new statement for every batch size).
+ * instances of the entity classes (read-rows.ts), not managed entities. Hand-written because a
+ * page of children for many parents at once (window functions) has no ORM query, and because
+ * `= any(?)` with one array parameter keeps a single statement text per query shape, so
+ * PostgreSQL can reuse its plans (an `IN (...)` list makes a new statement for every batch size).
  *
  * SQL fragments below are constants written in this code base, never user input; values always
  * travel as bound parameters (written `?` here, numbered `$1, $2, ...` when sent).
@@ -30,7 +30,6 @@ export interface SqlFilter {
   sql: string;
   params: unknown[];
 }
-
 
 export interface Mapped<T> {
   entity: T;
@@ -68,15 +67,13 @@ export async function selectEntities<T extends object>(
   params: unknown[],
 ): Promise<Mapped<T>[]> {
   const rows = await query(em, sql, params);
-  return rows.map((row) => {
-    return {
-      // toReadRow reads the entity's own columns only, so the meta columns can stay in the row.
-      entity: toReadRow(em, entity, row),
-      parent: Number(row.__parent),
-      position: Number(row.__position),
-      total: Number(row.__total),
-    };
-  });
+  // toReadRow reads the entity's own columns only, so the meta columns can stay in the row.
+  return rows.map((row) => ({
+    entity: toReadRow(em, entity, row),
+    parent: Number(row.__parent),
+    position: Number(row.__position),
+    total: Number(row.__total),
+  }));
 }
 
 function tableOf(em: EntityManager, entity: EntityClass<object>): string {
@@ -113,8 +110,13 @@ export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: 
   return new DataLoader(async (ids) => {
     // A row this request has read already answers without SQL, unless this loader filters rows.
     const found = new Map<number, T>();
-    if (where === 'true') for (const id of ids) found.set(id, readRow(em, entity, id)!);
-    const missing = ids.filter((id) => !found.get(id));
+    if (where === 'true') {
+      for (const id of ids) {
+        const row = readRow(em, entity, id);
+        if (row) found.set(id, row);
+      }
+    }
+    const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) for (const m of await selectEntities(em, entity, sql, [missing])) found.set(m.parent, m.entity);
     return ids.map((id) => found.get(id) ?? null);
   });
