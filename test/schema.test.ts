@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import { getSchema, SCHEMA_FILE } from '../src/schema';
+import { resolveLocalizedFieldsDirectly } from '../src/shared/localized-fields';
 import { printSdl } from '../src/shared/print-schema';
 import { startHarness, type Harness } from './helpers/harness';
 
@@ -33,6 +34,18 @@ describe('schema', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('resolves every localized text field by a direct call of its method (src/shared/localized-fields.ts)', () => {
+    // The fields that take `lang`: each must be found, or it silently goes back to the slow path.
+    const withLang = Object.values(schema.getTypeMap()).flatMap((type) =>
+      isObjectType(type) ? Object.values(type.getFields()).filter((f) => f.args.some((a) => a.name === 'lang')).map((f) => `${type.name}.${f.name}`) : [],
+    );
+    const direct = resolveLocalizedFieldsDirectly(schema);
+    expect(direct).toEqual(expect.arrayContaining(['Session.title', 'Speaker.fullName', 'Speaker.position', 'Country.name', 'Ministry.shortName', 'Article.title', 'Article.lead']));
+    // Fields of resolver classes, not methods of the type: LocalizedText's (their root is a plain
+    // translations object) and the forum's rooms and tracks (loaded from the database).
+    expect(withLang.filter((f) => !direct.includes(f)).sort()).toEqual(['Forum.rooms', 'Forum.tracks', 'LocalizedText.language', 'LocalizedText.text']);
   });
 });
 
