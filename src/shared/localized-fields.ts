@@ -14,10 +14,11 @@ import { getMetadataStorage } from 'type-graphql';
  * middlewares or roles, are called directly; their one argument is an enum, which needs neither
  * conversion nor validation. A parent that is not an instance (without the method) still goes
  * through type-graphql.
+ *
+ * Returns the fields it changed, as `Type.field`.
  */
-/** Returns the fields it changed, as `Type.field`. */
 export function resolveLocalizedFieldsDirectly(schema: GraphQLSchema): string[] {
-  const replaced: string[] = [];
+  const replaced = new Set<string>();
   for (const objectType of getMetadataStorage().objectTypes) {
     const type = schema.getType(objectType.name);
     if (!isObjectType(type)) continue;
@@ -29,7 +30,9 @@ export function resolveLocalizedFieldsDirectly(schema: GraphQLSchema): string[] 
         context?.kind === 'context' && context.propertyName === undefined && context.index === 1 &&
         rest.length === 0 && !field.middlewares?.length && !field.roles?.length;
       const graphqlField = type.getFields()[field.schemaName];
-      if (!localized || !graphqlField?.resolve) continue;
+      const name = `${type.name}.${field.schemaName}`;
+      // type-graphql lists some object types more than once; each field is changed once.
+      if (!localized || !graphqlField?.resolve || replaced.has(name)) continue;
       const method = field.name;
       const viaTypeGraphql = graphqlField.resolve;
       const direct: GraphQLFieldResolver<Record<string, unknown>, unknown, { lang?: unknown }> = (root, args, ctx, info) => {
@@ -37,8 +40,8 @@ export function resolveLocalizedFieldsDirectly(schema: GraphQLSchema): string[] 
         return typeof call === 'function' ? call.call(root, args.lang, ctx) : viaTypeGraphql(root, args, ctx, info);
       };
       graphqlField.resolve = direct as GraphQLFieldResolver<unknown, unknown>;
-      replaced.push(`${type.name}.${graphqlField.name}`);
+      replaced.add(name);
     }
   }
-  return replaced;
+  return [...replaced];
 }
