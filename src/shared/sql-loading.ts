@@ -39,7 +39,27 @@ export interface Mapped<T> {
 }
 
 interface PgClient {
-  query(text: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/*
+ * Statements of the read path are prepared once per connection, by name: PostgreSQL then skips
+ * parsing and planning on later runs (planning the paged window queries took longer than running
+ * them, about 1 ms). Texts are constants of this code base with values as parameters, so there
+ * are few; the bound only guards against a future text that is not.
+ */
+const MAX_PREPARED = 500;
+const prepared = new Map<string, { text: string; name: string }>();
+
+function statementOf(sql: string): { text: string; name?: string } {
+  const known = prepared.get(sql);
+  if (known) return known;
+  let n = 0;
+  const text = sql.replace(/\?/g, () => `$${++n}`);
+  if (prepared.size >= MAX_PREPARED) return { text };
+  const statement = { text, name: `read_${prepared.size + 1}` };
+  prepared.set(sql, statement);
+  return statement;
 }
 
 /**
@@ -48,12 +68,11 @@ interface PgClient {
  * every batch a different statement.
  */
 export async function query(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-  let n = 0;
-  const text = sql.replace(/\?/g, () => `$${++n}`);
+  const { text, name } = statementOf(sql);
   const client = em.getKnex().client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
   const connection = await client.acquireConnection();
   try {
-    return (await connection.query(text, params)).rows;
+    return (await connection.query({ name, text, values: params })).rows;
   } finally {
     await client.releaseConnection(connection);
   }
