@@ -13,7 +13,8 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
+import { onEveryStatement } from '../src/db/statement-hook';
 import { languagePreference } from '../src/shared/i18n';
 import { ACCEPT_LANGUAGE, AGENDA_SESSIONS, COVERAGE_ARTICLES, type Operation } from './operations';
 
@@ -125,14 +126,11 @@ function main(): void {
   });
   pool.on('error', () => undefined); // an idle client losing the server must not crash it
 
-  // Counted the way the server's request log counts (src/request-log.ts): every statement goes
-  // through pg's Client.query.
+  // Counted the way the server's request log counts (src/db/statement-hook.ts).
   let statements = 0;
-  const query = Client.prototype.query;
-  Client.prototype.query = function countedQuery(this: Client, ...args: unknown[]) {
+  onEveryStatement(() => {
     statements += 1;
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof Client.prototype.query;
+  });
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

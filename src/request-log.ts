@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationDefinitionNode } from 'graphql';
 import type { NextFunction, Request, Response } from 'express';
-import { Client } from 'pg';
+import { onEveryStatement } from './db/statement-hook';
 import type { Logger } from 'pino';
 import { logger as processLogger } from './logger';
 
@@ -34,19 +34,16 @@ export function currentRequest(): RequestState | undefined {
 let counting = false;
 
 /**
- * Counts statements per request by wrapping the pg driver's `Client.prototype.query` once per
- * process: the statement still runs as before; the count goes to the request whose async
- * context sent it (DataLoader batches keep the context of the request that scheduled them).
+ * Counts statements per request: the count goes to the request whose async context sent the
+ * statement (DataLoader batches keep the context of the request that scheduled them).
  */
 export function countStatementsPerRequest(): void {
   if (counting) return;
   counting = true;
-  const query = Client.prototype.query;
-  Client.prototype.query = function countedQuery(this: Client, ...args: unknown[]) {
+  onEveryStatement(() => {
     const state = requests.getStore();
     if (state) state.statements += 1;
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof Client.prototype.query;
+  });
 }
 
 /** A client's request id is kept only if it cannot break a log line or a header. */

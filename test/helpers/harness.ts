@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
+import { onEveryStatement } from '../../src/db/statement-hook';
 import type { Logger } from 'pino';
 import { createApp, type App } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
@@ -13,17 +14,12 @@ import { createContext } from '../../src/context';
 import { ormOptions } from '../../src/db/mikro-orm.config';
 import { languagePreference } from '../../src/shared/i18n';
 
-/*
- * Counts every statement sent to PostgreSQL by this process (the ORM's and the loaders' own),
- * by wrapping the pg driver's Client.query: instrumentation only, the statements still run.
- */
+/* Every statement sent to PostgreSQL by this process (the ORM's and the loaders' own). */
 let statements = 0;
-let users = 0;
-const originalQuery = Client.prototype.query;
-Client.prototype.query = function countedQuery(this: Client, ...args: unknown[]) {
+onEveryStatement(() => {
   statements += 1;
-  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof Client.prototype.query;
+});
+let users = 0;
 
 export interface GraphQLResult<T = Record<string, any>> {
   data?: T | null;
