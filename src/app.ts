@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { formatError, ServiceUnavailableError } from './errors';
 import { databaseUnavailablePlugin, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/unavailable';
+import { checkUrlText } from './shared/http';
 import { languagePreference } from './shared/i18n';
 import { exportRouter } from './export/export.routes';
 import { httpCachePlugin } from './http-cache';
@@ -18,6 +19,7 @@ import { importRouter } from './import/speaker-import.routes';
 import { pressRouter } from './press/press.routes';
 import { healthRouter } from './health';
 import { queryLimitsPlugin } from './limits';
+import { textGatePlugin } from './text-gate';
 import { currentRequest, requestLogging, requestLogPlugin } from './request-log';
 import { rateLimitPlugin } from './rate-limit';
 import { keepRawBody, startResponseCache } from './response-cache';
@@ -70,6 +72,8 @@ export async function createApp(
       // Without a landing page, GET /graphql from a browser is just a GraphQL request (400).
       ...(config.graphqlLandingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
       requestLogPlugin(),
+      // First of the checks that refuse an operation before it runs: no client text reaches SQL unchecked.
+      textGatePlugin(),
       httpCachePlugin(config.cacheMaxAgeSeconds),
       queryLimitsPlugin(config.queryLimits),
       rateLimitPlugin(config),
@@ -80,6 +84,7 @@ export async function createApp(
   const responseCache = await startResponseCache(orm, config, { httpServer, logger: options.logger });
 
   app.use(healthRouter(orm));
+  app.use(checkUrlText);
   app.use(exportRouter(orm, config));
   app.use(pressRouter(orm, config));
   app.use(importRouter(orm, config));

@@ -24,6 +24,7 @@ import { SpeakerPrivateResolver } from './speaker/speaker-private.resolver';
 import { SpeakerMutationResolver } from './speaker/speaker.mutations';
 import { SpeakerResolver } from './speaker/speaker.resolver';
 import { resolveLocalizedFieldsDirectly } from './shared/localized-fields';
+import { describeTextRules } from './text-gate';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema', 'schema.graphql');
 
@@ -66,6 +67,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     const mutation = schema.getMutationType();
     if (mutation) mutation.description = 'Changes: signing in, counting article views, and (for signed-in organisers, editors and admins) editing data.';
     resolveLocalizedFieldsDirectly(schema);
+    describeTextRules(schema);
     return schema;
   });
   return built;

@@ -1,13 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import {
-  ArrayMaxSize,
-  IsOptional,
-  IsUrl,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsOptional, IsUrl, Matches, MinLength, ValidateNested } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { SLUG_PATTERN, SLUG_MESSAGE, HTTP_URL, COUNTRY_CODE, HasText, NotNullWhenGiven } from '../shared/input-rules';
 import { LocalizedTextInput } from '../speaker/speaker.inputs';
@@ -17,21 +9,21 @@ import { ArticleStatus } from './article.entity';
 /* The editors' input classes; the rules they share with other inputs are in shared/input-rules. */
 
 /** Like `LocalizedTextInput`, for an article text, which may be longer than a name or a caption. */
-@InputType({ description: 'Article text in each language; at least one language must be given. Up to 20,000 characters each.' })
+@InputType({ description: 'Article text in each language; at least one language must be given.' })
 export class ArticleTextInput {
   @Field(() => String, { nullable: true, description: 'Kazakh.' })
   @IsOptional()
-  @Length(1, 20_000)
+  @MinLength(1)
   kk?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Russian.' })
   @IsOptional()
-  @Length(1, 20_000)
+  @MinLength(1)
   ru?: string | null;
 
   @Field(() => String, { nullable: true, description: 'English.' })
   @IsOptional()
-  @Length(1, 20_000)
+  @MinLength(1)
   en?: string | null;
 }
 
@@ -40,9 +32,8 @@ const BCP47_MESSAGE = 'language must be a BCP 47 code such as ru, kk or en-GB';
 
 @InputType({ description: 'A new article. It starts as a draft unless `status` says otherwise.' })
 export class CreateArticleInput {
-  @Field({ description: 'URL-safe identifier, unique among articles: lower-case letters, digits and single hyphens; at most 200 characters.' })
+  @Field({ description: 'URL-safe identifier, unique among articles: lower-case letters, digits and single hyphens.' })
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @MaxLength(200)
   slug!: string;
 
   @Field(() => LocalizedTextInput, { description: 'The headline.' })
@@ -64,37 +55,34 @@ export class CreateArticleInput {
 
   @Field({ description: 'Absolute http(s) URL of the article at its source.' })
   @IsUrl(HTTP_URL, { message: 'sourceUrl must be an http(s) URL' })
-  @MaxLength(2000)
   sourceUrl!: string;
 
-  @Field({ description: 'Name of the outlet that published it (e.g. Kazpravda.kz); 1 to 200 characters.' })
-  @Length(1, 200)
+  @Field({ description: 'Name of the outlet that published it (e.g. Kazpravda.kz); not empty.' })
+  @MinLength(1)
   outletName!: string;
 
   @Field(() => String, { nullable: true, description: "Absolute http(s) URL of the outlet's home page." })
   @IsOptional()
   @IsUrl(HTTP_URL, { message: 'outletUrl must be an http(s) URL' })
-  @MaxLength(2000)
   outletUrl?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Author, as credited; 1 to 200 characters.' })
+  @Field(() => String, { nullable: true, description: 'Author, as credited; not empty.' })
   @IsOptional()
-  @Length(1, 200)
+  @MinLength(1)
   authorName?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Author title as credited; 1 to 200 characters.' })
+  @Field(() => String, { nullable: true, description: 'Author title as credited; not empty.' })
   @IsOptional()
-  @Length(1, 200)
+  @MinLength(1)
   authorTitle?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Credit line of the lead photo; 1 to 200 characters.' })
+  @Field(() => String, { nullable: true, description: 'Credit line of the lead photo; not empty.' })
   @IsOptional()
-  @Length(1, 200)
+  @MinLength(1)
   photoCredit?: string | null;
 
   @Field({ description: 'BCP 47 code of the language the article was published in (e.g. `ru`).' })
   @Matches(BCP47, { message: BCP47_MESSAGE })
-  @MaxLength(16)
   language!: string;
 
   @Field(() => GraphQLDateTime, {
@@ -118,7 +106,6 @@ export class UpdateArticleInput {
   @Field(() => String, { nullable: true, description: 'New slug (see `CreateArticleInput.slug`).' })
   @NotNullWhenGiven()
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @MaxLength(200)
   slug?: string;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'The headline, replacing all its languages.' })
@@ -142,39 +129,36 @@ export class UpdateArticleInput {
   @Field(() => String, { nullable: true, description: 'Absolute http(s) URL of the article at its source.' })
   @NotNullWhenGiven()
   @IsUrl(HTTP_URL, { message: 'sourceUrl must be an http(s) URL' })
-  @MaxLength(2000)
   sourceUrl?: string;
 
-  @Field(() => String, { nullable: true, description: 'Name of the outlet; 1 to 200 characters.' })
+  @Field(() => String, { nullable: true, description: 'Name of the outlet; not empty.' })
   @NotNullWhenGiven()
-  @Length(1, 200)
+  @MinLength(1)
   outletName?: string;
 
   @Field(() => String, { nullable: true, description: "Absolute http(s) URL of the outlet's home page; null removes it." })
   @IsOptional()
   @IsUrl(HTTP_URL, { message: 'outletUrl must be an http(s) URL' })
-  @MaxLength(2000)
   outletUrl?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Author, as credited; null removes it.' })
   @IsOptional()
-  @Length(1, 200)
+  @MinLength(1)
   authorName?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Author title as credited; null removes it.' })
   @IsOptional()
-  @Length(1, 200)
+  @MinLength(1)
   authorTitle?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Credit line of the lead photo; null removes it.' })
   @IsOptional()
-  @Length(1, 200)
+  @MinLength(1)
   photoCredit?: string | null;
 
   @Field(() => String, { nullable: true, description: 'BCP 47 code of the language the article was published in.' })
   @NotNullWhenGiven()
   @Matches(BCP47, { message: BCP47_MESSAGE })
-  @MaxLength(16)
   language?: string;
 
   @Field(() => GraphQLDateTime, {
@@ -220,7 +204,6 @@ export class ScheduleArticleInput {
 @InputType({ description: 'A link from an article to a forum, by slug.' })
 export class ForumLinkInput {
   @Field({ description: 'The forum slug.' })
-  @MaxLength(200)
   slug!: string;
 
   @Field(() => LinkKind, { defaultValue: LinkKind.MENTIONS, description: 'About it (COVERS) or in passing (MENTIONS).' })
@@ -230,7 +213,6 @@ export class ForumLinkInput {
 @InputType({ description: 'A link from an article to a session, by global id.' })
 export class SessionLinkInput {
   @Field(() => ID, { description: 'The global id of the session.' })
-  @MaxLength(100)
   id!: string;
 
   @Field(() => LinkKind, { defaultValue: LinkKind.MENTIONS, description: 'About it (COVERS) or in passing (MENTIONS).' })
@@ -240,7 +222,6 @@ export class SessionLinkInput {
 @InputType({ description: 'A link from an article to a speaker, by slug.' })
 export class SpeakerLinkInput {
   @Field({ description: 'The speaker slug.' })
-  @MaxLength(200)
   slug!: string;
 
   @Field(() => LinkKind, { defaultValue: LinkKind.MENTIONS, description: 'About them (COVERS) or in passing (MENTIONS).' })
@@ -260,7 +241,6 @@ export class CountryLinkInput {
 @InputType({ description: 'A link from an article to a ministry or agency, by slug.' })
 export class MinistryLinkInput {
   @Field({ description: 'The ministry slug.' })
-  @MaxLength(200)
   slug!: string;
 
   @Field(() => LinkKind, { defaultValue: LinkKind.MENTIONS, description: 'About it (COVERS) or in passing (MENTIONS).' })

@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from 'type-graphql';
-import { MaxLength } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import type { Context } from '../context';
 import { Country } from '../country/country.entity';
@@ -32,14 +31,12 @@ export class ArticleFilter {
   speakerSlug?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only articles mentioning this country (ISO 3166-1 alpha-2 code).' })
-  @MaxLength(2)
   countryCode?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only articles mentioning this ministry (its slug).' })
   ministrySlug?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only articles published in this language (BCP 47 code, e.g. `ru`).' })
-  @MaxLength(16)
   language?: string | null;
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Only articles published at or after this moment.' })
@@ -53,10 +50,8 @@ export class ArticleFilter {
     description:
       'Only articles whose title, lead or text matches this full-text query, in any language (Russian and English words by ' +
       'their stem, Kazakh ones exactly; web search syntax: "quoted phrase", `or`). The articles then come best ' +
-      'match first (a match in the title before one in the text), newest first among equals. Blank means no condition. ' +
-      'At most 200 characters.',
+      'match first (a match in the title before one in the text), newest first among equals. Blank means no condition.',
   })
-  @MaxLength(200)
   query?: string | null;
 }
 

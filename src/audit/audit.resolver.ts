@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
-import { MaxLength } from 'class-validator';
 import type { Context } from '../context';
 import { Role } from '../auth/user.entity';
 import { requireRole } from '../auth/viewer';
@@ -14,18 +13,15 @@ const AuditEntryConnection = ConnectionType(AuditEntry, 'AuditEntry');
 @InputType({ description: 'Narrows the audit log; all given conditions must hold.' })
 class AuditFilter {
   @Field(() => String, { nullable: true, description: 'Only changes in this forum (its slug).' })
-  @MaxLength(200)
   forumSlug?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only changes to this kind of object, e.g. Speaker.' })
-  @MaxLength(100)
   entityType?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Only changes to the object with this database id (with entityType).' })
   entityId?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Only changes by this user (email).' })
-  @MaxLength(254)
   actorEmail?: string | null;
 }
 

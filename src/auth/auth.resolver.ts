@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { ArrayMaxSize, IsEmail, IsOptional, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsEmail, IsOptional, MinLength } from 'class-validator';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Context } from '../context';
@@ -36,11 +36,10 @@ class NewApiToken {
 class CreateUserInput {
   @Field({ description: 'Sign-in email (case does not matter).' })
   @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
   email!: string;
 
   @Field({ description: 'At least 12 characters.' })
-  @Length(12, 200, { message: 'password must be 12 to 200 characters' })
+  @MinLength(12, { message: 'password must be at least 12 characters' })
   password!: string;
 
   @Field(() => Role, { description: 'What the user may change.' })
@@ -48,7 +47,6 @@ class CreateUserInput {
 
   @Field(() => String, { nullable: true, description: 'Name shown in the audit log.' })
   @IsOptional()
-  @MaxLength(200)
   displayName?: string | null;
 
   @Field(() => [String], { defaultValue: [], description: 'For an organiser: the slugs of the forums they organise.' })
@@ -59,7 +57,7 @@ class CreateUserInput {
 @InputType({ description: 'A new API token for an integration.' })
 class CreateApiTokenInput {
   @Field({ description: 'What the token is for, e.g. "registration desk sync".' })
-  @Length(1, 200)
+  @MinLength(1)
   name!: string;
 
   @Field(() => [String], { defaultValue: [], description: "Restrict the token to these forums (slugs) within the user's own; empty: all of them." })

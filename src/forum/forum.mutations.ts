@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
-import { ArrayMaxSize, IsOptional, IsUrl, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, IsUrl, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -69,7 +69,6 @@ const COUNTRY_MESSAGE = { message: 'country codes must be two-letter ISO 3166-1 
 class CreateForumInput {
   @Field({ description: 'URL-safe identifier, unique among forums (e.g. `camf-2025`): lower-case letters, digits and single hyphens.' })
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @MaxLength(100)
   slug!: string;
 
   @Field(() => LocalizedTextInput, { description: 'The forum name.' })
@@ -122,12 +121,10 @@ class CreateForumInput {
   @Field(() => String, { nullable: true, description: 'Absolute http(s) URL of the official website.' })
   @IsOptional()
   @IsUrl(HTTP_URL, { message: 'website must be an http(s) URL' })
-  @MaxLength(2000)
   website?: string | null;
 
   @Field(() => [String], { defaultValue: [], description: 'Slugs of the organising ministries and agencies.' })
   @ArrayMaxSize(50)
-  @MaxLength(200, { each: true })
   organiserSlugs!: string[];
 
   @Field(() => [String], { defaultValue: [], description: 'ISO 3166-1 alpha-2 codes of the participating countries.' })
@@ -144,7 +141,6 @@ class UpdateForumInput {
   @Field(() => String, { nullable: true, description: 'New slug (links to the old one stop working).' })
   @NotNullWhenGiven()
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  @MaxLength(100)
   slug?: string;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'The forum name, replacing all its languages.' })
@@ -204,13 +200,11 @@ class UpdateForumInput {
   @Field(() => String, { nullable: true, description: 'Absolute http(s) URL of the official website; null removes it.' })
   @IsOptional()
   @IsUrl(HTTP_URL, { message: 'website must be an http(s) URL' })
-  @MaxLength(2000)
   website?: string | null;
 
   @Field(() => [String], { nullable: true, description: 'Slugs of the organising ministries, replacing the list.' })
   @NotNullWhenGiven()
   @ArrayMaxSize(50)
-  @MaxLength(200, { each: true })
   organiserSlugs?: string[];
 
   @Field(() => [String], { nullable: true, description: 'ISO codes of the participating countries, replacing the list.' })

@@ -1,11 +1,15 @@
 import { validate, type ValidationError } from 'class-validator';
+import type { GraphQLInputObjectType } from 'graphql';
+import { getSchema } from '../schema';
+import { textProblemsIn } from '../text-gate';
 import { ArrivalStatus, type Link } from '../speaker/speaker.entity';
 import { LinkInput, LocalizedTextInput, SpeakerFieldsInput } from '../speaker/speaker.inputs';
 import { Language } from '../shared/i18n';
 
 /*
  * One import row, from whichever source (GraphQL, JSON, CSV), checked against every rule of
- * SpeakerFieldsInput and brought to one shape. Pure: no database.
+ * SpeakerFieldsInput and brought to one shape. Pure: no database. Its text passes the same gate
+ * as GraphQL's, by the schema's SpeakerImportRow, whichever source it came from.
  */
 
 /** Per language: a string sets it, null removes it, absent keeps it. */
@@ -82,6 +86,8 @@ export async function checkRow(row: number, raw: unknown): Promise<CheckedRow> {
   for (const [key, value] of Object.entries(raw)) {
     if (value !== undefined && !ROW_FIELDS.includes(key)) errors.push({ field: key, message: `Unknown field "${key}"` });
   }
+  const rowType = (await getSchema()).getType('SpeakerImportRow') as GraphQLInputObjectType;
+  for (const { path, problem } of textProblemsIn(rowType, raw)) errors.push({ field: path, message: `${path} ${problem}` });
 
   for (const field of PLAIN_FIELDS) {
     const value = clean(raw[field]);

@@ -1,4 +1,3 @@
-import { MaxLength } from 'class-validator';
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { SpeakerFieldsInput } from '../speaker/speaker.inputs';
@@ -35,7 +34,6 @@ export class SpeakerImportRow extends SpeakerFieldsInput {}
 })
 export class ImportSpeakersInput {
   @Field({ description: "The forum the import is for: you must organise it. Audit entries are filed under it (updates also under the speaker's other forums)." })
-  @MaxLength(200)
   forumSlug!: string;
 
   // No @ValidateNested: rows are checked one by one by the service, so that a bad row is reported

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
-import { IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { IsOptional, ValidateNested } from 'class-validator';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
 import { Article } from '../article/article.entity';
@@ -22,7 +22,6 @@ class CreateQuoteInput {
   articleId!: string;
 
   @Field({ description: 'The slug of the speaker who said it.' })
-  @MaxLength(200)
   speakerSlug!: string;
 
   @Field(() => ID, { nullable: true, description: 'The global id of the session where it was said, when known.' })
@@ -42,7 +41,6 @@ class UpdateQuoteInput {
 
   @Field(() => String, { nullable: true, description: 'The slug of the speaker who said it.' })
   @NotNullWhenGiven()
-  @MaxLength(200)
   speakerSlug?: string;
 
   @Field(() => ID, { nullable: true, description: 'The global id of the session where it was said; null: not known.' })

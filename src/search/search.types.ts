@@ -1,11 +1,10 @@
 import { ArgsType, createUnionType, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Max, MaxLength, Min } from 'class-validator';
+import { Max, Min } from 'class-validator';
 import { Article } from '../article/article.entity';
 import { Session } from '../session/session.entity';
 import { Speaker } from '../speaker/speaker.entity';
 
 export const MAX_SEARCH_RESULTS = 50;
-export const MAX_QUERY_LENGTH = 200;
 
 export enum SearchKind {
   ARTICLE = 'ARTICLE',
@@ -36,9 +35,8 @@ export class SearchArgs {
   @Field({
     description:
       'What to look for, in any language: words are matched by their stem in Russian and English and exactly in Kazakh. ' +
-      `Web search syntax: "quoted phrase", \`or\`. At most ${MAX_QUERY_LENGTH} characters; must not be blank.`,
+      `Web search syntax: "quoted phrase", \`or\`. Must not be blank.`,
   })
-  @MaxLength(MAX_QUERY_LENGTH)
   query!: string;
 
   @Field(() => Int, { defaultValue: 10, description: `How many hits to return, best first, at most ${MAX_SEARCH_RESULTS}.` })

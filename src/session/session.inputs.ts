@@ -1,6 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import { GraphQLLocalDate } from 'graphql-scalars';
-import { Matches, MaxLength } from 'class-validator';
+import { Matches } from 'class-validator';
 import { Language } from '../shared/i18n';
 import { allOf, anyTranslationMatches, containsPattern } from '../shared/sql-filter';
 import type { SqlFilter } from '../shared/sql-loading';
@@ -12,11 +12,9 @@ export class SessionFilter {
   day?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only sessions of this track, by its name in any language (case-insensitive).' })
-  @MaxLength(200)
   track?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only sessions in this room, by its name in any language (case-insensitive).' })
-  @MaxLength(200)
   room?: string | null;
 
   @Field(() => SessionKind, { nullable: true, description: 'Only sessions of this kind.' })
@@ -26,7 +24,6 @@ export class SessionFilter {
   status?: SessionStatus | null;
 
   @Field(() => String, { nullable: true, description: 'Only sessions this speaker takes part in (their slug).' })
-  @MaxLength(200)
   speakerSlug?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only sessions with a participant from this country (ISO 3166-1 alpha-2 code).' })
@@ -37,7 +34,6 @@ export class SessionFilter {
   language?: Language | null;
 
   @Field(() => String, { nullable: true, description: 'Only sessions whose title, in any language, contains this text (case-insensitive).' })
-  @MaxLength(100)
   search?: string | null;
 }
 

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { ArrayMaxSize, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { LocalizedTextInput } from '../speaker/speaker.inputs';
 import { ParticipantRole } from './session-participant.entity';
 import { SessionKind } from './session.entity';
@@ -14,12 +14,10 @@ const LANGUAGE_MESSAGE = 'language must be a BCP 47 language tag such as kk, ru 
 @InputType({ description: 'A new session in a forum agenda.' })
 export class CreateSessionInput {
   @Field({ description: 'Slug of the forum: you must organise it.' })
-  @MaxLength(200)
   forumSlug!: string;
 
   @Field({ description: 'URL-safe identifier, unique across forums: lower-case letters, digits and hyphens.' })
   @Matches(SLUG, { message: SLUG_MESSAGE })
-  @MaxLength(100)
   slug!: string;
 
   @Field(() => LocalizedTextInput, { description: 'Title, in at least one language.' })
@@ -52,7 +50,6 @@ export class CreateSessionInput {
 
   @Field({ description: 'BCP 47 code of the language the session is held in, e.g. `kk`, `ru` or `en`.' })
   @Matches(LANGUAGE_TAG, { message: LANGUAGE_MESSAGE })
-  @MaxLength(16)
   language!: string;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'Who the session is for, when restricted.' })
@@ -68,7 +65,6 @@ export class CreateSessionInput {
 })
 export class UpdateSessionInput {
   @Field(() => ID, { description: 'The session (global id).' })
-  @MaxLength(100)
   id!: string;
 
   @Field(() => Int, { description: 'The `version` you read; the update is refused with CONFLICT when the session has changed since.' })
@@ -78,7 +74,6 @@ export class UpdateSessionInput {
   @Field(() => String, { nullable: true, description: 'URL-safe identifier.' })
   @IsOptional()
   @Matches(SLUG, { message: SLUG_MESSAGE })
-  @MaxLength(100)
   slug?: string | null;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'Title, in at least one language (replaces every language).' })
@@ -116,7 +111,6 @@ export class UpdateSessionInput {
   @Field(() => String, { nullable: true, description: 'BCP 47 code of the language the session is held in.' })
   @IsOptional()
   @Matches(LANGUAGE_TAG, { message: LANGUAGE_MESSAGE })
-  @MaxLength(16)
   language?: string | null;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'Who the session is for, when restricted.' })
@@ -128,7 +122,6 @@ export class UpdateSessionInput {
 @InputType({ description: 'A new time (and room) for a session: it becomes MOVED, also when it was cancelled.' })
 export class MoveSessionInput {
   @Field(() => ID, { description: 'The session (global id).' })
-  @MaxLength(100)
   id!: string;
 
   @Field(() => Int, { description: 'The `version` you read; the move is refused with CONFLICT when the session has changed since.' })
@@ -150,7 +143,6 @@ export class MoveSessionInput {
 @InputType({ description: 'A session to cancel: it stays in the agenda, marked CANCELLED.' })
 export class CancelSessionInput {
   @Field(() => ID, { description: 'The session (global id).' })
-  @MaxLength(100)
   id!: string;
 
   @Field(() => Int, { description: 'The `version` you read; refused with CONFLICT when the session has changed since.' })
@@ -161,7 +153,6 @@ export class CancelSessionInput {
 @InputType({ description: 'A session to delete, with its participants.' })
 export class DeleteSessionInput {
   @Field(() => ID, { description: 'The session (global id).' })
-  @MaxLength(100)
   id!: string;
 
   @Field(() => Int, { description: 'The `version` you read; refused with CONFLICT when the session has changed since.' })
@@ -172,11 +163,9 @@ export class DeleteSessionInput {
 @InputType({ description: 'A speaker to add to a session.' })
 export class AddParticipantInput {
   @Field(() => ID, { description: 'The session (global id).' })
-  @MaxLength(100)
   sessionId!: string;
 
   @Field(() => ID, { description: 'The speaker (global id).' })
-  @MaxLength(100)
   speakerId!: string;
 
   @Field(() => ParticipantRole, { description: 'The part they play in the session.' })
@@ -192,7 +181,6 @@ export class AddParticipantInput {
 @InputType({ description: 'A new role for a participant.' })
 export class ChangeParticipantRoleInput {
   @Field(() => ID, { description: 'The participant (global id of a SessionParticipant).' })
-  @MaxLength(100)
   id!: string;
 
   @Field(() => ParticipantRole, { description: 'The new role.' })
@@ -202,18 +190,15 @@ export class ChangeParticipantRoleInput {
 @InputType({ description: "A new display order of a session's participants." })
 export class ReorderParticipantsInput {
   @Field(() => ID, { description: 'The session (global id).' })
-  @MaxLength(100)
   sessionId!: string;
 
   @Field(() => [ID], { description: "Every participant of the session (SessionParticipant ids), each once, in the new order." })
   @ArrayMaxSize(500)
-  @MaxLength(100, { each: true })
   participantIds!: string[];
 }
 
 @InputType({ description: 'A participant to remove from their session.' })
 export class RemoveParticipantInput {
   @Field(() => ID, { description: 'The participant (global id of a SessionParticipant).' })
-  @MaxLength(100)
   id!: string;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import cors from 'cors';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Language } from './i18n';
+import { SLUG_TEXT, textProblem, URL_TEXT } from './text-rules';
 
 /*
  * What the plain-HTTP endpoints next to /graphql (exports, feeds, oEmbed) share: JSON errors,
@@ -17,11 +18,37 @@ export type HttpErrorCode =
   | 'NOT_IMPLEMENTED'
   | 'INTERNAL_SERVER_ERROR';
 
-/** A GraphQL-shaped JSON error that no cache keeps. */
-export function sendError(res: Response, status: number, code: HttpErrorCode, message: string): void {
+/** A GraphQL-shaped JSON error that no cache keeps; `details` go into `extensions` (e.g. `parameter`). */
+export function sendError(res: Response, status: number, code: HttpErrorCode, message: string, details: Record<string, unknown> = {}): void {
   res.set('Cache-Control', 'no-store');
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  res.status(status).json({ errors: [{ message, extensions: { ...details, code } }] });
 }
+
+/**
+ * The text check (text-rules.ts) for the plain-HTTP endpoints: every path segment (a slug at
+ * most) and every query parameter (a URL at most, for oEmbed), before any route reads them.
+ * Breaking a rule is bad input, 400, even in a lookup key, as GraphQL answers BAD_USER_INPUT for
+ * it; only a well-formed key that matches nothing is 404. /graphql checks its own arguments.
+ */
+export const checkUrlText: RequestHandler = (req, res, next) => {
+  if (req.path === '/graphql') return next();
+  const segments = req.path.split('/');
+  for (const [index, segment] of segments.entries()) {
+    let text: string;
+    try {
+      text = decodeURIComponent(segment);
+    } catch {
+      return sendError(res, 400, 'BAD_USER_INPUT', `Path segment ${index} is not valid percent-encoded UTF-8`, { parameter: `path:${index}` });
+    }
+    const problem = textProblem(text, SLUG_TEXT);
+    if (problem) return sendError(res, 400, 'BAD_USER_INPUT', `Path segment ${index} ${problem}`, { parameter: `path:${index}` });
+  }
+  for (const [name, value] of Object.entries(req.query)) {
+    const problem = [name, ...[value].flat()].map((text) => (typeof text === 'string' ? textProblem(text, URL_TEXT) : null)).find(Boolean);
+    if (problem) return sendError(res, 400, 'BAD_USER_INPUT', `Query parameter "${name.slice(0, 100)}" ${problem}`, { parameter: name.slice(0, 100) });
+  }
+  next();
+};
 
 /**
  * Open to any site: the data is public, and widgets, apps and CMSs run on other origins. ETag is

@@ -1,14 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import {
-  ArrayMaxSize,
-  IsEmail,
-  IsOptional,
-  IsUrl,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsEmail, IsOptional, IsUrl, Matches, MinLength, ValidateNested } from 'class-validator';
 import { HTTP_URL } from '../shared/input-rules';
 import { ArrivalStatus } from './speaker.entity';
 
@@ -16,29 +7,28 @@ import { ArrivalStatus } from './speaker.entity';
 export class LocalizedTextInput {
   @Field(() => String, { nullable: true, description: 'Kazakh.' })
   @IsOptional()
-  @Length(1, 2000)
+  @MinLength(1)
   kk?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Russian.' })
   @IsOptional()
-  @Length(1, 2000)
+  @MinLength(1)
   ru?: string | null;
 
   @Field(() => String, { nullable: true, description: 'English.' })
   @IsOptional()
-  @Length(1, 2000)
+  @MinLength(1)
   en?: string | null;
 }
 
 @InputType({ description: 'A web link.' })
 export class LinkInput {
   @Field({ description: 'What the link is, e.g. "Website".' })
-  @Length(1, 100)
+  @MinLength(1)
   title!: string;
 
   @Field({ description: 'Absolute http(s) URL.' })
   @IsUrl(HTTP_URL, { message: 'url must be an http(s) URL' })
-  @MaxLength(2000)
   url!: string;
 }
 
@@ -51,7 +41,6 @@ export class SpeakerFieldsInput {
   @Field(() => String, { nullable: true, description: 'URL-safe identifier: lower-case letters, digits and hyphens.' })
   @IsOptional()
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'slug must be lower-case letters, digits and single hyphens' })
-  @MaxLength(100)
   slug?: string | null;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'Full name.' })
@@ -77,7 +66,6 @@ export class SpeakerFieldsInput {
   @Field(() => String, { nullable: true, description: 'Absolute http(s) URL of a portrait.' })
   @IsOptional()
   @IsUrl(HTTP_URL, { message: 'photoUrl must be an http(s) URL' })
-  @MaxLength(2000)
   photoUrl?: string | null;
 
   @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code of the country the speaker represents.' })
@@ -87,7 +75,6 @@ export class SpeakerFieldsInput {
 
   @Field(() => String, { nullable: true, description: 'Slug of the ministry the speaker works for.' })
   @IsOptional()
-  @MaxLength(100)
   ministrySlug?: string | null;
 
   @Field(() => [LinkInput], { nullable: true, description: 'Web links.' })
@@ -98,13 +85,12 @@ export class SpeakerFieldsInput {
 
   @Field(() => String, { nullable: true, description: "Identifier in the organisers' own system; matches imports." })
   @IsOptional()
-  @Length(1, 100)
+  @MinLength(1)
   externalId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Private: contact email.' })
   @IsOptional()
   @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
   email?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Private: phone, international format (+7 701 ...).' })
@@ -114,7 +100,6 @@ export class SpeakerFieldsInput {
 
   @Field(() => String, { nullable: true, description: 'Private: notes for the organising team.' })
   @IsOptional()
-  @MaxLength(5000)
   internalNotes?: string | null;
 
   @Field(() => ArrivalStatus, { nullable: true, description: 'Private: travel and arrival status.' })

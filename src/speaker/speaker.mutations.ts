@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
-import { Min, MaxLength, ValidateNested } from 'class-validator';
+import { Min, ValidateNested } from 'class-validator';
 import type { Context } from '../context';
 import { audit, changedFields } from '../audit/audit';
 import { Role } from '../auth/user.entity';
@@ -29,7 +29,6 @@ export function withoutEmpty(state: Record<string, unknown>): Record<string, unk
 @InputType({ description: 'A new speaker, created for one forum.' })
 class CreateSpeakerInput {
   @Field({ description: 'Slug of the forum the speaker is created for: you must organise it.' })
-  @MaxLength(200)
   forumSlug!: string;
 
   @Field(() => SpeakerFieldsInput, { description: 'The speaker; slug, fullName, position and countryCode are required.' })
@@ -40,7 +39,6 @@ class CreateSpeakerInput {
 @InputType({ description: 'Changes to a speaker.' })
 class UpdateSpeakerInput {
   @Field(() => ID, { description: 'The speaker (global id).' })
-  @MaxLength(100)
   id!: string;
 
   @Field(() => Int, { description: 'The `version` you read; the update is refused with CONFLICT when the speaker has changed since.' })
@@ -55,7 +53,6 @@ class UpdateSpeakerInput {
 @InputType({ description: 'A speaker to delete, with the sessions they take part in.' })
 class DeleteSpeakerInput {
   @Field(() => ID, { description: 'The speaker (global id).' })
-  @MaxLength(100)
   id!: string;
 
   @Field(() => Int, { description: 'The `version` you read; the deletion is refused with CONFLICT when the speaker has changed since.' })

@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
-import { MaxLength } from 'class-validator';
 import type { Context } from '../context';
 import { publicUrl } from '../shared/public-urls';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
@@ -17,7 +16,6 @@ import { SpeakerConnection } from './speaker.types';
 @InputType({ description: 'Narrows a list of speakers; all given conditions must hold.' })
 export class SpeakerFilter {
   @Field(() => String, { nullable: true, description: 'Only speakers from this country (ISO 3166-1 alpha-2 code).' })
-  @MaxLength(2)
   countryCode?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only speakers working for this ministry (its slug).' })
@@ -27,7 +25,6 @@ export class SpeakerFilter {
   forumSlug?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only speakers whose name, in any language, contains this text (case-insensitive).' })
-  @MaxLength(100)
   search?: string | null;
 }
 
