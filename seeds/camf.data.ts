@@ -3,9 +3,10 @@
  * the first forum (Astana, 20–21 December 2022) and the Kazpravda.kz report on the opening of the
  * second forum.
  *
- * Sources: /work/shared/reference/FACTS.md and the Kazpravda.kz report
+ * Sources: the project's reference facts for the seed data (a digest of public reports on the
+ * forum, kept with the brief, not in this repository) and the Kazpravda.kz report
  * (https://kazpravda.kz/n/vtoroy-centralno-aziatskiy-mediaforum-startoval-v-astane), plus the
- * reports FACTS.md cites (ognialatau.kz, astanatimes.com, inform.kz, informburo.kz).
+ * reports that digest cites (ognialatau.kz, astanatimes.com, inform.kz, informburo.kz).
  * Facts and figures are taken from the sources; all descriptions and the article body are our own
  * short summaries. Values no source gives are marked "plausible placeholder" where they occur.
  */
