@@ -31,7 +31,7 @@ export function sendError(res: Response, status: number, code: HttpErrorCode, me
  * it; only a well-formed key that matches nothing is 404. /graphql checks its own arguments.
  */
 export const checkUrlText: RequestHandler = (req, res, next) => {
-  if (req.path === '/graphql') return next();
+  if (req.path === '/graphql' || req.path.startsWith('/graphql/')) return next();
   const segments = req.path.split('/');
   for (const [index, segment] of segments.entries()) {
     let text: string;
