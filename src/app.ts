@@ -11,7 +11,7 @@ import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { formatError, ServiceUnavailableError } from './errors';
 import { databaseUnavailablePlugin, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/unavailable';
-import { checkUrlText } from './shared/http';
+import { checkUrlText, sendError } from './shared/http';
 import { languagePreference } from './shared/i18n';
 import { exportRouter } from './export/export.routes';
 import { httpCachePlugin } from './http-cache';
@@ -118,6 +118,9 @@ export async function createApp(
         }),
     }),
   );
+  // No route answered: a JSON error like every other answer here, not Express's HTML page (which
+  // echoes the path). Paths that exist answer their other methods with 405 (otherMethods).
+  app.use((_req: Request, res: Response) => sendError(res, 404, 'NOT_FOUND', 'Nothing is served at this path'));
   // Body-parser failures (malformed JSON, too large) and anything else thrown outside GraphQL
   // execution: a GraphQL-shaped JSON error instead of Express's HTML page with a stack trace.
   app.use((error: { status?: number; statusCode?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router } from 'express';
 import { currentRequest } from './request-log';
 import { logger } from './logger';
+import { otherMethods } from './shared/http';
 
 /**
  * Probes for an orchestrator or a load balancer:
@@ -37,5 +38,7 @@ export function healthRouter(orm: MikroORM): Router {
     }
     res.json({ status: 'ready' });
   });
+  // POST, PUT, … : a JSON 405, not Express's HTML 404.
+  router.all(['/healthz', '/readyz'], otherMethods('GET', 'HEAD'));
   return router;
 }

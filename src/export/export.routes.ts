@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Router } from 'express';
 import type { Config } from '../config';
-import { answeredFromCache, entityTag, latest, openCors, sendError, sendRepresentation, type Validators } from '../shared/http';
+import { answeredFromCache, entityTag, latest, openCors, otherMethods, sendError, sendRepresentation, type Validators } from '../shared/http';
 import { requestLanguages } from '../shared/i18n';
 import { publicUrl } from '../shared/public-urls';
 import { loadForum, loadForumSessions, loadSpeaker, loadSpeakerSessions, type ExportForum } from './agenda-data';
@@ -67,6 +67,8 @@ export function exportRouter(orm: MikroORM, { publicBaseUrl }: Pick<Config, 'pub
       if (answeredFromCache(req, res, validators)) return;
       sendRepresentation(res, CONTENT_TYPES[kind], validators, await render(forum, { em, text }));
     });
+    // PUT, DELETE, … : a JSON 405, not Express's HTML 404.
+    router.all(path, otherMethods('GET', 'HEAD'));
   };
 
   // Sessions are read after the forum row: a change in between gives a newer body under the
@@ -121,6 +123,7 @@ export function exportRouter(orm: MikroORM, { publicBaseUrl }: Pick<Config, 'pub
     const sessions = (await loadSpeakerSessions(em, speaker.id)).filter((s) => forums.has(s.forumId));
     sendRepresentation(res, CONTENT_TYPES.ics, validators, renderCalendar({ name: text.text(speaker.fullName) ?? speaker.slug, sessions, forums, text, withForum: true }));
   });
+  router.all(speakerPath, otherMethods('GET', 'HEAD'));
 
   return router;
 }

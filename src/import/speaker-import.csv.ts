@@ -72,7 +72,9 @@ export function parseSpeakerCsv(text: string): ImportRowSource[] {
   const [header, ...data] = records;
   if (!header) throw new BadUserInputError('The CSV is empty; it needs a header row naming its columns');
   const fields = header.map((name) => name.toLowerCase());
-  const unknown = fields.filter((name) => !(name in CSV_COLUMNS));
+  // Own keys only: `in` also finds what every object inherits, and a "__proto__" or "constructor"
+  // column would pass as known and then fail as a 500 when its cells are read.
+  const unknown = fields.filter((name) => !Object.hasOwn(CSV_COLUMNS, name));
   if (unknown.length > 0) {
     throw new BadUserInputError(`Unknown CSV column(s): ${unknown.map((n) => `"${n}"`).join(', ')}. Known columns: ${Object.keys(CSV_COLUMNS).join(', ')}`);
   }

@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import { createContext } from '../context';
 import { BadUserInputError } from '../errors';
 import { logger } from '../logger';
-import { sendError, type HttpErrorCode } from '../shared/http';
+import { otherMethods, sendError, type HttpErrorCode } from '../shared/http';
 import { languagePreference } from '../shared/i18n';
 import { parseSpeakerCsv } from './speaker-import.csv';
 import { importSpeakers, type ImportRowSource } from './speaker-import.service';
@@ -102,5 +102,7 @@ export function importRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl'
       sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     }
   });
+  // GET, PUT, DELETE, … : a JSON 405, not Express's HTML 404.
+  router.all(path, otherMethods('POST'));
   return router;
 }

@@ -87,7 +87,10 @@ export async function checkRow(row: number, raw: unknown): Promise<CheckedRow> {
     if (value !== undefined && !ROW_FIELDS.includes(key)) errors.push({ field: key, message: `Unknown field "${key}"` });
   }
   const rowType = (await getSchema()).getType('SpeakerImportRow') as GraphQLInputObjectType;
-  for (const { path, problem } of textProblemsIn(rowType, raw)) errors.push({ field: path, message: `${path} ${problem}` });
+  const textErrors = [...textProblemsIn(rowType, raw)].map(({ path, problem }) => ({ field: path, message: `${path} ${problem}` }));
+  // Text that breaks the rules goes no further, as on the GraphQL side: the validators below are
+  // not made for it (validator.js's isEmail throws URIError on a lone surrogate: a 500).
+  if (textErrors.length > 0) return { row, values, errors: [...errors, ...textErrors] };
 
   for (const field of PLAIN_FIELDS) {
     const value = clean(raw[field]);

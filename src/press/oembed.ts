@@ -2,6 +2,7 @@ import type { Context } from '../context';
 import { pick } from '../shared/i18n';
 import { parsePublicUrl, publicUrl } from '../shared/public-urls';
 import { related } from '../shared/sql-loading';
+import { SLUG_TEXT, textProblem } from '../shared/text-rules';
 import { toZonedIso } from '../shared/time';
 import { escapeHtml } from './html';
 
@@ -22,6 +23,27 @@ export interface OEmbedRich {
 export const CARD_WIDTH = 480;
 export const CARD_HEIGHT = 220;
 export const MIN_WIDTH = 200;
+
+/**
+ * Why the slug in a URL of ours breaks the text rules, as the end of a sentence ("has a slug
+ * that contains a control character"), or null. checkUrlText sees only the `url` parameter, in
+ * which the slug is still percent-encoded (`…/articles/a%00b`): decoded, it would reach SQL, and
+ * PostgreSQL refuses a NUL with an error (a 500). As for a slug in the path, breaking the rules
+ * is bad input (400); only a well-formed slug that names nothing is 404.
+ */
+export function publicUrlProblem(base: string, url: string): string | null {
+  if (!url.startsWith(`${base}/`)) return null;
+  const segment = /^[a-z]+\/([^/?#]+)/.exec(url.slice(base.length + 1))?.[1];
+  if (segment === undefined) return null;
+  let slug: string;
+  try {
+    slug = decodeURIComponent(segment);
+  } catch {
+    return 'has a slug that is not valid percent-encoded UTF-8';
+  }
+  const problem = textProblem(slug, SLUG_TEXT);
+  return problem && `has a slug that ${problem}`;
+}
 
 interface Card {
   title: string;

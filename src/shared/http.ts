@@ -14,6 +14,7 @@ export type HttpErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
   | 'NOT_IMPLEMENTED'
   | 'INTERNAL_SERVER_ERROR';
@@ -22,6 +23,24 @@ export type HttpErrorCode =
 export function sendError(res: Response, status: number, code: HttpErrorCode, message: string, details: Record<string, unknown> = {}): void {
   res.set('Cache-Control', 'no-store');
   res.status(status).json({ errors: [{ message, extensions: { ...details, code } }] });
+}
+
+/**
+ * Every other method on a path that has routes: 405 with `Allow` (RFC 9110 §15.5.6) as a JSON
+ * error, where Express would fall through to its HTML 404 page (which also echoes the path). A
+ * plain OPTIONS (no CORS preflight route on the path) gets 204 and `Allow`, as Express answers it.
+ * Mount with `router.all(path, …)` after the path's own routes.
+ */
+export function otherMethods(...allowed: string[]): RequestHandler {
+  const allow = [...allowed, 'OPTIONS'].join(', ');
+  return (req, res) => {
+    res.set('Allow', allow);
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    sendError(res, 405, 'METHOD_NOT_ALLOWED', `This path answers ${allowed.join(' and ')} only`);
+  };
 }
 
 /**
