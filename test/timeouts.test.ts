@@ -79,6 +79,14 @@ describe('database timeouts', () => {
       expect(feed.status).toBe(503);
       expect(feed.headers.get('retry-after')).toBe('2');
       expect(await feed.json()).toEqual({ errors: [unavailable] });
+      const imported = await fetch(url.replace('/graphql', '/forums/camf-2025/speakers/import?dryRun=true'), {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'text/csv' },
+        body: 'full_name_ru,country\nИмя,KZ\n',
+      });
+      expect(imported.status).toBe(503);
+      expect(imported.headers.get('retry-after')).toBe('2');
+      expect(await imported.json()).toEqual({ errors: [unavailable] });
     } finally {
       await pool.releaseConnection(held);
     }

@@ -7,6 +7,7 @@ import { requireRole } from '../auth/viewer';
 import type { Config } from '../config';
 import { createContext } from '../context';
 import { BadUserInputError } from '../errors';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { logger } from '../logger';
 import { otherMethods, sendError, type HttpErrorCode } from '../shared/http';
 import { languagePreference } from '../shared/i18n';
@@ -98,6 +99,8 @@ export function importRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl'
     } catch (error) {
       const code = error instanceof GraphQLError ? String(error.extensions.code) : '';
       if (Object.hasOwn(STATUS, code)) return sendError(res, STATUS[code as HttpErrorCode]!, code as HttpErrorCode, (error as Error).message);
+      // The app's error handler answers an unavailable database with 503 and Retry-After.
+      if (isDatabaseUnavailable(error)) throw error;
       logger.error({ err: error }, 'speaker import failed');
       sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     }
