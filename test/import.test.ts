@@ -470,6 +470,12 @@ describe('speaker import', () => {
 
     const bad: [string, { type?: string; query?: string }, number, string][] = [
       ['external_id,nickname\nA,b\n', {}, 400, 'Unknown CSV column(s): "nickname". Known columns: external_id, email, slug, full_name_ru, full_name_en, full_name_kk, position_ru, position_en, position_kk, organisation_ru, organisation_en, organisation_kk, bio_ru, bio_en, bio_kk, country, ministry, photo_url, phone, arrival_status, internal_notes'],
+      [
+        `external_id,${Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')}\nA${','.repeat(10_000)}\n`,
+        {},
+        400,
+        `Unknown CSV column(s): ${Array.from({ length: 10 }, (_, i) => `"c${i}"`).join(', ')} and 9990 more. Known columns: external_id, email, slug, full_name_ru, full_name_en, full_name_kk, position_ru, position_en, position_kk, organisation_ru, organisation_en, organisation_kk, bio_ru, bio_en, bio_kk, country, ministry, photo_url, phone, arrival_status, internal_notes`,
+      ],
       ['external_id,email\n"A,b\n', {}, 400, 'The CSV cannot be read: Quote Not Closed: the parsing is finished with an opening quote at line 2'],
       ['external_id\n', {}, 400, 'The import has no rows'],
       ['{"rows": {}}', { type: 'application/json' }, 400, 'The JSON body must be { "rows": [ ... ] }'],
