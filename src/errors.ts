@@ -117,6 +117,12 @@ function flatten(errors: ValidationProblem[], prefix = ''): { field: string; pro
 }
 
 /**
+ * What graphql-js throws when a request's variables have more than 50 coercion errors (with no
+ * code, nor the AST node Apollo tells the other coercion errors by): the client's fault all the same.
+ */
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables, error limit reached. Execution aborted.';
+
+/**
  * Apollo's `formatError`: coded errors pass through (without stack traces); class-validator
  * failures become BAD_USER_INPUT with the offending fields; anything else is logged with its
  * stack and replaced by a generic message, so no SQL or internals reach the client.
@@ -124,7 +130,12 @@ function flatten(errors: ValidationProblem[], prefix = ''): { field: string; pro
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-  if (original instanceof ArgumentValidationError) {
+  // type-graphql puts whatever validation threw in `validationErrors`: class-validator's list of
+  // problems, or the exception of a validator that crashed (validator.js's isEmail throws URIError
+  // on a lone surrogate), which is unexpected and logged below. formatError must not throw: Apollo
+  // would answer a bare "Internal server error" and log nothing.
+  const crashed = original instanceof ArgumentValidationError && !Array.isArray(original.extensions.validationErrors);
+  if (original instanceof ArgumentValidationError && !crashed) {
     const invalid = flatten(original.extensions.validationErrors);
     const detail = invalid.map((i) => i.problems.join('; ')).join('; ');
     return {
@@ -134,8 +145,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: 'BAD_USER_INPUT', field: invalid[0]?.field, invalid },
     };
   }
-  if (original instanceof CodedError || REQUEST_ERROR_CODES.has(String(extensions.code))) {
+  if (!crashed && (original instanceof CodedError || REQUEST_ERROR_CODES.has(String(extensions.code)))) {
     return { ...formatted, extensions };
+  }
+  if (original instanceof GraphQLError && original.message === TOO_MANY_VARIABLE_ERRORS) {
+    return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
   }
   if (isDatabaseUnavailable(original)) {
     // Expected under overload or during a database restart; the HTTP status (503) is set by
@@ -146,7 +160,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   // The request id ties the client's report to this log line (and to X-Request-Id).
   const request = currentRequest();
   const requestId = request?.id ?? randomUUID();
-  (request?.log ?? logger.child({ requestId })).error({ err: original, path: formatted.path }, 'unexpected error');
+  const thrown = crashed ? (original as ArgumentValidationError).extensions.validationErrors : original;
+  (request?.log ?? logger.child({ requestId })).error({ err: thrown, path: formatted.path }, 'unexpected error');
   return {
     message: 'Internal server error',
     locations: formatted.locations,

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import { GraphQLDateTime } from 'graphql-scalars';
+import { GraphQLDateTime } from '../shared/date-range';
 import type { Context } from '../context';
 import { BadUserInputError } from '../errors';
 import { Forum } from '../forum/forum.entity';

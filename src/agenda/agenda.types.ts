@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { GraphQLDateTime, GraphQLLocalDate } from 'graphql-scalars';
+import { GraphQLDateTime, GraphQLLocalDate } from '../shared/date-range';
 import { Forum } from '../forum/forum.entity';
 import { Session } from '../session/session.entity';
 

@@ -1,6 +1,6 @@
 import { Collection, Entity, Enum, Index, ManyToMany, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Ctx, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { GraphQLDateTime } from 'graphql-scalars';
+import { GraphQLDateTime } from '../shared/date-range';
 import type { Context } from '../context';
 import { Country } from '../country/country.entity';
 import { Forum } from '../forum/forum.entity';

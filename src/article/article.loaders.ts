@@ -12,6 +12,13 @@ import { publicArticle, relatedArticlesLoader } from './article.visibility';
 export function articleLoaders(em: EntityManager) {
   return {
     articleById: byIdLoader(em, Article, publicArticle('t')),
+    /**
+     * For Quote.article only, whatever the article's status: every way to a quote already passed
+     * the article's visibility (quoteById and the speaker's and session's quotes keep those of
+     * public articles; an article's own quotes are reached from the article; editors' mutations
+     * return their drafts' quotes), and an editor's draft must not read as missing.
+     */
+    quotedArticleById: byIdLoader(em, Article),
     articleBySlug: byUniqueLoader(em, Article, 'slug', publicArticle('t')),
     forumsByArticleId: listLoader(em, Forum, {
       from: 'forum t join article_forum p on p.forum_id = t.id',

@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, IsUrl, Matches, MinLength, ValidateNested } from 'class-validator';
-import { GraphQLDateTime } from 'graphql-scalars';
+import { GraphQLDateTime } from '../shared/date-range';
 import { SLUG_PATTERN, SLUG_MESSAGE, HTTP_URL, COUNTRY_CODE, HasText, NotNullWhenGiven } from '../shared/input-rules';
 import { LocalizedTextInput } from '../speaker/speaker.inputs';
 import { LinkKind } from './article-link.entity';

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { GraphQLLocalDate } from '../shared/date-range';
 import { Article } from './article.entity';
 
 @ObjectType({ description: 'An article with its views in a window.' })

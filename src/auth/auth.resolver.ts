@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { ArrayMaxSize, IsEmail, IsOptional, MinLength } from 'class-validator';
-import { GraphQLDateTime } from 'graphql-scalars';
+import { GraphQLDateTime } from '../shared/date-range';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Context } from '../context';
 import { audit } from '../audit/audit';

@@ -15,7 +15,7 @@ export class QuoteResolver {
 
   @FieldResolver(() => Article, { description: 'The article reporting it.' })
   async article(@Root() quote: Quote, @Ctx() { loaders }: Context): Promise<Article> {
-    return related(quote.article, loaders.articleById);
+    return related(quote.article, loaders.quotedArticleById);
   }
 
   @FieldResolver(() => Session, { nullable: true, description: 'The session where it was said, when known.' })

@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { GraphQLLocalDate } from '../shared/date-range';
 import { Matches } from 'class-validator';
 import { Language } from '../shared/i18n';
 import { allOf, anyTranslationMatches, containsPattern } from '../shared/sql-filter';
