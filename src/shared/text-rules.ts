@@ -105,7 +105,9 @@ export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
 
 /** The rule of field (or argument) `name` of `typeName`, if it has its own. */
 export function ownTextRule(typeName: string, name: string): TextRule | undefined {
-  return TEXT_RULES[`${typeName}.${name}`] ?? TEXT_RULES[name];
+  // Own keys only: a field named `constructor` must not find Object.prototype's.
+  const rule = (key: string) => (Object.hasOwn(TEXT_RULES, key) ? TEXT_RULES[key] : undefined);
+  return rule(`${typeName}.${name}`) ?? rule(name);
 }
 
 /** What the rule allows, as a sentence for schema descriptions. */
