@@ -470,6 +470,32 @@ describe('organiser edits', () => {
       expect(await node(speaker.id, organiser)).toMatchObject({ version: 2, phone: '+7 700 333 33 33' });
     });
 
+    it('refuses a stale deleteSpeaker with CONFLICT, keeping the speaker, their participations and the audit log as they were', async () => {
+      const speaker = await createSpeaker('stale-delete');
+      const session = await createSession('stale-delete', { startsAt: '2025-04-16T21:00:00+05:00', endsAt: '2025-04-16T21:30:00+05:00' });
+      await addParticipant(session.id, speaker.id, 'PANELIST');
+      await ok(UPDATE_SPEAKER, { input: { id: speaker.id, expectedVersion: 1, fields: { phone: '+7 700 555 55 55' } } });
+      const before = await counts();
+      const auditBefore = await auditOf('Speaker', speaker.id);
+
+      for (const as of [organiser, admin]) {
+        const stale = await h.execute(DELETE_SPEAKER, { input: { id: speaker.id, expectedVersion: 1 } }, 'en', as);
+        expect(stale.data).toBeNull();
+        expect(errorsOf(stale)).toEqual(
+          coded('deleteSpeaker', 'CONFLICT', 'The speaker has changed since you read it (it is at version 2, you sent 1); reload it and try again', { field: 'expectedVersion' }),
+        );
+      }
+      expect(await counts()).toEqual(before);
+      expect(await auditOf('Speaker', speaker.id)).toEqual(auditBefore);
+      expect(await node(speaker.id, organiser)).toMatchObject({ slug: 'stale-delete', version: 2, phone: '+7 700 555 55 55' });
+      expect((await node(session.id)).participants).toEqual([expect.objectContaining({ role: 'PANELIST', speaker: { slug: 'stale-delete' } })]);
+
+      // With the version it is at, the same call deletes the speaker and their participation.
+      expect((await ok(DELETE_SPEAKER, { input: { id: speaker.id, expectedVersion: 2 } })).deleteSpeaker).toBe(speaker.id);
+      expect(await node(speaker.id)).toBeNull();
+      expect((await node(session.id)).participants).toEqual([]);
+    });
+
     it('lets exactly one of two truly concurrent updates with the same expectedVersion win (over HTTP)', async () => {
       const created = await createSession('race', { startsAt: '2025-04-17T12:00:00+05:00', endsAt: '2025-04-17T12:30:00+05:00' });
       const speaker = await createSpeaker('race-speaker');

@@ -1,0 +1,373 @@
+import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import pino from 'pino';
+import { ArticleStatus } from '../src/article/article.entity';
+import { createApp, type App } from '../src/app';
+import { ConfigError, loadConfig } from '../src/config';
+import { LISTENER_APPLICATION_NAME } from '../src/response-cache';
+import { startHarness, type Harness } from './helpers/harness';
+import * as make from './factories';
+
+type LogLine = Record<string, any>;
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: any;
+  /** When the answer had arrived (Date.now()). */
+  at: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The response cache's bounds, over real HTTP and PostgreSQL (src/response-cache.ts): the memory
+ * budget and which entries it evicts, expiry after CACHE_MAX_AGE, that an answer computed from
+ * reads older than the latest clearing is not kept, and how it recovers its listening connection.
+ */
+describe('bounds of the response cache', () => {
+  let h: Harness;
+  let sql: Client;
+  let shortLived: App | undefined;
+  let shortLivedUrl: string;
+  const lines: LogLine[] = [];
+  const BUDGET = 1024 * 1024;
+
+  beforeAll(async () => {
+    const logger = pino({ level: 'info', base: undefined }, { write: (s: string) => void lines.push(JSON.parse(s)) });
+    // 1 MB, the smallest budget (whole MB only); bodies up to 2 MB, so one answer can outgrow it.
+    h = await startHarness({ env: { RESPONSE_CACHE_MB: '1', MAX_BODY_SIZE: '2mb' }, logger });
+    const em = h.orm.em.fork();
+    const kz = make.country(em, 'KZ', { en: 'Kazakhstan', ru: 'Казахстан' });
+    make.ministry(em, kz, 'kz-mci');
+    const { forum } = make.forumWithAgenda(em, { slug: 'camf', host: kz, sessions: 1, speakers: [make.speaker(em, 'aida', kz)] });
+    // 150,000 Cyrillic letters: 300,000 bytes of UTF-8 in an answer.
+    forum.description = { ru: 'ж'.repeat(150_000) };
+    await em.flush();
+    sql = new Client({ connectionString: h.databaseUrl });
+    await sql.connect();
+    // A second app on the same database whose entries live 3 seconds.
+    shortLived = await createApp(h.orm, { ...h.config, cacheMaxAgeSeconds: 3 });
+    await new Promise<void>((resolve) => shortLived!.httpServer.listen(0, '127.0.0.1', resolve));
+    shortLivedUrl = `http://127.0.0.1:${(shortLived.httpServer.address() as AddressInfo).port}`;
+    await settle();
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await shortLived?.apollo.stop();
+    await h?.close();
+  });
+
+  /** Lets notifications of earlier writes arrive. */
+  const settle = () => sleep(150);
+
+  async function ask(query: string, options: { base?: string; headers?: Record<string, string>; method?: 'GET' | 'POST' | 'PUT' } = {}): Promise<Answer> {
+    const method = options.method ?? 'POST';
+    const response =
+      method === 'GET'
+        ? await fetch(`${options.base ?? h.url}/graphql?${new URLSearchParams({ query })}`, { headers: options.headers })
+        : await fetch(`${options.base ?? h.url}/graphql`, {
+            method,
+            headers: { 'content-type': 'application/json', ...options.headers },
+            body: JSON.stringify({ query }),
+          });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON (e.g. a refusal by CSRF prevention): kept as text
+    }
+    return { status: response.status, headers: response.headers, body, at: Date.now() };
+  }
+  const cacheOf = (a: Answer) => a.headers.get('x-cache');
+
+  async function askUntil(query: string, done: (a: Answer) => boolean, ms = 3000): Promise<Answer> {
+    const until = Date.now() + ms;
+    let answer = await ask(query);
+    while (!done(answer) && Date.now() < until) {
+      await sleep(20);
+      answer = await ask(query);
+    }
+    return answer;
+  }
+
+  /**
+   * The same small query made about `bytes` long with a comment (the body, as sent, is part of
+   * the key and counts towards the budget); `tag` makes it another entry.
+   */
+  const padded = (tag: string, bytes: number) => `{ countries { code } } # ${tag} ${'x'.repeat(bytes)}`;
+
+  it('takes RESPONSE_CACHE_MB in whole megabytes', () => {
+    expect(loadConfig({ RESPONSE_CACHE_MB: '1' }).responseCacheBytes).toBe(BUDGET);
+    expect(() => loadConfig({ RESPONSE_CACHE_MB: '0.5' })).toThrow(ConfigError);
+  });
+
+  it('stays within its budget by evicting the least recently used entries', async () => {
+    // Three entries of 300 KB fit in 1 MB, four do not.
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((tag) => padded(tag, 300_000));
+    for (const query of [a, b, c]) expect(cacheOf(await ask(query))).toBe('MISS');
+    const hit = await ask(a);
+    expect(cacheOf(hit)).toBe('HIT');
+    expect(hit.body).toEqual({ data: { countries: [{ code: 'KZ' }] } });
+
+    // d pushes out b, the one used longest ago (a was just used).
+    expect(cacheOf(await ask(d))).toBe('MISS');
+    for (const query of [a, c, d]) expect(cacheOf(await ask(query))).toBe('HIT');
+    expect(cacheOf(await ask(b))).toBe('MISS');
+    expect(cacheOf(await ask(b))).toBe('HIT');
+  });
+
+  it('never keeps an answer larger than the whole budget, and keeps the rest', async () => {
+    const small = padded('small', 10);
+    expect(cacheOf(await ask(small))).toBe('MISS');
+    const huge = padded('huge', BUDGET + 1000);
+    for (let i = 0; i < 2; i += 1) {
+      const answer = await ask(huge);
+      expect(answer.status).toBe(200);
+      expect(cacheOf(answer)).toBe('MISS');
+    }
+    expect(cacheOf(await ask(small))).toBe('HIT');
+  });
+
+  it('counts the bytes of an answer, not its characters', async () => {
+    // Each answer is 300 KB of UTF-8 but 150,000 characters: three fit in 1 MB, four do not.
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((tag) => `{ forum(slug: "camf") { description } } # ${tag}`);
+    for (const query of [a, b, c]) {
+      const answer = await ask(query);
+      expect(cacheOf(answer)).toBe('MISS');
+      expect(answer.body.data.forum.description).toHaveLength(150_000);
+    }
+    expect(cacheOf(await ask(d))).toBe('MISS');
+    expect(cacheOf(await ask(a))).toBe('MISS');
+    for (const query of [c, d, a]) expect(cacheOf(await ask(query))).toBe('HIT');
+  });
+
+  it('counts an answer stored twice by concurrent requests once', async () => {
+    const [a, b, c] = ['twice-a', 'twice-b', 'twice-c'].map((tag) => padded(tag, 300_000));
+    // Both requests for a are waiting for the same lock, so both miss and both store.
+    const locker = new Client({ connectionString: h.databaseUrl });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table country in access exclusive mode');
+      const both = [ask(a), ask(a)];
+      await waitForLockWaiters(2);
+      await locker.query('rollback');
+      expect((await Promise.all(both)).map(cacheOf)).toEqual(['MISS', 'MISS']);
+    } finally {
+      await locker.end();
+    }
+    for (const query of [b, c]) expect(cacheOf(await ask(query))).toBe('MISS');
+    for (const query of [a, b, c]) expect(cacheOf(await ask(query))).toBe('HIT');
+  });
+
+  it('ends an entry CACHE_MAX_AGE seconds after it was stored, saying its age until then, and frees its room', async () => {
+    const options = { base: shortLivedUrl };
+    const queries = ['e', 'f', 'g'].map((tag) => padded(tag, 300_000));
+    for (const query of queries) expect(cacheOf(await ask(query, options))).toBe('MISS');
+    const stored = Date.now();
+    const fresh = await ask(queries[2], options);
+    expect(cacheOf(fresh)).toBe('HIT');
+    expect(fresh.headers.get('cache-control')).toBe('public, max-age=3');
+    expect(fresh.headers.get('age')).toBe('0');
+
+    await sleep(stored + 1100 - Date.now());
+    const older = await ask(queries[2], options);
+    expect(cacheOf(older)).toBe('HIT');
+    // Whole seconds since it was stored: 1, or 2 on a busy machine.
+    expect(['1', '2']).toContain(older.headers.get('age'));
+
+    await sleep(stored + 3100 - Date.now());
+    // Expired, each is answered afresh and kept again: the expired ones no longer take up room.
+    for (const query of queries) expect(cacheOf(await ask(query, options))).toBe('MISS');
+    for (const query of queries) expect(cacheOf(await ask(query, options))).toBe('HIT');
+  });
+
+  it('does not keep an answer computed from reads older than the latest clearing', async () => {
+    // countries reads at once; ministries waits for a lock this test holds, so the request is
+    // still running when another process changes a country (and the cache is cleared).
+    const QUERY = '{ countries { code name } ministries { slug } }';
+    const OTHER = '{ forums(first: 1) { totalCount } }';
+    const nameOf = (a: Answer) => a.body.data.countries[0].name;
+    await ask(OTHER);
+    expect(cacheOf(await ask(OTHER))).toBe('HIT');
+
+    const locker = new Client({ connectionString: h.databaseUrl });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table ministry in access exclusive mode');
+      const slow = ask(QUERY);
+      await waitForLockWaiters();
+      // The request's read of country has been answered by now (it does not wait for the lock).
+      await sleep(200);
+      await sql.query(`update country set name = jsonb_set(name, '{ru}', '"Казахстан (новое)"') where code = 'KZ'`);
+      expect(cacheOf(await askUntil(OTHER, (a) => cacheOf(a) === 'MISS'))).toBe('MISS');
+      await locker.query('rollback');
+
+      const stale = await slow;
+      expect(stale.status).toBe(200);
+      expect(cacheOf(stale)).toBe('MISS');
+      expect(nameOf(stale)).toBe('Казахстан');
+    } finally {
+      await locker.end();
+    }
+    // Had the stale answer been kept, this would be a hit with the old name.
+    const next = await ask(QUERY);
+    expect(cacheOf(next)).toBe('MISS');
+    expect(nameOf(next)).toBe('Казахстан (новое)');
+    const again = await ask(QUERY);
+    expect(cacheOf(again)).toBe('HIT');
+    expect(nameOf(again)).toBe('Казахстан (новое)');
+  });
+
+  /** Until `n` statements of the test database wait for a lock. */
+  async function waitForLockWaiters(n = 1): Promise<void> {
+    const until = Date.now() + 3000;
+    while (Date.now() < until) {
+      const { rows } = await sql.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+      if (rows[0].n >= n) return;
+      await sleep(10);
+    }
+    throw new Error(`fewer than ${n} statements ever waited for the lock`);
+  }
+
+  it('keeps apart GET requests that CSRF prevention tells apart, so that a refused one never finds an entry', async () => {
+    const QUERY = '{ countries { code name } }';
+    // A JSON content type, or an x-apollo-operation-name header, lets a GET through without apollo-require-preflight.
+    for (const headers of [{ 'content-type': 'application/json' }, { 'x-apollo-operation-name': 'Countries' }] as Record<string, string>[]) {
+      expect(cacheOf(await ask(QUERY, { method: 'GET', headers }))).toBe('MISS');
+      expect(cacheOf(await ask(QUERY, { method: 'GET', headers }))).toBe('HIT');
+    }
+    for (const headers of [{}, { 'content-type': 'text/plain' }] as Record<string, string>[]) {
+      const refused = await ask(QUERY, { method: 'GET', headers });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).toMatch(/Cross-Site Request Forgery/);
+    }
+  });
+
+  it('leaves methods other than GET and POST alone', async () => {
+    const put = await ask('{ countries { code } }', { method: 'PUT' });
+    expect(put.status).toBeGreaterThanOrEqual(400);
+    expect(cacheOf(put)).toBe('BYPASS');
+  });
+
+  it('keeps answering from memory while the next embargo is further away than a timer can wait (24.8 days)', async () => {
+    const em = h.orm.em.fork();
+    const far = make.article(em, 'far-embargo', new Date(Date.now() + 30 * 86_400_000).toISOString());
+    far.status = ArticleStatus.SCHEDULED;
+    await em.flush();
+    await settle();
+    const QUERY = '{ articles(first: 5) { nodes { slug } } }';
+    expect(cacheOf(await ask(QUERY))).toBe('MISS');
+    await sleep(50);
+    const hit = await ask(QUERY);
+    expect(cacheOf(hit)).toBe('HIT');
+    expect(hit.body.data.articles.nodes).toEqual([]);
+  });
+
+  it('is off when CACHE_MAX_AGE is 0, and then listens for nothing', async () => {
+    const listeners = async () =>
+      (await sql.query('select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()', [LISTENER_APPLICATION_NAME])).rows[0].n;
+    const before = await listeners();
+    const uncached = await createApp(h.orm, { ...h.config, cacheMaxAgeSeconds: 0 });
+    await new Promise<void>((resolve) => uncached.httpServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(uncached.httpServer.address() as AddressInfo).port}`;
+      for (let i = 0; i < 2; i += 1) {
+        const answer = await ask('{ countries { code } }', { base });
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('cache-control')).toBe('no-store');
+        expect(cacheOf(answer)).toBeNull();
+      }
+      expect(await listeners()).toBe(before);
+    } finally {
+      await uncached.apollo.stop();
+    }
+  });
+
+  it('clears for a mutation besides view counting, also in one document with a view', async () => {
+    await notifications(false);
+    try {
+      const QUERY = '{ countries { code } }';
+      await settle();
+      await ask(QUERY);
+      expect(cacheOf(await ask(QUERY))).toBe('HIT');
+      const view = await ask('mutation { recordArticleView(slug: "missing") }');
+      expect(view.body.errors[0].extensions.code).toBe('NOT_FOUND');
+      expect(cacheOf(await ask(QUERY))).toBe('HIT');
+      // Refused (anonymous), but a mutation: the cache cannot know it wrote nothing.
+      const mixed = await ask('mutation { v: recordArticleView(slug: "missing") r: revokeApiToken(id: "1") }');
+      expect(mixed.body.errors).toBeDefined();
+      expect(cacheOf(await ask(QUERY))).toBe('MISS');
+      expect(cacheOf(await ask(QUERY))).toBe('HIT');
+      await ask('mutation { ... on Mutation { recordArticleView(slug: "missing") } }');
+      expect(cacheOf(await ask(QUERY))).toBe('MISS');
+    } finally {
+      await notifications(true);
+    }
+  });
+
+  /** Turns the content_changed triggers off or on, so that only this process can clear its cache. */
+  async function notifications(enabled: boolean): Promise<void> {
+    const { rows } = await sql.query<{ table: string; trigger: string }>(
+      "select c.relname as table, t.tgname as trigger from pg_trigger t join pg_class c on c.oid = t.tgrelid where t.tgname like 'content_changed%'",
+    );
+    expect(rows.length).toBeGreaterThan(10);
+    for (const { table, trigger } of rows) await sql.query(`alter table "${table}" ${enabled ? 'enable' : 'disable'} trigger ${trigger}`);
+  }
+
+  it('reconnects its listener after a quarter of a second, every time, and says so', async () => {
+    const terminate = () =>
+      sql.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()', [LISTENER_APPLICATION_NAME]);
+    const warnings = () => lines.filter((l) => l.msg?.startsWith('response cache: no connection listening'));
+    const recoveries = () => lines.filter((l) => l.msg === 'response cache: listening for content changes again');
+    // Connecting the first time is no recovery.
+    expect(recoveries()).toEqual([]);
+    const before = { warnings: warnings().length, recoveries: recoveries().length };
+    const QUERY = '{ countries { code } }';
+
+    for (let round = 1; round <= 2; round += 1) {
+      await settle();
+      await ask(QUERY);
+      expect(cacheOf(await ask(QUERY))).toBe('HIT');
+      await terminate();
+      expect(cacheOf(await askUntil(QUERY, (a) => cacheOf(a) === 'BYPASS', 1000))).toBe('BYPASS');
+      expect(cacheOf(await askUntil(QUERY, (a) => cacheOf(a) === 'HIT', 5000))).toBe('HIT');
+      // The delay starts over once connected: each loss waits 250 ms before the first retry.
+      expect(warnings().slice(before.warnings).map((l) => [l.level, l.retryInMs])).toEqual(Array.from({ length: round }, () => [40, 250]));
+      expect(recoveries().slice(before.recoveries).map((l) => l.level)).toEqual(Array.from({ length: round }, () => 30));
+    }
+  });
+
+  it('keeps trying while the database refuses its connection, waiting twice as long each time', async () => {
+    const name = new URL(h.databaseUrl).pathname.slice(1);
+    // A database cannot refuse connections while being altered from one of its own.
+    const admin = new Client({ connectionString: h.databaseUrl.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
+    await admin.connect();
+    const warnings = () => lines.filter((l) => l.msg?.startsWith('response cache: no connection listening'));
+    const recoveries = () => lines.filter((l) => l.msg === 'response cache: listening for content changes again');
+    const before = { warnings: warnings().length, recoveries: recoveries().length };
+    const QUERY = '{ countries { code } }';
+    await settle();
+    await ask(QUERY);
+    expect(cacheOf(await ask(QUERY))).toBe('HIT');
+    await admin.query(`alter database "${name}" allow_connections false`);
+    try {
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = $2', [LISTENER_APPLICATION_NAME, name]);
+      // The loss, then at least one refused attempt.
+      const until = Date.now() + 5000;
+      while (warnings().length < before.warnings + 2 && Date.now() < until) await sleep(20);
+    } finally {
+      await admin.query(`alter database "${name}" allow_connections true`);
+      await admin.end();
+    }
+    expect(cacheOf(await askUntil(QUERY, (a) => cacheOf(a) === 'HIT', 8000))).toBe('HIT');
+    const delays = warnings().slice(before.warnings).map((l) => l.retryInMs);
+    expect(delays.slice(0, 2)).toEqual([250, 500]);
+    delays.forEach((delay, i) => expect(delay).toBe(250 * 2 ** i));
+    expect(recoveries().length).toBe(before.recoveries + 1);
+  });
+});
