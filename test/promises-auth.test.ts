@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { hashPassword } from '../src/auth/password';
 import { Role, User } from '../src/auth/user.entity';
+import { signAccessToken } from '../src/auth/viewer';
 import { startHarness, type Harness } from './helpers/harness';
 import * as make from './factories';
 
@@ -33,6 +34,9 @@ describe('accounts, credentials and refusals', () => {
     // Hashes this server did not make: another scheme, and a key of the wrong length.
     em.create(User, { email: 'md5@example.org', passwordHash: 'md5$x$y$z$salt$hash', role: Role.EDITOR });
     em.create(User, { email: 'short@example.org', passwordHash: passwordHash.replace(/\$[^$]+$/, '$AAAA'), role: Role.EDITOR });
+    // 'an older passphrase' hashed elsewhere, at today's cost and at a lower one.
+    em.create(User, { email: 'vector@example.org', passwordHash: 'scrypt$32768$8$1$Zml4ZWQtc2FsdC0xNmJ5dA$i_1sps-X5KmT6zdaQViSpNnAOshxltB0PXU0PTp4L-8', role: Role.EDITOR });
+    em.create(User, { email: 'older@example.org', passwordHash: 'scrypt$16384$8$1$Zml4ZWQtc2FsdC0xNmJ5dA$cNn-GiIoWt0AhMh7K_Rctz4NwruuT4FeGT3kH7O5Wp8', role: Role.EDITOR });
     await em.flush();
   });
 
@@ -61,6 +65,19 @@ describe('accounts, credentials and refusals', () => {
           401,
           { errors: [{ message: 'The Authorization header must be "Bearer <token>"', extensions: { code: 'UNAUTHENTICATED' } }] },
         ]);
+      }
+    });
+
+    it('refuses the access token of a disabled or deleted user', async () => {
+      const em = h.orm.em.fork();
+      const disabled = await em.findOneOrFail(User, { email: 'disabled@example.org' });
+      const gone = em.create(User, { email: 'gone@example.org', passwordHash: 'unusable', role: Role.ADMIN });
+      await em.flush();
+      const tokens = [await signAccessToken(disabled, h.config), await signAccessToken(gone, h.config)];
+      await em.nativeDelete(User, { id: gone.id });
+      for (const { token } of tokens) {
+        const response = await as(`Bearer ${token}`, ME);
+        expect([response.status, response.body.errors[0].message]).toEqual([401, 'The access token is invalid or has expired; sign in again']);
       }
     });
 
@@ -95,6 +112,9 @@ describe('accounts, credentials and refusals', () => {
       });
       const organiser = await h.signIn(Role.ORGANISER, ['camf']);
       expect((await as(organiser, CREATE_SESSION, { input: session })).body).toEqual({ data: { createSession: { slug: 'refused' } } });
+      // An admin organises every forum.
+      const admin = await h.signIn(Role.ADMIN);
+      expect((await as(admin, CREATE_SESSION, { input: { ...session, forumSlug: 'other', slug: 'by-admin' } })).body).toEqual({ data: { createSession: { slug: 'by-admin' } } });
     });
   });
 
@@ -114,6 +134,19 @@ describe('accounts, credentials and refusals', () => {
       expect(decomposed.body.errors).toBeUndefined();
       expect(decomposed.body.data.login.user).toEqual({ email: 'unicode@example.org' });
       expect(codes(await as(undefined, LOGIN, { email: 'unicode@example.org', password: 'cafe A long passphrase' }))).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it('checks a password with the cost stored in its hash, and stores new ones at today\'s cost', async () => {
+      for (const email of ['vector@example.org', 'older@example.org']) {
+        const response = await as(undefined, LOGIN, { email, password: 'an older passphrase' });
+        expect([email, response.body.errors]).toEqual([email, undefined]);
+        expect(codes(await as(undefined, LOGIN, { email, password: 'an older passphrase!' }))).toEqual(['UNAUTHENTICATED']);
+      }
+      const admin = await h.signIn(Role.ADMIN);
+      expect((await as(admin, CREATE_USER, { input: { email: 'hashed@example.org', password: 'long enough password', role: 'EDITOR' } })).body.errors).toBeUndefined();
+      const [row] = await h.orm.em.getConnection().execute('select password_hash from app_user where email = ?', ['hashed@example.org']);
+      expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+      expect((await as(undefined, LOGIN, { email: 'hashed@example.org', password: 'long enough password' })).body.errors).toBeUndefined();
     });
 
     it('refuses a disabled user, and users whose stored hash is unusable, with the same answer as a wrong password', async () => {
