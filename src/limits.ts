@@ -15,7 +15,10 @@ import {
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { QueryTooComplexError } from './errors';
+import { BadUserInputError, QueryTooComplexError } from './errors';
+
+/** graphql-query-complexity's refusal of a document over 10,000 nodes with its fragments expanded. */
+const TOO_MANY_NODES = 'Query exceeds the maximum allowed number of nodes.';
 
 /** How much one GraphQL operation may ask for; see `.env.example` for each setting. */
 export interface QueryLimits {
@@ -174,8 +177,13 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           let cost: number;
           try {
             cost = getComplexity({ schema, query: operationDocument(document, operation), variables: request.variables ?? {}, estimators: estimators! });
-          } catch {
-            // Its only failure left is "exceeds the maximum allowed number of nodes" (10,000 with fragments expanded).
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            if (message !== TOO_MANY_NODES) {
+              // It coerces each field's arguments as execution would, so it meets their errors first:
+              // an explicit null for a non-null argument with a default (`first: $n`, `$n: null`).
+              throw new BadUserInputError(message, { http: { status: 400 } });
+            }
             cost = Infinity;
           }
           if (cost > limits.maxCost) {

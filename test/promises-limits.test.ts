@@ -213,6 +213,19 @@ describe('boundaries of the query limits', () => {
       });
     });
 
+    it('answers an explicit null for a paging argument with a default as BAD_USER_INPUT, not as a limit', async () => {
+      // `first: Int! = 20` takes a nullable variable (the default covers an absent one), but not null.
+      for (const query of ['query($n: Int) { forums(first: $n) { totalCount } }', 'query($n: Int) { countries { articles(first: $n) { totalCount } } }']) {
+        const response = await h.post({ query, variables: { n: null } });
+        expect([response.status, response.body]).toEqual([
+          400,
+          { errors: [{ message: 'Argument "first" of non-null type "Int!" must not be null.', extensions: { code: 'BAD_USER_INPUT' } }] },
+        ]);
+      }
+      // Left out, the default applies.
+      expect(await runs('query($n: Int) { forums(first: $n) { totalCount } }', {})).toEqual({ forums: { totalCount: 1 } });
+    });
+
     it('costs introspection nothing', async () => {
       // Counted like data, fields (4) × args (4) would cost 1 + 1 + 4 × (1 + 2 + 1 + 4 × 3) = 66.
       const { __type } = await runs('{ __type(name: "Query") { fields { name type { name } args { name type { name } } } } }');
