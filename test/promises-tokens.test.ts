@@ -187,17 +187,60 @@ describe('API tokens narrowed to forums', () => {
     expect(byUser.totalCount).toBeGreaterThan(byToken.totalCount);
   });
 
-  it("gives a token narrowed outside its user's forums no forum at all", async () => {
-    // createApiToken accepts any existing forum; the token's scope is the intersection with the user's.
+  it("refuses a token for forums outside the user's own, or made by another token; a token whose user left its forum acts in none", async () => {
     const only2025 = await h.signIn(Role.ORGANISER, ['camf-2025']);
-    const outside = await createToken(only2025, ['camf-2022']);
-    expect((await ok(outside, SPEAKER, { slug: 'erlan-karin' })).speaker).toMatchObject(hidden);
-    expect((await ok(outside, SPEAKER, { slug: 'aida-balaeva' })).speaker).toMatchObject(hidden);
-    expect((await ok(only2025, SPEAKER, { slug: 'aida-balaeva' })).speaker.email).toBe('aida-balaeva@example.org');
-    const aida = (await ok(only2025, SPEAKER, { slug: 'aida-balaeva' })).speaker;
-    const refused = await as(outside, UPDATE_SPEAKER, { input: { id: aida.id, expectedVersion: aida.version, fields: { phone: '+7 700 333 33 33' } } });
+    const editor = await h.signIn(Role.EDITOR);
+    const tokens = await tableCount('api_token');
+    for (const [who, forumSlugs] of [[only2025, ['camf-2025', 'camf-2022']], [editor, ['camf-2025']]] as const) {
+      const refused = await as(who, CREATE_TOKEN, { input: { name: 'too wide', forumSlugs } });
+      expect(refused.errors?.map((e) => [e.extensions.code, e.extensions.field, e.message])).toEqual([
+        ['BAD_USER_INPUT', 'forumSlugs', forumSlugs.length === 2 ? 'Not one of your forums: camf-2022' : 'Not one of your forums: camf-2025'],
+      ]);
+    }
+    // A token narrowed to camf-2025 must not make itself an unnarrowed one, nor any other.
+    for (const forumSlugs of [[], ['camf-2025']]) {
+      const byToken = await as(narrowed, CREATE_TOKEN, { input: { name: 'from a token', forumSlugs } });
+      expect(byToken.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    }
+    expect(await tableCount('api_token')).toBe(tokens);
+
+    // The token's scope is its forums within the user's: when the user stops organising its forum, nothing is left.
+    const token = await createToken(only2025, ['camf-2025']);
+    expect((await ok(token, SPEAKER, { slug: 'aida-balaeva' })).speaker.email).toBe('aida-balaeva@example.org');
+    // The user of the token just made.
+    await h.orm.em.getConnection().execute('delete from user_forum where user_id = (select user_id from api_token order by id desc limit 1)');
+    expect((await ok(token, SPEAKER, { slug: 'aida-balaeva' })).speaker).toMatchObject(hidden);
+    const aida = (await ok(organiser, SPEAKER, { slug: 'aida-balaeva' })).speaker;
+    const refused = await as(token, UPDATE_SPEAKER, { input: { id: aida.id, expectedVersion: aida.version, fields: { phone: '+7 700 333 33 33' } } });
     expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
-    expect((await ok(outside, AUDIT)).auditLog.totalCount).toBe(0);
+    expect((await ok(token, AUDIT)).auditLog.totalCount).toBe(0);
+  });
+
+  it('keeps a token narrowed when its only forum is deleted: it then acts in no forum, not in all of its user\'s', async () => {
+    const admin = await h.signIn(Role.ADMIN);
+    const CREATE_FORUM = `mutation($input: CreateForumInput!) { createForum(input: $input) { id } }`;
+    const input = {
+      slug: 'short-lived',
+      title: { en: 'A short-lived forum' },
+      edition: 1,
+      city: { en: 'Almaty' },
+      hostCountryCode: 'KZ',
+      timeZone: 'Asia/Almaty',
+      startDate: '2027-05-12',
+      endDate: '2027-05-13',
+    };
+    const forumId = (await ok(admin, CREATE_FORUM, { input })).createForum.id;
+    const both = await h.signIn(Role.ORGANISER, ['camf-2025', 'short-lived']);
+    const token = await createToken(both, ['short-lived']);
+    expect((await ok(token, SPEAKER, { slug: 'aida-balaeva' })).speaker).toMatchObject(hidden);
+
+    expect(await ok(admin, `mutation($input: ForumIdInput!) { deleteForum(input: $input) }`, { input: { id: forumId } })).toEqual({ deleteForum: forumId });
+    expect((await ok(token, SPEAKER, { slug: 'aida-balaeva' })).speaker).toMatchObject(hidden);
+    const aida = (await ok(both, SPEAKER, { slug: 'aida-balaeva' })).speaker;
+    expect(aida.email).toBe('aida-balaeva@example.org');
+    const refused = await as(token, UPDATE_SPEAKER, { input: { id: aida.id, expectedVersion: aida.version, fields: { phone: '+7 700 555 55 55' } } });
+    expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    expect((await ok(token, AUDIT)).auditLog.totalCount).toBe(0);
   });
 
   it("scopes an admin's narrowed token like an organiser's", async () => {
@@ -210,6 +253,29 @@ describe('API tokens narrowed to forums', () => {
     const refused = await as(token, UPDATE_SPEAKER, { input: { id: erlan.id, expectedVersion: erlan.version, fields: { phone: '+7 700 444 44 44' } } });
     expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
     expect(new Set((await ok(token, AUDIT)).auditLog.nodes.map((n: any) => n.forum?.slug))).toEqual(new Set(['camf-2025']));
+
+    // What reaches beyond its forum: other forums, new forums, new users (who could be admins).
+    const forums = (await ok(admin, '{ forums { nodes { id slug edition } } }')).forums.nodes;
+    const idOf = (slug: string) => forums.find((f: any) => f.slug === slug).id;
+    const UPDATE_FORUM = `mutation($input: UpdateForumInput!) { updateForum(input: $input) { edition } }`;
+    const beyond: [string, Record<string, unknown>][] = [
+      [UPDATE_FORUM, { id: idOf('camf-2022'), edition: 99 }],
+      [`mutation($input: ForumIdInput!) { deleteForum(input: $input) }`, { id: idOf('camf-2022') }],
+      [
+        `mutation($input: CreateForumInput!) { createForum(input: $input) { id } }`,
+        { slug: 'by-token', title: { en: 'By token' }, edition: 1, city: { en: 'Almaty' }, hostCountryCode: 'KZ', timeZone: 'Asia/Almaty', startDate: '2027-05-12', endDate: '2027-05-13' },
+      ],
+      [`mutation($input: CreateUserInput!) { createUser(input: $input) { email } }`, { email: 'second-admin@test.example', password: 'a long passphrase', role: 'ADMIN' }],
+    ];
+    const before = { forums: await tableCount('forum'), users: await tableCount('app_user'), audit: await tableCount('audit_entry') };
+    for (const [query, input] of beyond) {
+      expect([query, (await as(token, query, { input })).errors?.map((e) => e.extensions.code)]).toEqual([query, ['FORBIDDEN']]);
+    }
+    expect({ forums: await tableCount('forum'), users: await tableCount('app_user'), audit: await tableCount('audit_entry') }).toEqual(before);
+    expect((await ok(admin, '{ forums { nodes { slug edition } } }')).forums.nodes).toEqual(forums.map(({ slug, edition }: any) => ({ slug, edition })));
+    // Its own forum it may change.
+    const edition = forums.find((f: any) => f.slug === 'camf-2025').edition;
+    expect((await ok(token, UPDATE_FORUM, { input: { id: idOf('camf-2025'), edition: edition + 10 } })).updateForum).toEqual({ edition: edition + 10 });
   });
 
   it('answers 401 to an expired token and to a token of a disabled user; records when a token was last used', async () => {

@@ -1,4 +1,4 @@
-import { Collection, Entity, ManyToMany, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { Collection, Entity, ManyToMany, ManyToOne, type Opt, Property, Unique } from '@mikro-orm/core';
 import { Forum } from '../forum/forum.entity';
 import { BaseEntity } from '../shared/base.entity';
 import { User } from './user.entity';
@@ -19,7 +19,14 @@ export class ApiToken extends BaseEntity {
   @Unique()
   secretHash!: string;
 
-  /** When not empty, the token acts only within these forums (and within the user's own scope). */
+  /**
+   * Whether the token was created for a list of forums. The list empties as its forums are
+   * deleted, and an emptied list must then mean no forum at all, never all of the user's.
+   */
+  @Property({ type: 'boolean', default: false })
+  narrowed: boolean & Opt = false;
+
+  /** When `narrowed`: the forums the token acts within (and within the user's own scope). */
   @ManyToMany(() => Forum, undefined, { pivotTable: 'api_token_forum', joinColumn: 'api_token_id', inverseJoinColumn: 'forum_id' })
   forums = new Collection<Forum>(this);
 

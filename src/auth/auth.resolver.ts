@@ -4,12 +4,12 @@ import { GraphQLDateTime } from '../shared/date-range';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Context } from '../context';
 import { audit } from '../audit/audit';
-import { BadUserInputError, ConflictError, NotFoundError, UnauthenticatedError } from '../errors';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors';
 import { Forum } from '../forum/forum.entity';
 import { ApiToken } from './api-token.entity';
 import { DECOY_HASH, hashPassword, verifyPassword } from './password';
 import { Role, User } from './user.entity';
-import { newApiTokenSecret, requireRole, signAccessToken } from './viewer';
+import { newApiTokenSecret, requireAdmin, requireRole, signAccessToken } from './viewer';
 
 @ObjectType({ description: 'A signed-in session: the access token to send as `Authorization: Bearer <token>`.' })
 class SignIn {
@@ -60,7 +60,12 @@ class CreateApiTokenInput {
   @MinLength(1)
   name!: string;
 
-  @Field(() => [String], { defaultValue: [], description: "Restrict the token to these forums (slugs) within the user's own; empty: all of them." })
+  @Field(() => [String], {
+    defaultValue: [],
+    description:
+      "Restrict the token to these forums (slugs), which must be the user's own (any, for an admin); empty: all of the user's " +
+      'forums. A token keeps its restriction when its forums are deleted: with none left, it acts in no forum.',
+  })
   @ArrayMaxSize(100)
   forumSlugs!: string[];
 
@@ -98,7 +103,7 @@ export class AuthResolver {
 
   @Mutation(() => User, { description: 'Creates a user (admins only).' })
   async createUser(@Arg('input', () => CreateUserInput, { description: 'The new user.' }) input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
-    const viewer = requireRole(ctx.viewer, Role.ADMIN);
+    const viewer = requireAdmin(ctx.viewer);
     if (input.role !== Role.ORGANISER && input.forumSlugs.length) {
       throw new BadUserInputError('Only organisers have forums', { field: 'forumSlugs' });
     }
@@ -127,15 +132,27 @@ export class AuthResolver {
     return user;
   }
 
-  @Mutation(() => NewApiToken, { description: 'Creates an API token acting as the signed-in user, optionally for fewer forums.' })
+  @Mutation(() => NewApiToken, {
+    description: 'Creates an API token acting as the signed-in user, optionally for fewer forums. Not through another API token (FORBIDDEN).',
+  })
   async createApiToken(
     @Arg('input', () => CreateApiTokenInput, { description: 'The token.' }) input: CreateApiTokenInput,
     @Ctx() ctx: Context,
   ): Promise<NewApiToken> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER, Role.EDITOR);
+    // A token made by a token could drop the narrowing of the one that made it.
+    if (viewer.tokenId !== null) throw new ForbiddenError('API tokens are created by a signed-in user, not by another API token');
     const forums = await forumsBySlug(ctx, input.forumSlugs);
+    const outside = forums.filter((f) => viewer.forumIds !== 'all' && !viewer.forumIds.has(f.id)).map((f) => f.slug);
+    if (outside.length) throw new BadUserInputError(`Not one of your forums: ${outside.join(', ')}`, { field: 'forumSlugs' });
     const { secret, hash } = newApiTokenSecret();
-    const token = ctx.em.create(ApiToken, { user: viewer.user.id, name: input.name, secretHash: hash, expiresAt: input.expiresAt ?? null });
+    const token = ctx.em.create(ApiToken, {
+      user: viewer.user.id,
+      name: input.name,
+      secretHash: hash,
+      expiresAt: input.expiresAt ?? null,
+      narrowed: forums.length > 0,
+    });
     token.forums.set(forums);
     await ctx.em.flush();
     return { id: String(token.id), secret };

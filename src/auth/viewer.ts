@@ -67,8 +67,7 @@ export async function authenticate(em: EntityManager, header: string | undefined
       throw new UnauthenticatedError('This API token is unknown, expired or revoked');
     }
     const own = forumIdsOf(token.user);
-    const narrowed = token.forums.getItems().map((f) => f.id);
-    const forumIds = narrowed.length === 0 ? own : new Set(narrowed.filter((id) => own === 'all' || own.has(id)));
+    const forumIds = token.narrowed ? new Set(token.forums.getItems().map((f) => f.id).filter((id) => own === 'all' || own.has(id))) : own;
     // Recorded for the token list; a lost update here only makes the time less exact.
     await em.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: now });
     return { user: token.user, forumIds, tokenId: token.id };
@@ -93,6 +92,17 @@ export function requireRole(viewer: Viewer | null, ...roles: Role[]): Viewer {
     throw new ForbiddenError(`This needs the ${[...new Set([...roles, Role.ADMIN])].join(' or ')} role`);
   }
   return viewer;
+}
+
+/**
+ * The viewer, who must be an admin acting for every forum: creating forums and users reaches beyond
+ * any one forum, which an admin's API token narrowed to some forums may not.
+ */
+export function requireAdmin(viewer: Viewer | null): Viewer {
+  // No role named: admins only (`requireRole(v, Role.ADMIN)` would say "ADMIN or ADMIN").
+  const v = requireRole(viewer);
+  if (v.forumIds !== 'all') throw new ForbiddenError('This API token is limited to some forums; this needs one for all of them');
+  return v;
 }
 
 /** The viewer, who must be an admin or an organiser of the forum (in the token's scope). */

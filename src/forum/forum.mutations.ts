@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
 import { COUNTRY_CODE, HTTP_URL, HasText, NotNullWhenGiven, SLUG_MESSAGE, SLUG_PATTERN, idOf, requiredTranslations, translationsOf } from '../shared/input-rules';
 import { audit, changedFields } from '../audit/audit';
-import { requireRole, type Viewer } from '../auth/viewer';
+import { requireAdmin, requireForum, requireRole, type Viewer } from '../auth/viewer';
 import { Country } from '../country/country.entity';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
 import { Initiative } from '../initiative/initiative.entity';
@@ -275,9 +275,6 @@ function record(em: EntityManager, viewer: Viewer, forum: Forum, action: string,
   if (Object.keys(changes).length > 0) audit(em, viewer, { entityType: 'Forum', entityId: forum.id, action, forumId, changes });
 }
 
-/** Admins only: `requireRole` with no other role (`requireRole(v, Role.ADMIN)` would say "ADMIN or ADMIN"). */
-const requireAdmin = (viewer: Context['viewer']): Viewer => requireRole(viewer);
-
 async function findForum(em: EntityManager, globalId: string, lock = false): Promise<Forum> {
   const id = idOf(globalId, 'Forum', 'id');
   const forum = await em.findOne(Forum, { id }, { populate: ['hostCountry', 'organisers', 'countries'], ...(lock && { lockMode: LockMode.PESSIMISTIC_WRITE }) });
@@ -321,9 +318,11 @@ export class ForumMutations {
     @Arg('input', () => UpdateForumInput, { description: 'The forum and the changes.' }) input: UpdateForumInput,
     @Ctx() ctx: Context,
   ): Promise<Forum> {
-    const viewer = requireAdmin(ctx.viewer);
+    // Admins only (no other role named); an API token narrowed to some forums, only in those.
+    const viewer = requireRole(ctx.viewer);
     return inTransaction(ctx, async (em) => {
       const forum = await findForum(em, input.id);
+      requireForum(viewer, forum.id);
       const before = snapshot(forum);
       if (input.slug !== undefined) forum.slug = input.slug;
       if (input.title !== undefined) forum.title = requiredTranslations(input.title, 'title');
@@ -357,10 +356,11 @@ export class ForumMutations {
     @Arg('input', () => ForumIdInput, { description: 'The forum.' }) input: ForumIdInput,
     @Ctx() ctx: Context,
   ): Promise<string> {
-    const viewer = requireAdmin(ctx.viewer);
+    const viewer = requireRole(ctx.viewer);
     return inTransaction(ctx, async (em) => {
       // The row lock makes a session added meanwhile wait, then fail, instead of being deleted with the forum.
       const forum = await findForum(em, input.id, true);
+      requireForum(viewer, forum.id);
       const sessions = await em.count(Session, { forum: forum.id });
       const initiatives = await em.count(Initiative, { forum: forum.id });
       if (sessions > 0 || initiatives > 0) {
