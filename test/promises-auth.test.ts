@@ -55,10 +55,12 @@ describe('accounts, credentials and refusals', () => {
       expect((await as('', ME)).body).toEqual({ data: { me: null } });
     });
 
-    it('answers 401 to anything but "Bearer <token>"', async () => {
+    it('answers 401 to anything but "Bearer <token>", whose scheme is case-insensitive', async () => {
       const token = (await as(undefined, LOGIN, { email: 'active@example.org', password: PASSWORD })).body.data.login.accessToken as string;
-      expect((await as(`Bearer ${token}`, ME)).body).toEqual({ data: { me: { email: 'active@example.org', role: 'EDITOR' } } });
-      for (const header of [`Basic ${token}`, `Token Bearer ${token}`, `xBearer ${token}`, `Bearer ${token} extra`, `Bearer ${token},x`, 'Bearer', `Bearer "${token}"`]) {
+      for (const header of [`Bearer ${token}`, `bearer ${token}`, `BEARER ${token}`, `Bearer   ${token}`]) {
+        expect([header, (await as(header, ME)).body]).toEqual([header, { data: { me: { email: 'active@example.org', role: 'EDITOR' } } }]);
+      }
+      for (const header of [`Basic ${token}`, `Token Bearer ${token}`, `xBearer ${token}`, `Bearer ${token} extra`, `Bearer ${token},x`, 'Bearer', `Bearer "${token}"`, `Bearer\t${token}`]) {
         const response = await as(header, ME);
         expect([header, response.status, response.body]).toEqual([
           header,

@@ -56,7 +56,8 @@ function forumIdsOf(user: User): ReadonlySet<number> | 'all' {
  */
 export async function authenticate(em: EntityManager, header: string | undefined, settings: AuthSettings): Promise<Viewer | null> {
   if (header === undefined || header === '') return null;
-  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+  // RFC 9110 (11.1, 11.4): the scheme is case-insensitive, and one or more spaces follow it.
+  const match = /^bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header);
   if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
   const credential = match[1];
 
