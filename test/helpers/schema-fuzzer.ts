@@ -720,14 +720,21 @@ export class SchemaFuzzer {
 
   private argsArb(args: readonly GraphQLArgument[], where: string, mode: Mode): fc.Arbitrary<ArgPlan[]> {
     const plans = args.map((arg) => {
+      // GraphQL lets a nullable variable fill a non-null argument that has a default (`first: $n`,
+      // `$n: Int`), and a client may then send null.
+      const nullable = isNonNullType(arg.type) ? arg.type.ofType : arg.type;
+      const defaulted = nullable !== arg.type && arg.defaultValue !== undefined;
       const plan = fc.tuple(this.valueArb(arg.type, arg.name, where, 0, mode), fc.integer({ min: 0, max: 9 })).map(
-        ([value, mode]): ArgPlan => ({
-          name: arg.name,
-          type: arg.type,
-          // Mostly variables, as clients send them; literals too.
-          asVariable: mode < 6,
-          value,
-        }),
+        ([value, mode]): ArgPlan =>
+          defaulted && mode === 9
+            ? { name: arg.name, type: nullable, asVariable: true, value: null }
+            : {
+                name: arg.name,
+                type: arg.type,
+                // Mostly variables, as clients send them; literals too.
+                asVariable: mode < 6,
+                value,
+              },
       );
       return isRequiredArgument(arg) ? plan.map((p): ArgPlan | undefined => p) : maybe(plan, 0.5);
     });
