@@ -256,8 +256,9 @@ export class ResponseCache {
       this.reconnectTimer = setTimeout(() => void this.listen(), this.reconnectDelayMs).unref();
       this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, LAST_RECONNECT_DELAY_MS);
     };
+    // pg reports every end it did not ask for (a terminated backend, a dropped socket) as an
+    // 'error', or by rejecting connect(): 'end' itself only follows one of those, or our end().
     client.on('error', onLost);
-    client.on('end', () => onLost(new Error('the listening connection ended')));
     client.on('notification', (message) => this.invalidate(`${message.payload ?? 'content'} changed`));
     try {
       await client.connect();
