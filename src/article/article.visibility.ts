@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { readList } from '../shared/read-tags';
 import { pageLoader, selectEntities } from '../shared/sql-loading';
 import { Article } from './article.entity';
 
@@ -51,6 +52,8 @@ export function relatedArticlesLoader(em: EntityManager) {
     async (keys) => {
       const ids = [...new Set(keys.map((k) => k.article))];
       const most = Math.max(...keys.map((k) => k.first));
+      // Relatedness comes from other articles' links: any article or link may change it.
+      readList(em, Article);
       const rows = await selectEntities(em, Article, sql, [...RELATEDNESS.map(() => ids), most]);
       return keys.map((k) => rows.filter((m) => m.parent === k.article && m.position <= k.first).map((m) => m.entity));
     },

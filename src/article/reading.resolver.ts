@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { publicUrl } from '../shared/public-urls';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { toReadRow } from '../shared/read-rows';
+import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
 import { Article } from './article.entity';
 import { publicArticle } from './article.visibility';
@@ -32,6 +33,7 @@ export class ReadingResolver {
     const views = since
       ? 'coalesce((select sum(v.views) from article_view_day v where v.article_id = t.id and v.day >= (?::timestamptz at time zone \'UTC\')::date), 0)'
       : 't.view_count';
+    readList(em, Article);
     const rows = await query(
       em,
       `select * from (select t.*, ${views}::int as "__views" from article t where ${publicArticle('t')}` +
@@ -65,6 +67,7 @@ export class ReadingResolver {
   ): Promise<ArchiveYear[]> {
     const forum = forumSlug ? await loaders.forumBySlug.load(forumSlug) : null;
     if (forumSlug && !forum) return [];
+    readList(em, Article);
     const rows = await query(
       em,
       `select to_char((t.published_at at time zone ?)::date, 'YYYY-MM-DD') as day, count(*)::int as n from article t` +

@@ -1,5 +1,6 @@
 import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readTag } from './read-tags';
 
 /*
  * Rows of the read path as instances of their entity class, without MikroORM's unit of work.
@@ -32,6 +33,8 @@ interface Column {
 interface Shape {
   prototype: object;
   columns: Column[];
+  /** `table:` for an entity keyed by `id`: its rows' read tags (read-tags.ts). */
+  tagPrefix?: string;
 }
 
 const shapes = new Map<EntityClass<object>, Shape>();
@@ -73,7 +76,8 @@ function buildShape(em: EntityManager, meta: EntityMetadata): Shape {
       columns.push({ column: prop.fieldNames[0], property: prop.name, target: prop.targetMeta!.class as EntityClass<object> });
     }
   }
-  return { prototype, columns };
+  const tagPrefix = meta.primaryKeys.length === 1 && meta.primaryKeys[0] === 'id' ? `${meta.tableName}:` : undefined;
+  return { prototype, columns, tagPrefix };
 }
 
 /**
@@ -113,6 +117,7 @@ export function toReadRow<T extends object>(em: EntityManager, entity: EntityCla
     else instance[property] = convert ? convert(value) : value;
   }
   rows.set(instance.id, instance);
+  if (shape.tagPrefix) readTag(shape.tagPrefix + String(instance.id));
   return instance as T;
 }
 

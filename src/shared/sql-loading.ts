@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Page, PageResult } from './paging';
 import { isReadRow, isUnloadedReference, readRow, toReadRow } from './read-rows';
+import { countReadStatement, readList } from './read-tags';
 
 /*
  * The read path loads relations with one hand-written statement per batch, mapped into read-only
@@ -69,6 +70,8 @@ function statementOf(sql: string): { text: string; name?: string } {
  */
 export async function query(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   const { text, name } = statementOf(sql);
+  // The caller tags what it reads (read-tags.ts): rows through toReadRow, other lists by readList.
+  countReadStatement();
   const client = em.getKnex().client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
   const connection = await client.acquireConnection();
   try {
@@ -137,6 +140,8 @@ export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: 
     }
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) for (const m of await selectEntities(em, entity, sql, [missing])) found.set(m.parent, m.entity);
+    // A row not found (or filtered out) may appear with any change to the table.
+    if (found.size < ids.length) readList(em, entity);
     return ids.map((id) => found.get(id) ?? null);
   });
 }
@@ -152,6 +157,7 @@ export function byUniqueLoader<T extends object>(
   return new DataLoader(async (keys) => {
     const rows = await selectEntities(em, entity, sql, [keys]);
     const found = new Map(rows.map((m) => [String((m.entity as Record<string, unknown>)[column]), m.entity]));
+    if (found.size < keys.length) readList(em, entity);
     return keys.map((key) => found.get(key) ?? null);
   });
 }
@@ -239,6 +245,7 @@ export async function fetchRootPage<T extends object>(
   page: Page,
   filter?: SqlFilter,
 ): Promise<PageResult<T>> {
+  readList(em, entity);
   const pages = await fetchPages(em, entity, { ...list, parent: '0' }, null, page, filter);
   return pages.get(0) ?? { items: [], offset: page.offset, totalCount: 0 };
 }
