@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Reads } from '../shared/projection';
 import { GraphQLDateTime } from '../shared/date-range';
 import type { Context } from '../context';
 import { BadUserInputError } from '../errors';
@@ -23,6 +24,7 @@ function distinctNames(values: (Translations | null | undefined)[], lang: Langua
 
 @Resolver(() => Forum)
 export class ForumAgendaResolver {
+  @Reads({ Forum: ['startDate', 'endDate', 'timeZone'], Session: ['startsAt'] })
   @FieldResolver(() => [ForumDay], {
     description: 'The agenda day by day: every local date from start to end (and any other date with sessions), each with its sessions in start order.',
   })
@@ -35,11 +37,13 @@ export class ForumAgendaResolver {
     return [...byDate.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, sessions]) => ({ date, sessions }));
   }
 
+  @Reads({ Session: ['room'] })
   @FieldResolver(() => [String], { description: 'The rooms used by the agenda, sorted.' })
   async rooms(@Root() forum: Forum, @LangArg() lang: Language | undefined, @Ctx() ctx: Context): Promise<string[]> {
     return distinctNames((await ctx.loaders.sessionsByForumId.load(forum.id)).map((s) => s.room), lang, ctx);
   }
 
+  @Reads({ Session: ['track'] })
   @FieldResolver(() => [String], { description: 'The thematic tracks of the agenda, sorted.' })
   async tracks(@Root() forum: Forum, @LangArg() lang: Language | undefined, @Ctx() ctx: Context): Promise<string[]> {
     return distinctNames((await ctx.loaders.sessionsByForumId.load(forum.id)).map((s) => s.track), lang, ctx);
@@ -77,6 +81,7 @@ export class AgendaResolver {
     return { at: moment, now, next };
   }
 
+  @Reads({ Forum: ['scheduleVersion'] })
   @Query(() => AgendaChanges, {
     nullable: true,
     description:

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Reads } from '../shared/projection';
 import { GraphQLDateTime } from '../shared/date-range';
 import type { Context } from '../context';
 import { publicUrl } from '../shared/public-urls';
@@ -58,6 +59,7 @@ export class ReadingResolver {
     return Number(row.view_count);
   }
 
+  @Reads({ Forum: ['timeZone'] })
   @Query(() => [ArchiveYear], {
     description: "Counts of published articles per year, month and day (newest first), in a forum's time zone when given, else UTC.",
   })
@@ -89,6 +91,7 @@ export class ReadingResolver {
     return years;
   }
 
+  @Reads({ Article: ['slug'] })
   @FieldResolver(() => String, { description: "The article's public page on the portal (PUBLIC_BASE_URL); oEmbed accepts it." })
   url(@Root() article: Article, @Ctx() { publicBaseUrl }: Context): string {
     return publicUrl(publicBaseUrl, 'article', article.slug);

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { articlePageLoader, publicArticle } from '../article/article.visibility';
 import { Quote } from '../quote/quote.entity';
+import { jsonRow, selectList } from '../shared/projection';
 import { toReadRow } from '../shared/read-rows';
 import { byIdLoader, byUniqueLoader, groupByKey, listLoader, query } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
@@ -21,7 +22,8 @@ export function sessionLoaders(em: EntityManager) {
     participantsBySessionId: new DataLoader<number, SessionParticipant[]>(async (ids) => {
       const rows = await query(
         em,
-        'select t.*, to_jsonb(s) as "__speaker", to_jsonb(c) as "__country", to_jsonb(m) as "__ministry"' +
+        `select ${selectList(em, SessionParticipant, 't')}, ${jsonRow(em, Speaker, 's')} as "__speaker",` +
+          ` ${jsonRow(em, Country, 'c')} as "__country", case when m.id is not null then ${jsonRow(em, Ministry, 'm')} end as "__ministry"` +
           ' from session_participant t join speaker s on s.id = t.speaker_id join country c on c.id = s.country_id' +
           ' left join ministry m on m.id = s.ministry_id' +
           ' where t.session_id = any(?) order by t.session_id, t.position, t.id',

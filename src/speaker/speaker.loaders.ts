@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import { articlePageLoader, publicArticle } from '../article/article.visibility';
 import { Quote } from '../quote/quote.entity';
 import { SessionParticipant } from '../session/session-participant.entity';
+import { jsonRow, selectList } from '../shared/projection';
 import { toReadRow } from '../shared/read-rows';
 import { Session } from '../session/session.entity';
 import { byIdLoader, byUniqueLoader, groupByKey, listLoader, query } from '../shared/sql-loading';
@@ -17,7 +18,7 @@ export function speakerLoaders(em: EntityManager) {
     participationsBySpeakerId: new DataLoader<number, SessionParticipant[]>(async (ids) => {
       const rows = await query(
         em,
-        'select t.*, to_jsonb(s) as "__session" from session_participant t join session s on s.id = t.session_id' +
+        `select ${selectList(em, SessionParticipant, 't')}, ${jsonRow(em, Session, 's')} as "__session" from session_participant t join session s on s.id = t.session_id` +
           ' where t.speaker_id = any(?) order by s.starts_at, t.id',
         [ids],
       );
