@@ -206,6 +206,11 @@ export function projectionOf(em: EntityManager): Projection | undefined {
   return projections.get(em);
 }
 
+/** Makes every read through `em` (the request's) follow `projection`. */
+export function useProjection(em: EntityManager, projection: Projection): void {
+  projections.set(em, projection);
+}
+
 /** How many operations' projections are kept, by document and operation. */
 const MAX_KEPT = 200;
 
@@ -227,7 +232,7 @@ export function projectionPlugin(): ApolloServerPlugin<Context> {
             if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value!);
             kept.set(key, needs);
           }
-          projections.set(contextValue.em, new Projection(needs, contextValue.languages));
+          useProjection(contextValue.em, new Projection(needs, contextValue.languages));
         },
       };
     },

@@ -73,7 +73,10 @@ export async function query(em: EntityManager, sql: string, params: unknown[]): 
   const { text, name } = statementOf(sql);
   // The caller tags what it reads (read-tags.ts): rows through toReadRow, other lists by readList.
   countReadStatement();
-  const client = em.getKnex().client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
+  // Inside a write's transaction, on its connection (a transaction's client gives that one and
+  // releases nothing): it sees the transaction's own writes, and takes no second connection.
+  const knex = (em.getTransactionContext() as ReturnType<EntityManager['getKnex']> | undefined) ?? em.getKnex();
+  const client = knex.client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
   const connection = await client.acquireConnection();
   try {
     return (await connection.query({ name, text, values: params })).rows;
