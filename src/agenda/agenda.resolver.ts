@@ -7,6 +7,7 @@ import { Forum } from '../forum/forum.entity';
 import { Session, SessionStatus } from '../session/session.entity';
 import { toGlobalId } from '../shared/global-id';
 import { LangArg, Language, pick, type Translations } from '../shared/i18n';
+import { selectList } from '../shared/projection';
 import { findBySql, query } from '../shared/sql-loading';
 import { toZonedIso } from '../shared/time';
 import { datesBetween } from './dates';
@@ -65,16 +66,16 @@ export class AgendaResolver {
       findBySql(
         em,
         Session,
-        'select t.* from session t where t.forum_id = ? and t.status <> ? and t.starts_at <= ? and t.ends_at > ? order by t.starts_at, t.id',
+        `select ${selectList(em, Session, 't')} from session t where t.forum_id = ? and t.status <> ? and t.starts_at <= ? and t.ends_at > ? order by t.starts_at, t.id`,
         [forum.id, SessionStatus.CANCELLED, moment, moment],
       ),
       // The first session after the moment per room; rooms compare by their stored translations.
       findBySql(
         em,
         Session,
-        'select * from (select distinct on (coalesce(t.room, \'{}\'::jsonb)) t.* from session t' +
+        `select * from (select distinct on (coalesce(t.room, '{}'::jsonb)) ${selectList(em, Session, 't')}, t.starts_at as "__starts_at" from session t` +
           ' where t.forum_id = ? and t.status <> ? and t.starts_at > ?' +
-          ' order by coalesce(t.room, \'{}\'::jsonb), t.starts_at, t.id) t order by t.starts_at, t.id',
+          ' order by coalesce(t.room, \'{}\'::jsonb), t.starts_at, t.id) t order by "__starts_at", t.id',
         [forum.id, SessionStatus.CANCELLED, moment],
       ),
     ]);
@@ -105,7 +106,7 @@ export class AgendaResolver {
       findBySql(
         em,
         Session,
-        'select t.* from session_change c join session t on t.id = c.session_id and t.forum_id = c.forum_id' +
+        `select ${selectList(em, Session, 't')} from session_change c join session t on t.id = c.session_id and t.forum_id = c.forum_id` +
           ' where c.forum_id = ? and c.version > ? and not c.removed order by t.starts_at, t.id',
         [forum.id, sinceVersion],
       ),

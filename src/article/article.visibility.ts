@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { selectList } from '../shared/projection';
 import { readList } from '../shared/read-tags';
 import { pageLoader, selectEntities } from '../shared/sql-loading';
 import { Article } from './article.entity';
@@ -44,7 +45,7 @@ export function relatedArticlesLoader(em: EntityManager) {
       ` join ${pivot} b on b.${column} = a.${column} and b.article_id <> a.article_id where a.article_id = any(?)`,
   ).join(' union all ');
   const sql =
-    'select * from (select t.*, s.source as "__parent",' +
+    'select * from (select %COLUMNS%, s.source as "__parent",' +
     ' row_number() over (partition by s.source order by s.score desc, t.published_at desc, t.id desc) as "__position"' +
     ` from (select source, other, sum(weight) as score from (${shared}) x group by source, other) s` +
     ` join article t on t.id = s.other where ${publicArticle('t')}) r where "__position" <= ? order by "__parent", "__position"`;
@@ -54,7 +55,7 @@ export function relatedArticlesLoader(em: EntityManager) {
       const most = Math.max(...keys.map((k) => k.first));
       // Relatedness comes from other articles' links: any article or link may change it.
       readList(em, Article);
-      const rows = await selectEntities(em, Article, sql, [...RELATEDNESS.map(() => ids), most]);
+      const rows = await selectEntities(em, Article, sql.replace('%COLUMNS%', selectList(em, Article, 't')), [...RELATEDNESS.map(() => ids), most]);
       return keys.map((k) => rows.filter((m) => m.parent === k.article && m.position <= k.first).map((m) => m.entity));
     },
     { cacheKeyFn: (k) => `${k.article}:${k.first}` },

@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import { publicUrl } from '../shared/public-urls';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { toReadRow } from '../shared/read-rows';
+import { selectList } from '../shared/projection';
 import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
 import { Article } from './article.entity';
@@ -37,8 +38,8 @@ export class ReadingResolver {
     readList(em, Article);
     const rows = await query(
       em,
-      `select * from (select t.*, ${views}::int as "__views" from article t where ${publicArticle('t')}` +
-        ` and (?::text is null or ${forumCondition})) ranked where "__views" > 0 order by "__views" desc, published_at desc, id desc limit ?`,
+      `select * from (select ${selectList(em, Article, 't')}, ${views}::int as "__views", t.published_at as "__published_at" from article t where ${publicArticle('t')}` +
+        ` and (?::text is null or ${forumCondition})) ranked where "__views" > 0 order by "__views" desc, "__published_at" desc, id desc limit ?`,
       [...(since ? [since] : []), forumSlug ?? null, forumSlug ?? null, limit(first)],
     );
     return rows.map(({ __views, ...columns }) => ({ article: toReadRow(em, Article, columns), views: Number(__views) }));

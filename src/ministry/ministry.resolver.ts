@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
 import { readList } from '../shared/read-tags';
+import { selectList } from '../shared/projection';
 import { findBySql, related } from '../shared/sql-loading';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import type { Article } from '../article/article.entity';
@@ -20,7 +21,7 @@ export class MinistryResolver {
   ): Promise<Ministry[]> {
     if (!countryCode) {
       readList(em, Ministry);
-      return findBySql(em, Ministry, 'select t.* from ministry t order by t.slug', []);
+      return findBySql(em, Ministry, `select ${selectList(em, Ministry, 't')} from ministry t order by t.slug`, []);
     }
     const country = await loaders.countryByCode.load(countryCode.toUpperCase());
     return country ? loaders.ministriesByCountryId.load(country.id) : [];
