@@ -179,8 +179,12 @@ describe('response cache invalidation by what an answer read', () => {
     );
   });
 
-  it('a speaker: every agenda they appear in and their own page', async () => {
-    const questions = { dependent: [agenda('camf'), '{ speaker(slug: "aida") { fullName } }'], unrelated: [agenda('tash'), '{ speaker(slug: "zara") { fullName } }'] };
+  it('a speaker: every agenda they appear in and their own page; their country’s lists only when they join or leave it', async () => {
+    const questions = {
+      dependent: [agenda('camf'), '{ speaker(slug: "aida") { fullName } }'],
+      // bolat is from Kazakhstan too: what reads the country does not depend on aida's name.
+      unrelated: [agenda('tash'), '{ speaker(slug: "zara") { fullName } }', '{ speaker(slug: "bolat") { fullName country { name } } }'],
+    };
     const { id, version } = await speaker('aida');
     await expectInvalidation('api', questions, () =>
       mutate(organiser, 'mutation($input: UpdateSpeakerInput!) { updateSpeaker(input: $input) { version } }', {
@@ -188,6 +192,15 @@ describe('response cache invalidation by what an answer read', () => {
       }),
     );
     await expectInvalidation('sql', questions, () => sql.query(`update speaker set full_name = jsonb_build_object('en', $1::text) where slug = 'aida'`, [next('Aida')]));
+
+    // Moving to Uzbekistan, aida leaves one country's list and joins the other's.
+    const moved = {
+      dependent: ['{ country(code: "KZ") { speakers { nodes { slug } } } }', '{ country(code: "UZ") { speakers { nodes { slug } } } }'],
+      // Not tash's agenda: it shows Uzbekistan, whose speakers aida joins.
+      unrelated: ['{ forum(slug: "tash") { title } }', '{ speaker(slug: "zara") { fullName } }'],
+    };
+    await expectInvalidation('sql', moved, () => sql.query(`update speaker set country_id = (select id from country where code = 'UZ') where slug = 'aida'`));
+    await expectInvalidation('sql', moved, () => sql.query(`update speaker set country_id = (select id from country where code = 'KZ') where slug = 'aida'`));
   });
 
   it('a country and a ministry (no API writes them): what shows them', async () => {
