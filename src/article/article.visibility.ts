@@ -2,7 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { selectList } from '../shared/projection';
 import { readList } from '../shared/read-tags';
-import { pageLoader, selectEntities } from '../shared/sql-loading';
+import { Quote } from '../quote/quote.entity';
+import { children, joinManyToOne, linkedFrom } from '../shared/relations';
+import { listLoader, pageLoader, selectEntities } from '../shared/sql-loading';
 import { Article } from './article.entity';
 
 /**
@@ -16,14 +18,15 @@ export function publicArticle(alias: string): string {
 
 export const NEWEST_FIRST = 't.published_at desc, t.id desc';
 
-/** Pages of the public articles linked to each parent through `pivot` (`p.<column>` = parent). */
-export function articlePageLoader(em: EntityManager, pivot: string, column: string) {
-  return pageLoader(em, Article, {
-    from: `article t join ${pivot} p on p.article_id = t.id`,
-    parent: `p.${column}`,
-    orderBy: NEWEST_FIRST,
-    where: publicArticle('t'),
-  });
+/** Pages of the public articles linked to each parent through Article's many-to-many `prop`. */
+export function articlePageLoader(em: EntityManager, prop: 'forums' | 'sessions' | 'speakers' | 'countries' | 'ministries') {
+  return pageLoader(em, Article, linkedFrom(em, Article, prop, [['publishedAt', 'desc'], ['id', 'desc']], publicArticle('t')));
+}
+
+/** All quotes of public articles under each parent, by Quote's many-to-one `prop` (a session's, a speaker's). */
+export function publicQuotesLoader(em: EntityManager, prop: 'session' | 'speaker') {
+  const quotes = children(em, Quote, prop, ['id'], publicArticle('a'));
+  return listLoader(em, Quote, { ...quotes, from: `${quotes.from} ${joinManyToOne(em, Quote, 't', 'article', 'a')}` });
 }
 
 /*
