@@ -1,7 +1,9 @@
 import { ReferenceKind } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { isObjectType } from 'graphql';
 import { Country } from '../src/country/country.entity';
 import { createLoaders } from '../src/loaders';
+import { getSchema } from '../src/schema';
 import { Language } from '../src/shared/i18n';
 import { Projection, useProjection, type ColumnMode, type EntityProjection } from '../src/shared/projection';
 import { startHarness, type Harness } from './helpers/harness';
@@ -64,6 +66,24 @@ describe('statements of the read path', () => {
     const reduced = await runEveryLoader(em);
     expect(reduced).toEqual(asStored);
     expect(asStored.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('has every @Reads name an entity and its properties', async () => {
+    const schema = await getSchema();
+    const declared: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        const reads = field.extensions?.reads as Record<string, string[]> | undefined;
+        for (const [entity, props] of Object.entries(reads ?? {})) {
+          const meta = h.orm.getMetadata().find(entity);
+          expect([`${type.name}.${field.name}`, entity, Boolean(meta)]).toEqual([`${type.name}.${field.name}`, entity, true]);
+          for (const prop of props) expect([`${type.name}.${field.name}`, `${entity}.${prop}`, prop in meta!.properties]).toEqual([`${type.name}.${field.name}`, `${entity}.${prop}`, true]);
+          declared.push(`${type.name}.${field.name}`);
+        }
+      }
+    }
+    expect(declared).toEqual(expect.arrayContaining(['Forum.days', 'Session.startsAtLocal', 'Query.agendaChanges']));
   });
 
   it("reads inside a write's transaction through that transaction's connection", async () => {
