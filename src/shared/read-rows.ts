@@ -38,6 +38,8 @@ interface Shape {
   tagPrefix?: string;
 }
 
+const MAX_SHAPES_PER_ENTITY = 200;
+
 /** Per entity, per projection key ('*': every column). */
 const shapes = new Map<EntityClass<object>, Map<string, Shape>>();
 
@@ -49,7 +51,12 @@ function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
   if (!byKey) shapes.set(entity, (byKey = new Map()));
   const key = projection?.key ?? '*';
   let shape = byKey.get(key);
-  if (!shape) byKey.set(key, (shape = buildShape(em, meta, projection?.props)));
+  if (!shape) {
+    shape = buildShape(em, meta, projection?.props);
+    // Apps send a few operations, so a few shapes; a stream of distinct selections gets shapes
+    // made per request rather than kept.
+    if (byKey.size < MAX_SHAPES_PER_ENTITY) byKey.set(key, shape);
+  }
   return shape;
 }
 
