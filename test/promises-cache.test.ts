@@ -1,9 +1,12 @@
-import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import pino from 'pino';
 import { ArticleStatus } from '../src/article/article.entity';
 import { createApp, type App } from '../src/app';
 import { ConfigError, loadConfig } from '../src/config';
+import { ormOptions } from '../src/db/mikro-orm.config';
 import { LISTENER_APPLICATION_NAME } from '../src/response-cache';
 import { startHarness, type Harness } from './helpers/harness';
 import * as make from './factories';
@@ -13,6 +16,8 @@ type LogLine = Record<string, any>;
 interface Answer {
   status: number;
   headers: Headers;
+  /** The body as sent. */
+  text: string;
   body: any;
   /** When the answer had arrived (Date.now()). */
   at: number;
@@ -20,10 +25,105 @@ interface Answer {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `done` holds, for up to `ms`: whether it does. */
+async function until(done: () => boolean, ms = 3000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!done() && Date.now() < end) await sleep(10);
+  return done();
+}
+
+/** One connection through a Relay. */
+interface Relayed {
+  /** Whether it is a response cache's listening connection (by its application_name). */
+  listener: boolean;
+  /** Everything the client sent, as text (statements travel as plain text). */
+  sent: string;
+  /** The relay's own connection to PostgreSQL: its port is the backend's client_port. */
+  upstream: net.Socket;
+  /** Whether the client has closed it. */
+  closed: boolean;
+  /** Holds back what PostgreSQL sends the client, as a slow network would, until released. */
+  hold(): void;
+  release(): void;
+  /** Bytes PostgreSQL has sent that are held back. */
+  heldBytes(): number;
+}
+
+/**
+ * A TCP relay in front of the test's PostgreSQL: an ORM (and the response cache of an app built
+ * on it) connected through it reaches the same database, but the test can hold back what the
+ * server sends on a listening connection, so as to see what the cache does meanwhile.
+ */
+async function startRelay(target: URL) {
+  const connections: Relayed[] = [];
+  const clients: net.Socket[] = [];
+  let holdNewListeners = false;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    const held: Buffer[] = [];
+    let holding = false;
+    let upstreamEnded = false;
+    const connection: Relayed = {
+      listener: false,
+      sent: '',
+      upstream,
+      closed: false,
+      hold: () => void (holding = true),
+      release: () => {
+        holding = false;
+        if (held.length) client.write(Buffer.concat(held.splice(0)));
+        if (upstreamEnded) client.end();
+      },
+      heldBytes: () => held.reduce((n, b) => n + b.length, 0),
+    };
+    connections.push(connection);
+    client.on('data', (data: Buffer) => {
+      if (!connection.listener && data.includes(LISTENER_APPLICATION_NAME)) {
+        connection.listener = true;
+        if (holdNewListeners) holding = true;
+      }
+      connection.sent += data.toString('latin1');
+      upstream.write(data);
+    });
+    upstream.on('data', (data: Buffer) => (holding ? held.push(data) : client.write(data)));
+    upstream.on('close', () => {
+      upstreamEnded = true;
+      if (!holding) client.end();
+    });
+    clients.push(client);
+    client.on('close', () => {
+      connection.closed = true;
+      upstream.destroy();
+    });
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target.toString());
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as AddressInfo).port);
+  return {
+    /** The database's URL, through the relay. */
+    url: url.toString(),
+    connections,
+    listeners: () => connections.filter((c) => c.listener),
+    /** Listening connections made from now on are held from their first byte. */
+    holdNewListeners: (on: boolean) => void (holdNewListeners = on),
+    async close(): Promise<void> {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const c of connections) c.upstream.destroy();
+        for (const client of clients) client.destroy();
+      });
+    },
+  };
+}
+
 /**
  * The response cache's bounds, over real HTTP and PostgreSQL (src/response-cache.ts): the memory
  * budget and which entries it evicts, expiry after CACHE_MAX_AGE, that an answer computed from
- * reads older than the latest clearing is not kept, and how it recovers its listening connection.
+ * reads older than the latest clearing is not kept, which requests share an entry, when it looks
+ * up the next embargo, and how it recovers (and gives up) its listening connection.
  */
 describe('bounds of the response cache', () => {
   let h: Harness;
@@ -79,19 +179,68 @@ describe('bounds of the response cache', () => {
     } catch {
       // not JSON (e.g. a refusal by CSRF prevention): kept as text
     }
-    return { status: response.status, headers: response.headers, body, at: Date.now() };
+    return { status: response.status, headers: response.headers, text, body, at: Date.now() };
   }
   const cacheOf = (a: Answer) => a.headers.get('x-cache');
 
-  async function askUntil(query: string, done: (a: Answer) => boolean, ms = 3000): Promise<Answer> {
-    const until = Date.now() + ms;
-    let answer = await ask(query);
-    while (!done(answer) && Date.now() < until) {
+  async function askUntil(query: string, done: (a: Answer) => boolean, ms = 3000, options: { base?: string } = {}): Promise<Answer> {
+    const deadline = Date.now() + ms;
+    let answer = await ask(query, options);
+    while (!done(answer) && Date.now() < deadline) {
       await sleep(20);
-      answer = await ask(query);
+      answer = await ask(query, options);
     }
     return answer;
   }
+
+  /** The request log line of an answer. */
+  async function requestLine(answer: Answer): Promise<LogLine> {
+    const id = answer.headers.get('x-request-id');
+    await until(() => lines.some((l) => l.requestId === id && l.msg === 'request'), 1000);
+    const line = lines.find((l) => l.requestId === id && l.msg === 'request');
+    if (!line) throw new Error(`no request log line for ${id}`);
+    return line;
+  }
+
+  /**
+   * Another app with the same settings on the test's database, reached through a relay (see
+   * startRelay), with a log of its own.
+   */
+  async function startRelayedApp() {
+    const relay = await startRelay(new URL(h.databaseUrl));
+    const log: LogLine[] = [];
+    const logger = pino({ level: 'info', base: undefined }, { write: (s: string) => void log.push(JSON.parse(s)) });
+    const orm = await MikroORM.init(ormOptions(relay.url));
+    let app: App;
+    try {
+      app = await createApp(orm, { ...h.config }, { logger });
+      await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+    } catch (error) {
+      await orm.close();
+      await relay.close();
+      throw error;
+    }
+    let stopped = false;
+    return {
+      base: `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`,
+      relay,
+      log,
+      async stop(): Promise<void> {
+        if (stopped) return;
+        stopped = true;
+        await app.apollo.stop();
+      },
+      async close(): Promise<void> {
+        await this.stop();
+        await orm.close();
+        await relay.close();
+      },
+    };
+  }
+
+  /** The statements that looked up the next embargo on the listening connections of a relay. */
+  const embargoLookups = (relay: Awaited<ReturnType<typeof startRelay>>) =>
+    relay.listeners().reduce((n, c) => n + c.sent.split('min(published_at)').length - 1, 0);
 
   /**
    * The same small query made about `bytes` long with a comment (the body, as sent, is part of
@@ -129,6 +278,38 @@ describe('bounds of the response cache', () => {
       expect(cacheOf(answer)).toBe('MISS');
     }
     expect(cacheOf(await ask(small))).toBe('HIT');
+  });
+
+  it('keeps an answer as large as the whole budget, but not one byte larger', async () => {
+    const headers = { accept: 'application/json', 'accept-language': 'en' };
+    const probe = await ask(padded('probe', 0), { headers });
+    expect(probe.status).toBe(200);
+    // What the answer read: the list of countries, and each country's row.
+    const countries = await h.orm.em.getConnection().execute<{ id: number }[]>('select id from country');
+    const tags = ['country', ...countries.map(({ id }) => `country:${id}`)];
+    /*
+     * The size the cache reckons an entry at: its key (method, path, the request headers it
+     * depends on and the body as sent, a line each), the answer's body, the headers it keeps for
+     * hits (what Apollo set, and the ETag), 200 bytes for its own bookkeeping, and each tag with
+     * 50 bytes for its place in the tag index.
+     */
+    const sizeOf = (query: string) =>
+      200 +
+      ['POST', '/graphql', '=application/json', '=en', '=application/json', '', '', JSON.stringify({ query })].join('\n').length +
+      Buffer.byteLength(probe.text) +
+      ['content-type', 'cache-control', 'etag'].reduce((sum, name) => sum + name.length + probe.headers.get(name)!.length, 0) +
+      tags.reduce((sum, tag) => sum + 50 + tag.length, 0);
+    const exact = padded('exact', BUDGET - sizeOf(padded('exact', 0)));
+    const over = padded('over', BUDGET + 1 - sizeOf(padded('over', 0)));
+    expect([sizeOf(exact), sizeOf(over)]).toEqual([BUDGET, BUDGET + 1]);
+
+    expect(cacheOf(await ask(exact, { headers }))).toBe('MISS');
+    const kept = await ask(exact, { headers });
+    expect(cacheOf(kept)).toBe('HIT');
+    expect(kept.text).toBe(probe.text);
+    for (let i = 0; i < 2; i += 1) expect(cacheOf(await ask(over, { headers }))).toBe('MISS');
+    // Too large to keep, it took nothing else's room.
+    expect(cacheOf(await ask(exact, { headers }))).toBe('HIT');
   });
 
   it('counts the bytes of an answer, not its characters', async () => {
@@ -185,11 +366,12 @@ describe('bounds of the response cache', () => {
     for (const query of queries) expect(cacheOf(await ask(query, options))).toBe('HIT');
   });
 
-  it('does not keep an answer computed from reads older than the latest clearing', async () => {
+  it('does not keep an answer computed while something it read changed', async () => {
     // countries reads at once; ministries waits for a lock this test holds, so the request is
-    // still running when another process changes a country (and the cache is cleared).
+    // still running when another process changes a country (and the cache drops what read it).
     const QUERY = '{ countries { code name } ministries { slug } }';
-    const OTHER = '{ forums(first: 1) { totalCount } }';
+    // Reads the same country: its entry goes when the change is notified, which tells the test it was.
+    const OTHER = '{ country(code: "KZ") { code } }';
     const nameOf = (a: Answer) => a.body.data.countries[0].name;
     await ask(OTHER);
     expect(cacheOf(await ask(OTHER))).toBe('HIT');
@@ -248,10 +430,41 @@ describe('bounds of the response cache', () => {
     }
   });
 
-  it('leaves methods other than GET and POST alone', async () => {
+  it('keeps apart requests whose headers differ only where one ends or whether it is there, so that a refused one never finds an entry', async () => {
+    const QUERY = '{ countries { code } } # apart';
+    /** A GET with exactly these headers (fetch would add Accept and Accept-Language of its own). */
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ status: number; cache: string | undefined; text: string }>((resolve, reject) => {
+        const request = http.get(`${h.url}/graphql?${new URLSearchParams({ query: QUERY })}`, { headers }, (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, cache: response.headers['x-cache'] as string | undefined, text }));
+        });
+        request.on('error', reject);
+      });
+    const preflight = { 'apollo-require-preflight': 'true' };
+    const pairs: [Record<string, string>, Record<string, string>, number][] = [
+      // The same characters, split differently between the content type and the preflight
+      // header: the one answered, the other refused for its content type (a GET's must be JSON).
+      [{ 'content-type': 'application/json', ...preflight }, { 'content-type': 'application/jsonpreflight' }, 415],
+      // No Accept is as good as */*; an Accept that only says "undefined" accepts no JSON.
+      [preflight, { accept: 'undefined', ...preflight }, 406],
+    ];
+    for (const [answered, refused, status] of pairs) {
+      expect(await get(answered)).toMatchObject({ status: 200, cache: 'MISS' });
+      const hit = await get(answered);
+      expect(hit).toMatchObject({ status: 200, cache: 'HIT' });
+      expect(JSON.parse(hit.text)).toEqual({ data: { countries: [{ code: 'KZ' }] } });
+      for (let i = 0; i < 2; i += 1) expect(await get(refused)).toMatchObject({ status, cache: 'MISS' });
+    }
+  });
+
+  it('leaves methods other than GET and POST alone, and its request log line says so', async () => {
     const put = await ask('{ countries { code } }', { method: 'PUT' });
     expect(put.status).toBeGreaterThanOrEqual(400);
     expect(cacheOf(put)).toBe('BYPASS');
+    expect(await requestLine(put)).toMatchObject({ method: 'PUT', cache: 'bypass' });
   });
 
   it('keeps answering from memory while the next embargo is further away than a timer can wait (24.8 days)', async () => {
@@ -266,6 +479,78 @@ describe('bounds of the response cache', () => {
     const hit = await ask(QUERY);
     expect(cacheOf(hit)).toBe('HIT');
     expect(hit.body.data.articles.nodes).toEqual([]);
+  });
+
+  it('looks up the next embargo once more for the article changes notified during a lookup, not once for each', async () => {
+    const relayed = await startRelayedApp();
+    const { relay, base } = relayed;
+    const lookups = () => embargoLookups(relay);
+    const QUERY = '{ articles(first: 5) { nodes { slug } } }';
+    const slugs = (a: Answer) => a.body.data.articles.nodes.map((n: { slug: string }) => n.slug);
+    try {
+      // The lookup made on connecting.
+      expect(await until(() => lookups() === 1)).toBe(true);
+      const [listener] = relay.listeners();
+      listener.hold();
+      // Three changes of articles by another process, the first putting one under embargo for a
+      // few seconds: their notifications wait in the relay, and reach the listener together.
+      const em = h.orm.em.fork();
+      const publishedAt = Date.now() + 4000;
+      const embargoed = make.article(em, 'lifted-during-lookup', new Date(publishedAt).toISOString());
+      embargoed.status = ArticleStatus.SCHEDULED;
+      await em.flush();
+      for (const title of ['Lifted', 'Lifted at last']) {
+        await sql.query("update article set title = jsonb_build_object('en', $1::text) where slug = 'lifted-during-lookup'", [title]);
+      }
+      // All three notifications are on their way by now (each is sent at its commit).
+      await sleep(200);
+      expect(listener.heldBytes()).toBeGreaterThan(0);
+      listener.release();
+
+      // The first starts a lookup, the other two arrive while it runs: once more for both, which
+      // finds the article; and no more.
+      expect(await until(() => lookups() === 3)).toBe(true);
+      await sleep(300);
+      expect(lookups()).toBe(3);
+      await ask(QUERY, { base });
+      const before = await ask(QUERY, { base });
+      expect(cacheOf(before)).toBe('HIT');
+      expect(slugs(before)).not.toContain('lifted-during-lookup');
+      const after = await askUntil(QUERY, (a) => slugs(a).includes('lifted-during-lookup'), 8000, { base });
+      expect(slugs(after)).toContain('lifted-during-lookup');
+      expect(Date.now()).toBeGreaterThanOrEqual(publishedAt);
+    } finally {
+      for (const c of relay.connections) c.release();
+      await sql.query("delete from article where slug = 'lifted-during-lookup'");
+      await relayed.close();
+    }
+  });
+
+  it('keeps answering from memory when it cannot look up the next embargo, and says why', async () => {
+    const QUERY = '{ countries { code } }';
+    const failures = () => lines.filter((l) => l.msg === 'response cache: could not look up the next embargo');
+    const before = failures().length;
+    await settle();
+    await sql.query('alter table article rename to article_away');
+    try {
+      // Another process changes an article and a country: the lookup that follows fails, and the
+      // country's answer goes.
+      await sql.query(
+        "insert into article_away (slug, title, source_url, outlet_name, language, published_at) values ('away', '{\"en\": \"Away\"}', 'https://news.example/away', 'News', 'en', now())",
+      );
+      await sql.query("update country set code = code where code = 'KZ'");
+      expect(await until(() => failures().length > before)).toBe(true);
+      const [failure] = failures().slice(before);
+      expect(failure.level).toBe(40);
+      expect(failure.err.message).toMatch(/article/);
+      expect(cacheOf(await askUntil(QUERY, (a) => cacheOf(a) === 'MISS'))).toBe('MISS');
+      const hit = await ask(QUERY);
+      expect(cacheOf(hit)).toBe('HIT');
+      expect(hit.body).toEqual({ data: { countries: [{ code: 'KZ' }] } });
+    } finally {
+      await sql.query('alter table article_away rename to article');
+      await sql.query("delete from article where slug = 'away'");
+    }
   });
 
   it('is off when CACHE_MAX_AGE is 0, and then listens for nothing', async () => {
@@ -288,36 +573,36 @@ describe('bounds of the response cache', () => {
     }
   });
 
-  it('clears for a mutation besides view counting, also in one document with a view', async () => {
-    await notifications(false);
-    try {
-      const QUERY = '{ countries { code } }';
-      await settle();
-      await ask(QUERY);
-      expect(cacheOf(await ask(QUERY))).toBe('HIT');
-      const view = await ask('mutation { recordArticleView(slug: "missing") }');
-      expect(view.body.errors[0].extensions.code).toBe('NOT_FOUND');
-      expect(cacheOf(await ask(QUERY))).toBe('HIT');
-      // Refused (anonymous), but a mutation: the cache cannot know it wrote nothing.
-      const mixed = await ask('mutation { v: recordArticleView(slug: "missing") r: revokeApiToken(id: "1") }');
-      expect(mixed.body.errors).toBeDefined();
-      expect(cacheOf(await ask(QUERY))).toBe('MISS');
-      expect(cacheOf(await ask(QUERY))).toBe('HIT');
-      await ask('mutation { ... on Mutation { recordArticleView(slug: "missing") } }');
-      expect(cacheOf(await ask(QUERY))).toBe('MISS');
-    } finally {
-      await notifications(true);
-    }
+  it('holds the answer to a mutation until the listener has caught up, except one that only counts views, and drops nothing unwritten', async () => {
+    const QUERY = '{ countries { code } }';
+    /** When each listening connection (this file's apps') last sent a statement, and which. */
+    const listenerActivity = async () =>
+      (
+        await sql.query('select pid, query_start, query from pg_stat_activity where application_name = $1 and datname = current_database() order by pid', [
+          LISTENER_APPLICATION_NAME,
+        ])
+      ).rows;
+    await settle();
+    await ask(QUERY);
+    expect(cacheOf(await ask(QUERY))).toBe('HIT');
+    const idle = await listenerActivity();
+    const view = await ask('mutation { recordArticleView(slug: "missing") }');
+    expect(view.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(await listenerActivity()).toEqual(idle);
+    // Refused (anonymous), but a mutation: the cache cannot know it wrote nothing, so it waits
+    // for the listener (one statement on its connection); as nothing was written, nothing is dropped.
+    const mixed = await ask('mutation { v: recordArticleView(slug: "missing") r: revokeApiToken(id: "1") }');
+    expect(mixed.body.errors).toBeDefined();
+    const caughtUp = await listenerActivity();
+    const moved = caughtUp.filter((row, i) => row.query_start.getTime() !== idle[i].query_start.getTime());
+    expect(moved.map((row) => row.query)).toEqual(['select 1']);
+    expect(cacheOf(await ask(QUERY))).toBe('HIT');
+    // Only fields named at the top count as view counting: a fragment is waited for too.
+    await ask('mutation { ... on Mutation { recordArticleView(slug: "missing") } }');
+    const again = await listenerActivity();
+    expect(again.filter((row, i) => row.query_start.getTime() !== caughtUp[i].query_start.getTime()).map((row) => row.query)).toEqual(['select 1']);
+    expect(cacheOf(await ask(QUERY))).toBe('HIT');
   });
-
-  /** Turns the content_changed triggers off or on, so that only this process can clear its cache. */
-  async function notifications(enabled: boolean): Promise<void> {
-    const { rows } = await sql.query<{ table: string; trigger: string }>(
-      "select c.relname as table, t.tgname as trigger from pg_trigger t join pg_class c on c.oid = t.tgrelid where t.tgname like 'content_changed%'",
-    );
-    expect(rows.length).toBeGreaterThan(10);
-    for (const { table, trigger } of rows) await sql.query(`alter table "${table}" ${enabled ? 'enable' : 'disable'} trigger ${trigger}`);
-  }
 
   it('reconnects its listener after a quarter of a second, every time, and says so', async () => {
     const terminate = () =>
@@ -369,5 +654,41 @@ describe('bounds of the response cache', () => {
     expect(delays.slice(0, 2)).toEqual([250, 500]);
     delays.forEach((delay, i) => expect(delay).toBe(250 * 2 ** i));
     expect(recoveries().length).toBe(before.recoveries + 1);
+  });
+
+  it('leaves no connection behind when stopped while connecting its listener again', async () => {
+    const relayed = await startRelayedApp();
+    const { relay, base } = relayed;
+    const QUERY = '{ countries { code } }';
+    const warnings = () => relayed.log.filter((l) => l.msg?.startsWith('response cache: no connection listening'));
+    try {
+      await ask(QUERY, { base });
+      expect(cacheOf(await ask(QUERY, { base }))).toBe('HIT');
+      const [first] = relay.listeners();
+      relay.holdNewListeners(true);
+      await sql.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and client_port = $2', [
+        LISTENER_APPLICATION_NAME,
+        first.upstream.localPort,
+      ]);
+      expect(cacheOf(await askUntil(QUERY, (a) => cacheOf(a) === 'BYPASS', 1000, { base }))).toBe('BYPASS');
+      // The next attempt has reached PostgreSQL, but hears nothing back yet.
+      expect(await until(() => relay.listeners().length === 2 && relay.listeners()[1].heldBytes() > 0)).toBe(true);
+      const second = relay.listeners()[1];
+      await relayed.stop();
+      const warned = warnings().length;
+      second.release();
+      // Connected after all, it hangs up at once instead of listening.
+      expect(await until(() => second.closed)).toBe(true);
+      expect(first.closed).toBe(true);
+      const backends = async () =>
+        (await sql.query('select count(*)::int as n from pg_stat_activity where client_port = $1', [second.upstream.localPort])).rows[0].n as number;
+      for (let i = 0; i < 100 && (await backends()) > 0; i += 1) await sleep(10);
+      expect(await backends()).toBe(0);
+      await sleep(600);
+      expect(warnings().length).toBe(warned);
+      expect(relay.listeners()).toHaveLength(2);
+    } finally {
+      await relayed.close();
+    }
   });
 });
