@@ -34,6 +34,7 @@ import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { ormOptions } from '../src/db/mikro-orm.config';
 import { fillDataset, SIZES } from './dataset';
+import { adminToken, startEditing, type EditFigures } from './editor';
 import type { RunResult } from './load-client';
 import {
   AGENDA_SESSIONS,
@@ -86,9 +87,11 @@ function cpuProfileDir(): string | undefined {
 }
 
 interface Scenario {
-  name: 'agenda' | 'coverage' | 'agendaCached' | 'coverageCached';
+  name: 'agenda' | 'coverage' | 'agendaCached' | 'coverageCached' | 'agendaCachedEdits';
   operation: Operation;
   cached: boolean;
+  /** While it runs, a second client edits a session per second in the forums no request reads (bench/editor.ts). */
+  edits?: boolean;
 }
 
 /* The server is started once without its response cache and once with it (the default). */
@@ -96,8 +99,12 @@ const SCENARIOS: Scenario[] = [
   { name: 'agenda', operation: 'agenda', cached: false },
   { name: 'coverage', operation: 'coverage', cached: false },
   { name: 'agendaCached', operation: 'agenda', cached: true },
+  { name: 'agendaCachedEdits', operation: 'agenda', cached: true, edits: true },
   { name: 'coverageCached', operation: 'coverage', cached: true },
 ];
+
+/** Forums only the editor touches: the load reads the others. */
+const EDITED_FORUMS = 10;
 
 const RUNS = SCENARIOS.length * ROUNDS * 2;
 /** Hard stop: set-up (database, data, compiling) plus every run with generous slack. */
@@ -363,6 +370,9 @@ interface RoundFigures {
 
 interface ScenarioFigures extends SideFigures {
   ratio: number;
+  /** agendaCachedEdits: the median over rounds of its server req/s ÷ agendaCached's in the same round. */
+  vsAgendaCached?: number;
+  edits?: EditFigures;
   baseline: SideFigures;
   sql: { server: SqlCount; baseline: SqlCount };
   rounds: RoundFigures[];
@@ -449,11 +459,14 @@ async function main(): Promise<number> {
   } finally {
     await orm.close();
   }
+  const jwtSecret = randomBytes(32).toString('base64url');
   const seedStart = performance.now();
   const db = new Client({ connectionString: database.url });
   await db.connect();
-  const dataset = await fillDataset(db).finally(() => db.end());
-  const { slugs } = dataset;
+  const dataset = await fillDataset(db);
+  const editorToken = await adminToken(db, jwtSecret).finally(() => db.end());
+  const slugs = dataset.slugs.slice(0, -EDITED_FORUMS);
+  const editedSlugs = dataset.slugs.slice(-EDITED_FORUMS);
   const seedTime = since(seedStart);
   const versionClient = new Client({ connectionString: database.url });
   await versionClient.connect();
@@ -472,7 +485,6 @@ async function main(): Promise<number> {
   const client = startLoadClient(path.join(buildDir, 'bench', 'load-client.js'));
   closers.push({ name: 'load client', close: () => client.stop() });
 
-  const jwtSecret = randomBytes(32).toString('base64url');
   const startGraphqlServer = async (cached: boolean): Promise<ServerProcess> => {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -509,6 +521,7 @@ async function main(): Promise<number> {
 
     for (const scenario of scenarios) {
       const sql = { server: await guard(countServerSql(server, scenario.operation, slugs, cached)), baseline: await countBaselineSql(baseline, scenario.operation, slugs) };
+      const editor = scenario.edits ? await guard(startEditing(server.url, editorToken, editedSlugs)) : undefined;
       const rounds: RoundFigures[] = [];
       for (let round = 1; round <= ROUNDS; round += 1) {
         // The same seed on both sides: both get the same sequence of forums in this round.
@@ -523,9 +536,13 @@ async function main(): Promise<number> {
             `baseline ${figures.baseline.reqPerSec.toFixed(0)} req/s, ratio ${figures.ratio.toFixed(2)} (${since(started)})`,
         );
       }
+      const edits = await editor?.stop();
+      if (edits?.firstError) firstErrors.push(`${scenario.name} edits: ${edits.firstError}`);
+      const withoutEdits = results.agendaCached?.rounds;
       results[scenario.name] = {
         ...overRounds(rounds.map((r) => r.server)),
         ratio: round2(median(rounds.map((r) => r.ratio))),
+        ...(edits && withoutEdits ? { vsAgendaCached: round2(median(rounds.map((r, i) => r.server.reqPerSec / withoutEdits[i].server.reqPerSec))), edits } : {}),
         baseline: overRounds(rounds.map((r) => r.baseline)),
         sql,
         rounds,
@@ -620,7 +637,14 @@ async function main(): Promise<number> {
   if (profileDir) log(`CPU profiles of the server processes: ${profileDir}`);
   log(`wrote bench-results.json; total ${totalSeconds} s`);
 
-  const failed = names.reduce((n, name) => n + results[name]!.errors + results[name]!.baseline.errors, 0);
+  const edits = results.agendaCachedEdits;
+  if (edits?.edits) {
+    log(
+      `agendaCachedEdits: ${edits.edits.sent} session edits (${edits.edits.failed} failed) in ${EDITED_FORUMS} forums the load does not read; ` +
+        `req/s ÷ agendaCached's in the same round, median: ${edits.vsAgendaCached}`,
+    );
+  }
+  const failed = names.reduce((n, name) => n + results[name]!.errors + results[name]!.baseline.errors, 0) + (edits?.edits?.failed ?? 0);
   if (failed > 0 || warmupFailures.length > 0) {
     process.stderr.write(`bench: ${failed} requests failed in measured runs\n${[...warmupFailures, ...firstErrors].slice(0, 10).join('\n')}\n`);
     return 1;

@@ -23,6 +23,7 @@ import { textGatePlugin } from './text-gate';
 import { currentRequest, requestLogging, requestLogPlugin } from './request-log';
 import { rateLimitPlugin } from './rate-limit';
 import { keepRawBody, startResponseCache } from './response-cache';
+import { projectionPlugin } from './shared/projection';
 import { logger } from './logger';
 import { getSchema } from './schema';
 import { jitGateway } from './executor';
@@ -78,6 +79,7 @@ export async function createApp(
       queryLimitsPlugin(config.queryLimits),
       rateLimitPlugin(config),
       databaseUnavailablePlugin(),
+      projectionPlugin(),
     ],
   });
   await apollo.start();

@@ -8,6 +8,7 @@ import { Quote } from './quote/quote.entity';
 import { ministryLoaders } from './ministry/ministry.loaders';
 import { sessionLoaders } from './session/session.loaders';
 import { Country } from './country/country.entity';
+import { linked } from './shared/relations';
 import { byIdLoader, listLoader } from './shared/sql-loading';
 import { speakerLoaders } from './speaker/speaker.loaders';
 
@@ -25,11 +26,7 @@ export function createLoaders(em: EntityManager) {
     ...articleLoaders(em),
     quoteById: byIdLoader(em, Quote, `exists (select 1 from article a where a.id = t.article_id and ${publicArticle('a')})`),
     initiativeById: byIdLoader(em, Initiative),
-    countriesByInitiativeId: listLoader(em, Country, {
-      from: 'country t join initiative_country p on p.country_id = t.id',
-      parent: 'p.initiative_id',
-      orderBy: 't.code',
-    }),
+    countriesByInitiativeId: listLoader(em, Country, linked(em, Initiative, 'countries', ['code'])),
   };
 }
 

@@ -22,6 +22,14 @@ export interface RequestState {
   cache?: 'hit' | 'miss' | 'bypass';
   /** `extensions.code` of the GraphQL errors in its response, if any. */
   errorCodes?: string[];
+  /** What its answer read, when the response cache may keep the answer (read-tags.ts). */
+  reads?: ReadLog;
+}
+
+/** What a request read: tags of rows and lists, and how many statements went through the read path. */
+export interface ReadLog {
+  tags: Set<string>;
+  statements: number;
 }
 
 const requests = new AsyncLocalStorage<RequestState>();

@@ -7,7 +7,7 @@ import { Client, type ClientConfig } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { logger as processLogger } from './logger';
-import { currentRequest } from './request-log';
+import { currentRequest, type ReadLog } from './request-log';
 
 /** The channel the content_changed triggers notify (migration ..._content_changed_notify). */
 const CHANNEL = 'content_changed';
@@ -17,8 +17,15 @@ const FIRST_RECONNECT_DELAY_MS = 250;
 const LAST_RECONNECT_DELAY_MS = 30_000;
 /** setTimeout's longest delay; a later embargo is looked up again when it fires. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
-/** Estimated bookkeeping per entry besides its key, headers and body. */
+/** Estimated bookkeeping per entry besides its key, headers, body and tags. */
 const ENTRY_OVERHEAD_BYTES = 200;
+/** Estimated bookkeeping per tag of an entry (the tag index's set entry). */
+const TAG_OVERHEAD_BYTES = 50;
+/**
+ * The tag of entries cleared by any change: answers that read outside the tagged read path. As a
+ * notification's tag, it clears every entry (a truncate, or too many tags for one notification).
+ */
+const EVERYTHING = '*';
 
 /**
  * Milliseconds (by the database's clock) until the next article becomes public without a write:
@@ -41,6 +48,15 @@ interface StoredResponse {
   storedAt: number;
   expiresAt: number;
   bytes: number;
+  /** What the answer read (read-tags.ts), or EVERYTHING. */
+  tags: string[];
+}
+
+/** An answer being computed: what it reads, and what changed meanwhile. */
+interface Pending {
+  reads: ReadLog;
+  /** Tags of the changes notified since it started (clearing everything moves the generation instead). */
+  changed: Set<string>;
 }
 
 type RawBodyRequest = http.IncomingMessage & { rawBody?: Buffer };
@@ -86,16 +102,23 @@ function writesContent(operation: OperationDefinitionNode | undefined): boolean 
 /**
  * An in-process cache of the responses Apollo sends with `Cache-Control: public` (successful
  * anonymous queries, decided by httpCachePlugin alone), answered before Apollo: no parsing, no SQL.
- * Each entry lives at most CACHE_MAX_AGE, and the whole cache is dropped whenever public data may
- * have changed: on a content_changed notification from PostgreSQL (any process's write, at commit),
- * when this process answers a mutation (read-your-writes without waiting for the notification),
- * and when an embargoed article's time comes. While the listening connection is down, changes
- * could go unnoticed, so the cache is neither read nor filled until it listens again.
+ *
+ * Each entry lives at most CACHE_MAX_AGE and carries the tags of what its answer read (read-tags.ts).
+ * PostgreSQL's content_changed notifications (any process's write, at commit; migration
+ * ..._content_changed_tags) name the tags a change made stale, and only the entries holding one
+ * of them are dropped; an answer being computed while a change it read is notified is not kept.
+ * A mutation answered here is sent only once the listener has received the notifications of its
+ * commit (read-your-writes). The whole cache is dropped when an embargoed article's time comes and
+ * when the listening connection is lost: while it is down, changes could go unnoticed, so the
+ * cache is neither read nor filled until it listens again.
  */
 export class ResponseCache {
   private readonly entries = new Map<string, StoredResponse>();
+  /** The keys of the entries holding each tag. */
+  private readonly keysByTag = new Map<string, Set<string>>();
+  private readonly pending = new Set<Pending>();
   private bytes = 0;
-  /** Moves on every invalidation; an answer computed by a request that started before is not kept. */
+  /** Moves whenever everything is dropped; an answer computed by a request that started before is not kept. */
   private generation = 0;
   private listening = false;
   private listener: Client | undefined;
@@ -142,6 +165,45 @@ export class ResponseCache {
     this.lookUpNextEmbargoOutsideRequests();
   }
 
+  /** Drops the entries, and the answers being computed, that read any of `tags`. */
+  invalidateTags(tags: readonly string[]): void {
+    if (tags.length === 0 || tags.includes(EVERYTHING)) {
+      this.invalidate('everything changed');
+      return;
+    }
+    let dropped = 0;
+    for (const tag of [...tags, EVERYTHING]) {
+      for (const key of this.keysByTag.get(tag) ?? []) {
+        this.remove(key);
+        dropped += 1;
+      }
+    }
+    for (const { changed } of this.pending) for (const tag of tags) changed.add(tag);
+    this.log.debug({ tags: tags.length, dropped }, 'response cache entries cleared');
+    // An article's change may move the next embargo.
+    if (tags.includes('article')) this.lookUpNextEmbargoOutsideRequests();
+  }
+
+  /**
+   * Resolves once the listener has received every notification committed before the call: a
+   * query on its connection is answered only after the notifications pending for it. Without a
+   * listener, drops everything instead.
+   */
+  private async catchUp(): Promise<void> {
+    const listener = this.listener;
+    if (!listener || !this.listening) return this.invalidate('mutation answered while not listening');
+    try {
+      await listener.query('select 1');
+    } catch {
+      // The listener's own error handler drops the cache and reconnects.
+    }
+  }
+
+  /*
+   * Outside any request, like the embargo lookup: the mutation's statement count must not include it.
+   */
+  private readonly catchUpOutsideRequests = AsyncResource.bind(() => this.catchUp());
+
   readonly middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     const state = currentRequest();
     const cacheable = this.listening && (req.method === 'GET' || req.method === 'POST') && req.headers.authorization === undefined;
@@ -168,6 +230,11 @@ export class ResponseCache {
     if (state) state.cache = 'miss';
     res.setHeader('X-Cache', 'MISS');
     const generation = this.generation;
+    const pending: Pending | undefined = state && { reads: (state.reads = { tags: new Set(), statements: 0 }), changed: new Set() };
+    if (pending) {
+      this.pending.add(pending);
+      res.once('close', () => this.pending.delete(pending));
+    }
     const before = res.getHeaders();
     this.beforeSend(res, (body) => {
       if (res.statusCode !== 200 || !String(res.getHeader('cache-control')).startsWith('public')) return undefined;
@@ -176,10 +243,15 @@ export class ResponseCache {
       // the middleware before this one on every request, hits included.
       const headers = Object.entries(res.getHeaders()).filter(([name, value]) => String(value) !== String(before[name])) as StoredResponse['headers'];
       return () => {
-        if (generation !== this.generation || !this.listening) return;
+        if (generation !== this.generation || !this.listening || !pending || !state) return;
+        this.pending.delete(pending);
+        const { reads, changed } = pending;
+        // A statement outside the tagged read path: the answer may depend on anything.
+        const tags = state.statements > reads.statements ? [EVERYTHING] : [...reads.tags];
+        if (changed.size > 0 && (tags[0] === EVERYTHING || tags.some((tag) => changed.has(tag)))) return;
         const etag = res.getHeader('etag'); // made by res.send: kept so that hits skip hashing
         if (etag !== undefined) headers.push(['etag', etag]);
-        this.store(key, headers, typeof body === 'string' ? Buffer.from(body) : body, state?.operationName);
+        this.store(key, headers, typeof body === 'string' ? Buffer.from(body) : body, state.operationName, tags);
       };
     });
     next();
@@ -187,14 +259,20 @@ export class ResponseCache {
 
   /**
    * Runs `inspect` when Apollo sends the response (res.send, before any byte goes out), and what
-   * it returns after. A mutation clears the cache there, once its transaction has committed and
-   * before its client can ask again.
+   * it returns after. A mutation's answer waits there, its transaction committed, until the
+   * listener has the notifications of its changes: its client's next read can't find an entry
+   * the mutation made stale.
    */
   private beforeSend(res: Response, inspect: (body: unknown) => (() => void) | undefined): void {
     const send = res.send;
     res.send = ((body?: unknown) => {
       res.send = send;
-      if (writesContent(currentRequest()?.operation)) this.invalidate('mutation answered');
+      if (writesContent(currentRequest()?.operation)) {
+        void this.catchUpOutsideRequests()
+          .then(() => send.call(res, body))
+          .catch((error: unknown) => this.log.error({ err: error }, 'response cache: could not send the answer to a mutation'));
+        return res;
+      }
       const after = inspect(body);
       const sent = send.call(res, body);
       after?.();
@@ -205,36 +283,54 @@ export class ResponseCache {
   private lookup(key: string): StoredResponse | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    this.entries.delete(key);
     if (entry.expiresAt <= Date.now()) {
-      this.bytes -= entry.bytes;
+      this.remove(key);
       return undefined;
     }
+    this.entries.delete(key);
     this.entries.set(key, entry); // now the most recently used: evicted last
     return entry;
   }
 
-  private store(key: string, headers: StoredResponse['headers'], body: Buffer, operationName: string | undefined): void {
-    const bytes = ENTRY_OVERHEAD_BYTES + key.length + body.length + headers.reduce((sum, [name, value]) => sum + name.length + String(value).length, 0);
+  private store(key: string, headers: StoredResponse['headers'], body: Buffer, operationName: string | undefined, tags: string[]): void {
+    const bytes =
+      ENTRY_OVERHEAD_BYTES +
+      key.length +
+      body.length +
+      headers.reduce((sum, [name, value]) => sum + name.length + String(value).length, 0) +
+      tags.reduce((sum, tag) => sum + TAG_OVERHEAD_BYTES + tag.length, 0);
     if (bytes > this.budgetBytes) return;
-    const previous = this.entries.get(key);
-    if (previous) {
-      this.entries.delete(key);
-      this.bytes -= previous.bytes;
-    }
+    this.remove(key);
     const now = Date.now();
-    this.entries.set(key, { status: 200, headers, body, operationName, storedAt: now, expiresAt: now + this.maxAgeMs, bytes });
+    this.entries.set(key, { status: 200, headers, body, operationName, storedAt: now, expiresAt: now + this.maxAgeMs, bytes, tags });
+    for (const tag of tags) {
+      let keys = this.keysByTag.get(tag);
+      if (!keys) this.keysByTag.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
     this.bytes += bytes;
-    for (const [oldKey, old] of this.entries) {
+    for (const oldKey of this.entries.keys()) {
       if (this.bytes <= this.budgetBytes) break;
-      this.entries.delete(oldKey);
-      this.bytes -= old.bytes;
+      this.remove(oldKey);
+    }
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+    for (const tag of entry.tags) {
+      const keys = this.keysByTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.keysByTag.delete(tag);
     }
   }
 
   private clear(): void {
     this.generation += 1;
     this.entries.clear();
+    this.keysByTag.clear();
     this.bytes = 0;
   }
 
@@ -259,7 +355,7 @@ export class ResponseCache {
     // pg reports every end it did not ask for (a terminated backend, a dropped socket) as an
     // 'error', or by rejecting connect(): 'end' itself only follows one of those, or our end().
     client.on('error', onLost);
-    client.on('notification', (message) => this.invalidate(`${message.payload ?? 'content'} changed`));
+    client.on('notification', (message) => this.invalidateTags(message.payload ? message.payload.split(' ') : []));
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);

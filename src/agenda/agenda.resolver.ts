@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Reads } from '../shared/projection';
 import { GraphQLDateTime } from '../shared/date-range';
 import type { Context } from '../context';
 import { BadUserInputError } from '../errors';
@@ -6,6 +7,7 @@ import { Forum } from '../forum/forum.entity';
 import { Session, SessionStatus } from '../session/session.entity';
 import { toGlobalId } from '../shared/global-id';
 import { LangArg, Language, pick, type Translations } from '../shared/i18n';
+import { selectList } from '../shared/projection';
 import { findBySql, query } from '../shared/sql-loading';
 import { toZonedIso } from '../shared/time';
 import { datesBetween } from './dates';
@@ -23,6 +25,7 @@ function distinctNames(values: (Translations | null | undefined)[], lang: Langua
 
 @Resolver(() => Forum)
 export class ForumAgendaResolver {
+  @Reads({ Forum: ['startDate', 'endDate', 'timeZone'], Session: ['startsAt'] })
   @FieldResolver(() => [ForumDay], {
     description: 'The agenda day by day: every local date from start to end (and any other date with sessions), each with its sessions in start order.',
   })
@@ -35,11 +38,13 @@ export class ForumAgendaResolver {
     return [...byDate.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, sessions]) => ({ date, sessions }));
   }
 
+  @Reads({ Session: ['room'] })
   @FieldResolver(() => [String], { description: 'The rooms used by the agenda, sorted.' })
   async rooms(@Root() forum: Forum, @LangArg() lang: Language | undefined, @Ctx() ctx: Context): Promise<string[]> {
     return distinctNames((await ctx.loaders.sessionsByForumId.load(forum.id)).map((s) => s.room), lang, ctx);
   }
 
+  @Reads({ Session: ['track'] })
   @FieldResolver(() => [String], { description: 'The thematic tracks of the agenda, sorted.' })
   async tracks(@Root() forum: Forum, @LangArg() lang: Language | undefined, @Ctx() ctx: Context): Promise<string[]> {
     return distinctNames((await ctx.loaders.sessionsByForumId.load(forum.id)).map((s) => s.track), lang, ctx);
@@ -61,22 +66,23 @@ export class AgendaResolver {
       findBySql(
         em,
         Session,
-        'select t.* from session t where t.forum_id = ? and t.status <> ? and t.starts_at <= ? and t.ends_at > ? order by t.starts_at, t.id',
+        `select ${selectList(em, Session, 't')} from session t where t.forum_id = ? and t.status <> ? and t.starts_at <= ? and t.ends_at > ? order by t.starts_at, t.id`,
         [forum.id, SessionStatus.CANCELLED, moment, moment],
       ),
       // The first session after the moment per room; rooms compare by their stored translations.
       findBySql(
         em,
         Session,
-        'select * from (select distinct on (coalesce(t.room, \'{}\'::jsonb)) t.* from session t' +
+        `select * from (select distinct on (coalesce(t.room, '{}'::jsonb)) ${selectList(em, Session, 't')}, t.starts_at as "__starts_at" from session t` +
           ' where t.forum_id = ? and t.status <> ? and t.starts_at > ?' +
-          ' order by coalesce(t.room, \'{}\'::jsonb), t.starts_at, t.id) t order by t.starts_at, t.id',
+          ' order by coalesce(t.room, \'{}\'::jsonb), t.starts_at, t.id) t order by "__starts_at", t.id',
         [forum.id, SessionStatus.CANCELLED, moment],
       ),
     ]);
     return { at: moment, now, next };
   }
 
+  @Reads({ Forum: ['scheduleVersion'] })
   @Query(() => AgendaChanges, {
     nullable: true,
     description:
@@ -100,7 +106,7 @@ export class AgendaResolver {
       findBySql(
         em,
         Session,
-        'select t.* from session_change c join session t on t.id = c.session_id and t.forum_id = c.forum_id' +
+        `select ${selectList(em, Session, 't')} from session_change c join session t on t.id = c.session_id and t.forum_id = c.forum_id` +
           ' where c.forum_id = ? and c.version > ? and not c.removed order by t.starts_at, t.id',
         [forum.id, sinceVersion],
       ),

@@ -4,6 +4,7 @@ import { Forum } from '../forum/forum.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { Quote } from '../quote/quote.entity';
 import { Session } from '../session/session.entity';
+import { children, linked } from '../shared/relations';
 import { byIdLoader, byUniqueLoader, listLoader } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { Article } from './article.entity';
@@ -20,32 +21,12 @@ export function articleLoaders(em: EntityManager) {
      */
     quotedArticleById: byIdLoader(em, Article),
     articleBySlug: byUniqueLoader(em, Article, 'slug', publicArticle('t')),
-    forumsByArticleId: listLoader(em, Forum, {
-      from: 'forum t join article_forum p on p.forum_id = t.id',
-      parent: 'p.article_id',
-      orderBy: 't.start_date desc, t.id',
-    }),
-    sessionsByArticleId: listLoader(em, Session, {
-      from: 'session t join article_session p on p.session_id = t.id',
-      parent: 'p.article_id',
-      orderBy: 't.starts_at, t.id',
-    }),
-    speakersByArticleId: listLoader(em, Speaker, {
-      from: 'speaker t join article_speaker p on p.speaker_id = t.id',
-      parent: 'p.article_id',
-      orderBy: 't.slug',
-    }),
-    countriesByArticleId: listLoader(em, Country, {
-      from: 'country t join article_country p on p.country_id = t.id',
-      parent: 'p.article_id',
-      orderBy: 't.code',
-    }),
-    ministriesByArticleId: listLoader(em, Ministry, {
-      from: 'ministry t join article_ministry p on p.ministry_id = t.id',
-      parent: 'p.article_id',
-      orderBy: 't.slug',
-    }),
+    forumsByArticleId: listLoader(em, Forum, linked(em, Article, 'forums', [['startDate', 'desc'], 'id'])),
+    sessionsByArticleId: listLoader(em, Session, linked(em, Article, 'sessions', ['startsAt', 'id'])),
+    speakersByArticleId: listLoader(em, Speaker, linked(em, Article, 'speakers', ['slug'])),
+    countriesByArticleId: listLoader(em, Country, linked(em, Article, 'countries', ['code'])),
+    ministriesByArticleId: listLoader(em, Ministry, linked(em, Article, 'ministries', ['slug'])),
     relatedArticles: relatedArticlesLoader(em),
-    quotesByArticleId: listLoader(em, Quote, { from: 'quote t', parent: 't.article_id', orderBy: 't.id' }),
+    quotesByArticleId: listLoader(em, Quote, children(em, Quote, 'article', ['id'])),
   };
 }

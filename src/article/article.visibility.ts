@@ -1,6 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { pageLoader, selectEntities } from '../shared/sql-loading';
+import { selectList } from '../shared/projection';
+import { readList } from '../shared/read-tags';
+import { Quote } from '../quote/quote.entity';
+import { children, joinManyToOne, linkedFrom } from '../shared/relations';
+import { listLoader, pageLoader, selectEntities } from '../shared/sql-loading';
 import { Article } from './article.entity';
 
 /**
@@ -14,14 +18,15 @@ export function publicArticle(alias: string): string {
 
 export const NEWEST_FIRST = 't.published_at desc, t.id desc';
 
-/** Pages of the public articles linked to each parent through `pivot` (`p.<column>` = parent). */
-export function articlePageLoader(em: EntityManager, pivot: string, column: string) {
-  return pageLoader(em, Article, {
-    from: `article t join ${pivot} p on p.article_id = t.id`,
-    parent: `p.${column}`,
-    orderBy: NEWEST_FIRST,
-    where: publicArticle('t'),
-  });
+/** Pages of the public articles linked to each parent through Article's many-to-many `prop`. */
+export function articlePageLoader(em: EntityManager, prop: 'forums' | 'sessions' | 'speakers' | 'countries' | 'ministries') {
+  return pageLoader(em, Article, linkedFrom(em, Article, prop, [['publishedAt', 'desc'], ['id', 'desc']], publicArticle('t')));
+}
+
+/** All quotes of public articles under each parent, by Quote's many-to-one `prop` (a session's, a speaker's). */
+export function publicQuotesLoader(em: EntityManager, prop: 'session' | 'speaker') {
+  const quotes = children(em, Quote, prop, ['id'], publicArticle('a'));
+  return listLoader(em, Quote, { ...quotes, from: `${quotes.from} ${joinManyToOne(em, Quote, 't', 'article', 'a')}` });
 }
 
 /*
@@ -43,7 +48,7 @@ export function relatedArticlesLoader(em: EntityManager) {
       ` join ${pivot} b on b.${column} = a.${column} and b.article_id <> a.article_id where a.article_id = any(?)`,
   ).join(' union all ');
   const sql =
-    'select * from (select t.*, s.source as "__parent",' +
+    'select * from (select %COLUMNS%, s.source as "__parent",' +
     ' row_number() over (partition by s.source order by s.score desc, t.published_at desc, t.id desc) as "__position"' +
     ` from (select source, other, sum(weight) as score from (${shared}) x group by source, other) s` +
     ` join article t on t.id = s.other where ${publicArticle('t')}) r where "__position" <= ? order by "__parent", "__position"`;
@@ -51,7 +56,9 @@ export function relatedArticlesLoader(em: EntityManager) {
     async (keys) => {
       const ids = [...new Set(keys.map((k) => k.article))];
       const most = Math.max(...keys.map((k) => k.first));
-      const rows = await selectEntities(em, Article, sql, [...RELATEDNESS.map(() => ids), most]);
+      // Relatedness comes from other articles' links: any article or link may change it.
+      readList(em, Article);
+      const rows = await selectEntities(em, Article, sql.replace('%COLUMNS%', selectList(em, Article, 't')), [...RELATEDNESS.map(() => ids), most]);
       return keys.map((k) => rows.filter((m) => m.parent === k.article && m.position <= k.first).map((m) => m.entity));
     },
     { cacheKeyFn: (k) => `${k.article}:${k.first}` },

@@ -1,9 +1,12 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Reads } from '../shared/projection';
 import { GraphQLDateTime } from '../shared/date-range';
 import type { Context } from '../context';
 import { publicUrl } from '../shared/public-urls';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { toReadRow } from '../shared/read-rows';
+import { selectList } from '../shared/projection';
+import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
 import { Article } from './article.entity';
 import { publicArticle } from './article.visibility';
@@ -32,10 +35,11 @@ export class ReadingResolver {
     const views = since
       ? 'coalesce((select sum(v.views) from article_view_day v where v.article_id = t.id and v.day >= (?::timestamptz at time zone \'UTC\')::date), 0)'
       : 't.view_count';
+    readList(em, Article);
     const rows = await query(
       em,
-      `select * from (select t.*, ${views}::int as "__views" from article t where ${publicArticle('t')}` +
-        ` and (?::text is null or ${forumCondition})) ranked where "__views" > 0 order by "__views" desc, published_at desc, id desc limit ?`,
+      `select * from (select ${selectList(em, Article, 't')}, ${views}::int as "__views", t.published_at as "__published_at" from article t where ${publicArticle('t')}` +
+        ` and (?::text is null or ${forumCondition})) ranked where "__views" > 0 order by "__views" desc, "__published_at" desc, id desc limit ?`,
       [...(since ? [since] : []), forumSlug ?? null, forumSlug ?? null, limit(first)],
     );
     return rows.map(({ __views, ...columns }) => ({ article: toReadRow(em, Article, columns), views: Number(__views) }));
@@ -56,6 +60,7 @@ export class ReadingResolver {
     return Number(row.view_count);
   }
 
+  @Reads({ Forum: ['timeZone'] })
   @Query(() => [ArchiveYear], {
     description: "Counts of published articles per year, month and day (newest first), in a forum's time zone when given, else UTC.",
   })
@@ -65,6 +70,7 @@ export class ReadingResolver {
   ): Promise<ArchiveYear[]> {
     const forum = forumSlug ? await loaders.forumBySlug.load(forumSlug) : null;
     if (forumSlug && !forum) return [];
+    readList(em, Article);
     const rows = await query(
       em,
       `select to_char((t.published_at at time zone ?)::date, 'YYYY-MM-DD') as day, count(*)::int as n from article t` +
@@ -86,6 +92,7 @@ export class ReadingResolver {
     return years;
   }
 
+  @Reads({ Article: ['slug'] })
   @FieldResolver(() => String, { description: "The article's public page on the portal (PUBLIC_BASE_URL); oEmbed accepts it." })
   url(@Root() article: Article, @Ctx() { publicBaseUrl }: Context): string {
     return publicUrl(publicBaseUrl, 'article', article.slug);

@@ -3,6 +3,7 @@ import { articlePageLoader } from '../article/article.visibility';
 import { Forum } from '../forum/forum.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { byIdLoader, byUniqueLoader, listLoader, pageLoader } from '../shared/sql-loading';
+import { children, linkedFrom } from '../shared/relations';
 import { Speaker } from '../speaker/speaker.entity';
 import { Country } from './country.entity';
 
@@ -10,13 +11,9 @@ export function countryLoaders(em: EntityManager) {
   return {
     countryById: byIdLoader(em, Country),
     countryByCode: byUniqueLoader(em, Country, 'code'),
-    ministriesByCountryId: listLoader(em, Ministry, { from: 'ministry t', parent: 't.country_id', orderBy: 't.slug' }),
-    speakerPageByCountryId: pageLoader(em, Speaker, { from: 'speaker t', parent: 't.country_id', orderBy: 't.slug' }),
-    forumsByCountryId: listLoader(em, Forum, {
-      from: 'forum t join forum_country p on p.forum_id = t.id',
-      parent: 'p.country_id',
-      orderBy: 't.start_date desc, t.id',
-    }),
-    articlePageByCountryId: articlePageLoader(em, 'article_country', 'country_id'),
+    ministriesByCountryId: listLoader(em, Ministry, children(em, Ministry, 'country', ['slug'])),
+    speakerPageByCountryId: pageLoader(em, Speaker, children(em, Speaker, 'country', ['slug'])),
+    forumsByCountryId: listLoader(em, Forum, linkedFrom(em, Forum, 'countries', [['startDate', 'desc'], 'id'])),
+    articlePageByCountryId: articlePageLoader(em, 'countries'),
   };
 }

@@ -7,13 +7,17 @@ import { SpeakerConnection } from '../speaker/speaker.types';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
 import type { Article } from '../article/article.entity';
 import type { Speaker } from '../speaker/speaker.entity';
+import { readList } from '../shared/read-tags';
+import { selectList } from '../shared/projection';
+import { findBySql } from '../shared/sql-loading';
 import { Country } from './country.entity';
 
 @Resolver(() => Country)
 export class CountryResolver {
   @Query(() => [Country], { description: 'All countries, ordered by ISO code.' })
   async countries(@Ctx() { em }: Context): Promise<Country[]> {
-    return em.find(Country, {}, { orderBy: { code: 'asc' } });
+    readList(em, Country);
+    return findBySql(em, Country, `select ${selectList(em, Country, 't')} from country t order by t.code`, []);
   }
 
   @Query(() => Country, { nullable: true, description: 'A country by its ISO 3166-1 alpha-2 code (any case); null when unknown.' })

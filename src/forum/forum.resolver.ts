@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Reads } from '../shared/projection';
 import type { Context } from '../context';
 import { publicUrl } from '../shared/public-urls';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
@@ -26,6 +27,7 @@ export class ForumResolver {
     return loaders.forumBySlug.load(slug);
   }
 
+  @Reads({ Forum: ['slug'] })
   @FieldResolver(() => String, { description: "The forum's public page on the portal (PUBLIC_BASE_URL); oEmbed accepts it." })
   url(@Root() forum: Forum, @Ctx() { publicBaseUrl }: Context): string {
     return publicUrl(publicBaseUrl, 'forum', forum.slug);

@@ -1,6 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../context';
-import { related } from '../shared/sql-loading';
+import { readList } from '../shared/read-tags';
+import { selectList } from '../shared/projection';
+import { findBySql, related } from '../shared/sql-loading';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import type { Article } from '../article/article.entity';
 import { Country } from '../country/country.entity';
@@ -17,7 +19,10 @@ export class MinistryResolver {
     @Arg('countryCode', () => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code of the country.' }) countryCode: string | undefined,
     @Ctx() { em, loaders }: Context,
   ): Promise<Ministry[]> {
-    if (!countryCode) return em.find(Ministry, {}, { orderBy: { slug: 'asc' } });
+    if (!countryCode) {
+      readList(em, Ministry);
+      return findBySql(em, Ministry, `select ${selectList(em, Ministry, 't')} from ministry t order by t.slug`, []);
+    }
     const country = await loaders.countryByCode.load(countryCode.toUpperCase());
     return country ? loaders.ministriesByCountryId.load(country.id) : [];
   }

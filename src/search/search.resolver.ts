@@ -8,6 +8,7 @@ import { Session, SESSION_SEARCH_VECTOR } from '../session/session.entity';
 import { Language } from '../shared/i18n';
 import { onAlias, searchQuerySql } from '../shared/search';
 import { toReadRow } from '../shared/read-rows';
+import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
 import { Speaker, SPEAKER_SEARCH_VECTOR } from '../speaker/speaker.entity';
 import { SearchArgs, SearchHit, SearchKind, SearchResults } from './search.types';
@@ -125,6 +126,7 @@ export class SearchResolver {
   })
   async search(@Args() { query: text, first, kinds }: SearchArgs, @Ctx() { em, languages }: Context): Promise<SearchResults> {
     if (!text.trim()) throw new BadUserInputError('query must not be empty', { argument: 'query' });
+    for (const entity of [Article, Speaker, Session]) readList(em, entity);
     const rows = await query(em, SEARCH_SQL, [
       text,
       languages,

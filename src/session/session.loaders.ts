@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { articlePageLoader, publicArticle } from '../article/article.visibility';
-import { Quote } from '../quote/quote.entity';
+import { articlePageLoader, publicQuotesLoader } from '../article/article.visibility';
+import { jsonRow, selectList } from '../shared/projection';
+import { children, columnOf, joinManyToOne } from '../shared/relations';
 import { toReadRow } from '../shared/read-rows';
-import { byIdLoader, byUniqueLoader, groupByKey, listLoader, query } from '../shared/sql-loading';
+import { byIdLoader, byUniqueLoader, groupByKey, query } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
@@ -11,6 +12,8 @@ import { SessionParticipant } from './session-participant.entity';
 import { Session } from './session.entity';
 
 export function sessionLoaders(em: EntityManager) {
+  const bySession = children(em, SessionParticipant, 'session', ['position', 'id']);
+  const speakers = em.getMetadata().get(Speaker.name);
   return {
     sessionById: byIdLoader(em, Session),
     sessionBySlug: byUniqueLoader(em, Session, 'slug'),
@@ -21,10 +24,11 @@ export function sessionLoaders(em: EntityManager) {
     participantsBySessionId: new DataLoader<number, SessionParticipant[]>(async (ids) => {
       const rows = await query(
         em,
-        'select t.*, to_jsonb(s) as "__speaker", to_jsonb(c) as "__country", to_jsonb(m) as "__ministry"' +
-          ' from session_participant t join speaker s on s.id = t.speaker_id join country c on c.id = s.country_id' +
-          ' left join ministry m on m.id = s.ministry_id' +
-          ' where t.session_id = any(?) order by t.session_id, t.position, t.id',
+        `select ${selectList(em, SessionParticipant, 't')}, ${jsonRow(em, Speaker, 's')} as "__speaker", ${jsonRow(em, Country, 'c')} as "__country",` +
+          ` case when s."${columnOf(speakers, 'ministry')}" is not null then ${jsonRow(em, Ministry, 'm')} end as "__ministry"` +
+          ` from ${bySession.from} ${joinManyToOne(em, SessionParticipant, 't', 'speaker', 's')} ${joinManyToOne(em, Speaker, 's', 'country', 'c')}` +
+          ` ${joinManyToOne(em, Speaker, 's', 'ministry', 'm', 'left join')}` +
+          ` where ${bySession.parent} = any(?) order by ${bySession.parent}, ${bySession.orderBy}`,
         [ids],
       );
       // Read from the far end inwards, so that each row's many-to-one is the row read before it.
@@ -36,7 +40,7 @@ export function sessionLoaders(em: EntityManager) {
       });
       return groupByKey(ids, participants, (p) => p.session.id);
     }),
-    quotesBySessionId: listLoader(em, Quote, { from: 'quote t join article a on a.id = t.article_id', parent: 't.session_id', orderBy: 't.id', where: publicArticle('a') }),
-    articlePageBySessionId: articlePageLoader(em, 'article_session', 'session_id'),
+    quotesBySessionId: publicQuotesLoader(em, 'session'),
+    articlePageBySessionId: articlePageLoader(em, 'sessions'),
   };
 }

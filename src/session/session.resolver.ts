@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Reads } from '../shared/projection';
 import type { Context } from '../context';
 import { publicUrl } from '../shared/public-urls';
 import { related } from '../shared/sql-loading';
@@ -27,6 +28,7 @@ async function inZone(instant: Date, session: Session, timeZone: string | undefi
 
 @Resolver(() => Session)
 export class SessionResolver {
+  @Reads({ Session: ['slug'] })
   @FieldResolver(() => String, { description: "The session's public page on the portal (PUBLIC_BASE_URL); oEmbed accepts it." })
   url(@Root() session: Session, @Ctx() { publicBaseUrl }: Context): string {
     return publicUrl(publicBaseUrl, 'session', session.slug);
@@ -37,6 +39,7 @@ export class SessionResolver {
     return related(session.forum, loaders.forumById);
   }
 
+  @Reads({ Session: ['startsAt', 'forum'], Forum: ['timeZone'] })
   @FieldResolver(() => String, {
     description: 'Start as local wall-clock time with its UTC offset (e.g. `2025-04-16T10:00:00+05:00`), in the forum time zone unless `timeZone` names another.',
   })
@@ -44,6 +47,7 @@ export class SessionResolver {
     return inZone(session.startsAt, session, timeZone, loaders);
   }
 
+  @Reads({ Session: ['endsAt', 'forum'], Forum: ['timeZone'] })
   @FieldResolver(() => String, { description: 'End as local wall-clock time with its UTC offset, in the forum time zone unless `timeZone` names another.' })
   endsAtLocal(@Root() session: Session, @TimeZoneArg() timeZone: string | undefined, @Ctx() { loaders }: Context): Promise<string> {
     return inZone(session.endsAt, session, timeZone, loaders);

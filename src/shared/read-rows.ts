@@ -1,5 +1,7 @@
 import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { projectionOf } from './projection';
+import { readTag } from './read-tags';
 
 /*
  * Rows of the read path as instances of their entity class, without MikroORM's unit of work.
@@ -32,20 +34,33 @@ interface Column {
 interface Shape {
   prototype: object;
   columns: Column[];
+  /** `table:` for an entity keyed by `id`: its rows' read tags (read-tags.ts). */
+  tagPrefix?: string;
 }
 
-const shapes = new Map<EntityClass<object>, Shape>();
+const MAX_SHAPES_PER_ENTITY = 200;
 
+/** Per entity, per projection key ('*': every column). */
+const shapes = new Map<EntityClass<object>, Map<string, Shape>>();
+
+/** The shape of `entity`'s rows in this request: the columns of its projection (projection.ts). */
 function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
-  let shape = shapes.get(entity);
+  const meta = em.getMetadata().get(entity.name);
+  const projection = projectionOf(em)?.of(meta.className);
+  let byKey = shapes.get(entity);
+  if (!byKey) shapes.set(entity, (byKey = new Map()));
+  const key = projection?.key ?? '*';
+  let shape = byKey.get(key);
   if (!shape) {
-    shape = buildShape(em, em.getMetadata().get(entity.name));
-    shapes.set(entity, shape);
+    shape = buildShape(em, meta, projection?.props);
+    // Apps send a few operations, so a few shapes; a stream of distinct selections gets shapes
+    // made per request rather than kept.
+    if (byKey.size < MAX_SHAPES_PER_ENTITY) byKey.set(key, shape);
   }
   return shape;
 }
 
-function buildShape(em: EntityManager, meta: EntityMetadata): Shape {
+function buildShape(em: EntityManager, meta: EntityMetadata, selected?: ReadonlyMap<string, unknown>): Shape {
   const platform = em.getPlatform();
   // MikroORM puts a setter for every property on the entity prototype (it turns the first
   // assignment into a tracked accessor on the instance). Plain writable properties in between
@@ -54,8 +69,23 @@ function buildShape(em: EntityManager, meta: EntityMetadata): Shape {
   Object.defineProperty(prototype, READ_ROW, { value: true });
   const columns: Column[] = [];
   for (const prop of meta.props) {
+    const column = prop.persist !== false && prop.fieldNames?.length && (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner));
+    if (column && selected && !selected.has(prop.name)) {
+      // Not selected for this operation: reading it is a bug to surface, not a null to answer.
+      Object.defineProperty(prototype, prop.name, {
+        get() {
+          throw new Error(`${meta.className}.${prop.name} was not selected for this operation: the field that reads it must declare it (@Reads, src/shared/projection.ts)`);
+        },
+        set(value: unknown) {
+          Object.defineProperty(this, prop.name, { value, writable: true, enumerable: false, configurable: true });
+        },
+        enumerable: false,
+        configurable: true,
+      });
+      continue;
+    }
     Object.defineProperty(prototype, prop.name, { value: undefined, writable: true, enumerable: false, configurable: true });
-    if (prop.persist === false || !prop.fieldNames?.length) continue;
+    if (!column) continue;
     if (prop.kind === ReferenceKind.SCALAR) {
       const customType = prop.customType;
       // The driver parses json and jsonb itself (MikroORM's JsonType would only pass the value on),
@@ -73,7 +103,8 @@ function buildShape(em: EntityManager, meta: EntityMetadata): Shape {
       columns.push({ column: prop.fieldNames[0], property: prop.name, target: prop.targetMeta!.class as EntityClass<object> });
     }
   }
-  return { prototype, columns };
+  const tagPrefix = meta.primaryKeys.length === 1 && meta.primaryKeys[0] === 'id' ? `${meta.tableName}:` : undefined;
+  return { prototype, columns, tagPrefix };
 }
 
 /**
@@ -113,6 +144,7 @@ export function toReadRow<T extends object>(em: EntityManager, entity: EntityCla
     else instance[property] = convert ? convert(value) : value;
   }
   rows.set(instance.id, instance);
+  if (shape.tagPrefix) readTag(shape.tagPrefix + String(instance.id));
   return instance as T;
 }
 

@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Page, PageResult } from './paging';
 import { isReadRow, isUnloadedReference, readRow, toReadRow } from './read-rows';
+import { selectList } from './projection';
+import { countReadStatement, readList } from './read-tags';
 
 /*
  * The read path loads relations with one hand-written statement per batch, mapped into read-only
@@ -69,7 +71,12 @@ function statementOf(sql: string): { text: string; name?: string } {
  */
 export async function query(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   const { text, name } = statementOf(sql);
-  const client = em.getKnex().client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
+  // The caller tags what it reads (read-tags.ts): rows through toReadRow, other lists by readList.
+  countReadStatement();
+  // Inside a write's transaction, on its connection (a transaction's client gives that one and
+  // releases nothing): it sees the transaction's own writes, and takes no second connection.
+  const knex = (em.getTransactionContext() as ReturnType<EntityManager['getKnex']> | undefined) ?? em.getKnex();
+  const client = knex.client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
   const connection = await client.acquireConnection();
   try {
     return (await connection.query({ name, text, values: params })).rows;
@@ -78,7 +85,10 @@ export async function query(em: EntityManager, sql: string, params: unknown[]): 
   }
 }
 
-/** Entities from one statement selecting `t.*` plus `__parent` (and `__position`, `__total`). */
+/**
+ * Entities from one statement selecting the entity's columns (`selectList`, or `t.*`) plus
+ * `__parent` (and `__position`, `__total`).
+ */
 export async function selectEntities<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
@@ -99,7 +109,7 @@ function tableOf(em: EntityManager, entity: EntityClass<object>): string {
   return em.getMetadata().get(entity.name).tableName;
 }
 
-/** Entities from one hand-written statement whose select list is `t.*` of the entity's table. */
+/** Entities from one hand-written statement whose select list is the entity's columns (`selectList`, or `t.*`). */
 export async function findBySql<T extends object>(em: EntityManager, entity: EntityClass<T>, sql: string, params: unknown[]): Promise<T[]> {
   return (await selectEntities(em, entity, sql, params)).map((m) => m.entity);
 }
@@ -125,8 +135,8 @@ export async function related<T extends { id: number }>(ref: T, loader: DataLoad
 
 /** Loads entities by primary key; a missing id gives null. */
 export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>, where = 'true'): DataLoader<number, T | null> {
-  const sql = `select t.*, t.id as "__parent" from "${tableOf(em, entity)}" t where t.id = any(?) and (${where})`;
   return new DataLoader(async (ids) => {
+    const sql = `select ${selectList(em, entity, 't')}, t.id as "__parent" from "${tableOf(em, entity)}" t where t.id = any(?) and (${where})`;
     // A row this request has read already answers without SQL, unless this loader filters rows.
     const found = new Map<number, T>();
     if (where === 'true') {
@@ -137,6 +147,8 @@ export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: 
     }
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) for (const m of await selectEntities(em, entity, sql, [missing])) found.set(m.parent, m.entity);
+    // A row not found (or filtered out) may appear with any change to the table.
+    if (found.size < ids.length) readList(em, entity);
     return ids.map((id) => found.get(id) ?? null);
   });
 }
@@ -148,22 +160,24 @@ export function byUniqueLoader<T extends object>(
   column: string,
   where = 'true',
 ): DataLoader<string, T | null> {
-  const sql = `select t.*, 0 as "__parent" from "${tableOf(em, entity)}" t where t."${column}" = any(?) and (${where})`;
   return new DataLoader(async (keys) => {
-    const rows = await selectEntities(em, entity, sql, [keys]);
-    const found = new Map(rows.map((m) => [String((m.entity as Record<string, unknown>)[column]), m.entity]));
+    // The key comes as a column of its own: the projection may not include it.
+    const sql = `select ${selectList(em, entity, 't')}, t."${column}" as "__key" from "${tableOf(em, entity)}" t where t."${column}" = any(?) and (${where})`;
+    const rows = await query(em, sql, [keys]);
+    const found = new Map(rows.map((row) => [String(row.__key), toReadRow(em, entity, row)]));
+    if (found.size < keys.length) readList(em, entity);
     return keys.map((key) => found.get(key) ?? null);
   });
 }
 
 /** Loads all children of each parent, in the relation's order; for lists that stay short. */
 export function listLoader<T extends object>(em: EntityManager, entity: EntityClass<T>, rel: RelationSql): DataLoader<number, T[]> {
-  const sql =
-    `select t.*, ${rel.parent} as "__parent" from ${rel.from}` +
-    ` where ${rel.parent} = any(?) and (${rel.where ?? 'true'}) order by ${rel.orderBy}`;
-  return new DataLoader(async (parents) =>
-    groupByKey(parents, await selectEntities(em, entity, sql, [parents]), (m) => m.parent).map((group) => group.map((m) => m.entity)),
-  );
+  return new DataLoader(async (parents) => {
+    const sql =
+      `select ${selectList(em, entity, 't')}, ${rel.parent} as "__parent" from ${rel.from}` +
+      ` where ${rel.parent} = any(?) and (${rel.where ?? 'true'}) order by ${rel.orderBy}`;
+    return groupByKey(parents, await selectEntities(em, entity, sql, [parents]), (m) => m.parent).map((group) => group.map((m) => m.entity));
+  });
 }
 
 /**
@@ -183,7 +197,7 @@ export async function fetchPages<T extends object>(
   // The last row of each list is always returned too, so that a page past the end still knows
   // the list's total count.
   const sql =
-    `select * from (select t.*, ${rel.parent} as "__parent",` +
+    `select * from (select ${selectList(em, entity, 't')}, ${rel.parent} as "__parent",` +
     ` row_number() over (partition by ${rel.parent} order by ${rel.orderBy}) as "__position",` +
     ` count(*) over (partition by ${rel.parent}) as "__total"` +
     ` from ${rel.from} where ${conditions.join(' and ')}) page` +
@@ -239,6 +253,7 @@ export async function fetchRootPage<T extends object>(
   page: Page,
   filter?: SqlFilter,
 ): Promise<PageResult<T>> {
+  readList(em, entity);
   const pages = await fetchPages(em, entity, { ...list, parent: '0' }, null, page, filter);
   return pages.get(0) ?? { items: [], offset: page.offset, totalCount: 0 };
 }

@@ -1,15 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { articlePageLoader, publicArticle } from '../article/article.visibility';
-import { Quote } from '../quote/quote.entity';
+import { articlePageLoader, publicQuotesLoader } from '../article/article.visibility';
 import { SessionParticipant } from '../session/session-participant.entity';
+import { jsonRow, selectList } from '../shared/projection';
+import { children, joinManyToOne, orderSql } from '../shared/relations';
 import { toReadRow } from '../shared/read-rows';
 import { Session } from '../session/session.entity';
-import { byIdLoader, byUniqueLoader, groupByKey, listLoader, query } from '../shared/sql-loading';
+import { byIdLoader, byUniqueLoader, groupByKey, query } from '../shared/sql-loading';
 import { forumIdsOfSpeakers } from './speaker-forums';
 import { Speaker } from './speaker.entity';
 
 export function speakerLoaders(em: EntityManager) {
+  const bySpeaker = children(em, SessionParticipant, 'speaker', ['id']);
   return {
     speakerById: byIdLoader(em, Speaker),
     speakerBySlug: byUniqueLoader(em, Speaker, 'slug'),
@@ -17,8 +19,9 @@ export function speakerLoaders(em: EntityManager) {
     participationsBySpeakerId: new DataLoader<number, SessionParticipant[]>(async (ids) => {
       const rows = await query(
         em,
-        'select t.*, to_jsonb(s) as "__session" from session_participant t join session s on s.id = t.session_id' +
-          ' where t.speaker_id = any(?) order by s.starts_at, t.id',
+        `select ${selectList(em, SessionParticipant, 't')}, ${jsonRow(em, Session, 's')} as "__session"` +
+          ` from ${bySpeaker.from} ${joinManyToOne(em, SessionParticipant, 't', 'session', 's')}` +
+          ` where ${bySpeaker.parent} = any(?) order by ${orderSql(em.getMetadata().get(Session.name), 's', ['startsAt'])}, ${bySpeaker.orderBy}`,
         [ids],
       );
       // The session is read first, so that the participation's `session` is that row.
@@ -30,7 +33,7 @@ export function speakerLoaders(em: EntityManager) {
     }),
     // Who may edit a speaker and see its private fields (speaker-forums.ts).
     forumIdsBySpeakerId: new DataLoader<number, number[]>((ids) => forumIdsOfSpeakers(em, ids)),
-    quotesBySpeakerId: listLoader(em, Quote, { from: 'quote t join article a on a.id = t.article_id', parent: 't.speaker_id', orderBy: 't.id', where: publicArticle('a') }),
-    articlePageBySpeakerId: articlePageLoader(em, 'article_speaker', 'speaker_id'),
+    quotesBySpeakerId: publicQuotesLoader(em, 'speaker'),
+    articlePageBySpeakerId: articlePageLoader(em, 'speakers'),
   };
 }

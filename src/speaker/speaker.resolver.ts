@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
+import { Reads } from '../shared/projection';
 import type { Context } from '../context';
 import { publicUrl } from '../shared/public-urls';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
@@ -55,6 +56,7 @@ export class SpeakerResolver {
     return loaders.speakerBySlug.load(slug);
   }
 
+  @Reads({ Speaker: ['slug'] })
   @FieldResolver(() => String, { description: "The speaker's public page on the portal (PUBLIC_BASE_URL); oEmbed accepts it." })
   url(@Root() speaker: Speaker, @Ctx() { publicBaseUrl }: Context): string {
     return publicUrl(publicBaseUrl, 'speaker', speaker.slug);

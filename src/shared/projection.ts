@@ -1,0 +1,285 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { Extensions, getMetadataStorage } from 'type-graphql';
+import type { Context } from '../context';
+import type { Language } from './i18n';
+
+/*
+ * Only the columns, and only the language, that an operation's answer needs leave PostgreSQL.
+ *
+ * Before an operation runs, its selection is read once (projectionPlugin): for each entity it
+ * touches, the properties its fields read. Every row of that entity in the request is then
+ * selected with those columns (selectList, jsonRow) and mapped into the same shape (read-rows.ts),
+ * so a row met twice (a forum, then a session's forum) has what both places need. A property of
+ * the shape that was not selected throws when read: a field that reads more than it declares
+ * fails in the tests, never quietly answers null.
+ *
+ * What a field reads:
+ * - a field named as an entity property: that property (a many-to-one: its key);
+ * - `fooTranslations`: `foo` as stored (every language);
+ * - a localized field (it has a `lang` argument), called without `lang`: `foo` reduced in SQL to
+ *   the one language the reader gets, the first of the request's languages the text has (a true
+ *   subset of the translations, so the usual picking finds the same text); with `lang`: as stored;
+ * - a field returning other entities (a list, a page): nothing but the key, which every row has;
+ * - a field declaring `@Reads(...)`: what it declares, of its own entity and of others (the
+ *   forum's time zone that a session's local time needs);
+ * - any other field: every column of its entity.
+ * Every key (the primary key, many-to-one keys) is always selected: loaders group rows by them.
+ * An entity the selection does not mention (read for a check, or by plain HTTP) gets every column.
+ */
+
+/** How a property is selected: as stored, or (a text in several languages) reduced to the reader's. */
+export type ColumnMode = 'raw' | 'local';
+
+/** What one entity's rows must hold: its properties, and how each is selected. */
+export interface EntityProjection {
+  readonly props: ReadonlyMap<string, ColumnMode>;
+  /** Stable text naming the projection, for caches of shapes and statements. */
+  readonly key: string;
+}
+
+/** Entity name → property names, as a field's `@Reads` declares them. */
+export type ReadsDeclaration = Partial<Record<string, string[]>>;
+
+/** Declares the entity properties a computed field reads (see the rules above). */
+export function Reads(declaration: ReadsDeclaration): MethodDecorator & PropertyDecorator {
+  return Extensions({ reads: declaration });
+}
+
+/** One operation's projections; `undefined` for an entity means every column. */
+export class Projection {
+  constructor(
+    private readonly byEntity: ReadonlyMap<string, EntityProjection>,
+    /** The request's languages, most preferred first: the order a local text is picked in. */
+    readonly languages: readonly Language[],
+  ) {}
+
+  of(entityName: string): EntityProjection | undefined {
+    return this.byEntity.get(entityName);
+  }
+}
+
+type Needs = Map<string, Map<string, ColumnMode> | 'all'>;
+
+/** The GraphQL object types backed by entities, by type name: their entity's metadata. */
+function entityTypes(em: EntityManager): Map<string, EntityMetadata> {
+  const metadata = em.getMetadata();
+  const types = new Map<string, EntityMetadata>();
+  for (const type of getMetadataStorage().objectTypes) {
+    const meta = metadata.find(type.target.name);
+    if (meta && !meta.abstract) types.set(type.name, meta);
+  }
+  return types;
+}
+
+function need(needs: Needs, meta: EntityMetadata, prop: string, mode: ColumnMode): void {
+  if (!meta.properties[prop as keyof typeof meta.properties]) throw new Error(`${meta.className} has no property "${prop}"`);
+  let props = needs.get(meta.className);
+  if (props === 'all') return;
+  if (!props) needs.set(meta.className, (props = new Map()));
+  // Read as stored somewhere: as stored everywhere.
+  if (props.get(prop) !== 'raw') props.set(prop, mode);
+}
+
+function needAll(needs: Needs, meta: EntityMetadata): void {
+  needs.set(meta.className, 'all');
+}
+
+/**
+ * What `field` reads: what it declares, on any type (a root field loading a forum), else on a type
+ * backed by an entity (`meta`), by the rules above. `hasLang`: the selection passes `lang`.
+ */
+function fieldNeeds(
+  needs: Needs,
+  types: Map<string, EntityMetadata>,
+  metadataByName: (name: string) => EntityMetadata | undefined,
+  meta: EntityMetadata | undefined,
+  field: GraphQLField<unknown, unknown>,
+  hasLang: boolean,
+): void {
+  const declared = field.extensions?.reads as ReadsDeclaration | undefined;
+  if (declared) {
+    for (const [entityName, props] of Object.entries(declared)) {
+      const target = metadataByName(entityName);
+      if (!target) throw new Error(`@Reads on ${field.name} names no entity "${entityName}"`);
+      for (const prop of props ?? []) need(needs, target, prop, 'raw');
+    }
+    return;
+  }
+  if (!meta) return;
+  const prop = meta.properties[field.name as keyof typeof meta.properties];
+  if (prop && prop.persist !== false && (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE)) {
+    const localized = field.args.some((arg) => arg.name === 'lang');
+    need(needs, meta, field.name, localized && !hasLang ? 'local' : 'raw');
+    return;
+  }
+  if (field.name.endsWith('Translations')) {
+    const base = field.name.slice(0, -'Translations'.length);
+    if (meta.properties[base as keyof typeof meta.properties]) {
+      need(needs, meta, base, 'raw');
+      return;
+    }
+  }
+  const returned = getNamedType(field.type).name;
+  const entity = types.has(returned) || (returned.endsWith('Connection') && types.has(returned.slice(0, -'Connection'.length)));
+  if (prop || entity) return; // a to-many relation: loaded by this row's key
+  needAll(needs, meta);
+}
+
+/** The projections of `operation`: what each entity's rows must hold to answer it. */
+export function computeNeeds(em: EntityManager, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Map<string, EntityProjection> {
+  const types = entityTypes(em);
+  const metadata = em.getMetadata();
+  const metadataByName = (name: string) => metadata.find(name) ?? undefined;
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const needs: Needs = new Map();
+  // A fragment adds the same needs wherever it is spread on the same type: each is read once, so
+  // that the walk stays as long as the document however often fragments spread one another.
+  const visited = new Set<string>();
+
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType) => {
+    const objectTypes: readonly GraphQLObjectType[] = isAbstractType(parent) ? schema.getPossibleTypes(parent) : isObjectType(parent) ? [parent] : [];
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value.startsWith('__')) continue;
+        let child: GraphQLCompositeType | undefined;
+        for (const objectType of objectTypes) {
+          const field = objectType.getFields()[selection.name.value];
+          if (!field) continue;
+          fieldNeeds(needs, types, metadataByName, types.get(objectType.name), field, Boolean(selection.arguments?.some((a) => a.name.value === 'lang')));
+          child ??= getNamedType(field.type) as GraphQLCompositeType;
+        }
+        if (selection.selectionSet && child) walk(selection.selectionSet, child);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType | undefined) : parent;
+        if (type) walk(selection.selectionSet, type);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        const key = `${selection.name.value}@${parent.name}`;
+        if (!fragment || visited.has(key)) continue;
+        visited.add(key);
+        const type = schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined;
+        if (type) walk(fragment.selectionSet, type);
+      }
+    }
+  };
+  const root = schema.getRootType(operation.operation);
+  if (root) walk(operation.selectionSet, root);
+
+  const result = new Map<string, EntityProjection>();
+  for (const [className, props] of needs) {
+    if (props === 'all') continue;
+    const meta = metadata.get(className);
+    // Keys always: the primary key and every many-to-one.
+    for (const prop of meta.props) {
+      if (prop.primary || prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) {
+        if (!props.has(prop.name)) props.set(prop.name, 'raw');
+      }
+    }
+    const key = [...props].sort(([a], [b]) => a.localeCompare(b)).map(([name, mode]) => `${name}:${mode}`).join(',');
+    result.set(className, { props, key });
+  }
+  return result;
+}
+
+const projections = new WeakMap<EntityManager, Projection>();
+
+/** The projection of the operation the request behind `em` runs, if it is a GraphQL operation. */
+export function projectionOf(em: EntityManager): Projection | undefined {
+  return projections.get(em);
+}
+
+/** Makes every read through `em` (the request's) follow `projection`. */
+export function useProjection(em: EntityManager, projection: Projection): void {
+  projections.set(em, projection);
+}
+
+/** How many operations' projections are kept, by document and operation. */
+const MAX_KEPT = 200;
+
+/**
+ * Reads the selection of each operation before it runs, so that the read path selects only
+ * what it needs. Kept per document and operation name: apps send the same few documents.
+ */
+export function projectionPlugin(): ApolloServerPlugin<Context> {
+  const kept = new Map<string, Map<string, EntityProjection>>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, schema, contextValue, queryHash, operationName }) {
+          if (!operation) return;
+          const key = `${queryHash}:${operationName ?? ''}`;
+          let needs = kept.get(key);
+          if (!needs) {
+            needs = computeNeeds(contextValue.em, schema, document, operation);
+            if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value!);
+            kept.set(key, needs);
+          }
+          useProjection(contextValue.em, new Projection(needs, contextValue.languages));
+        },
+      };
+    },
+  };
+}
+
+const quoteLiteral = (language: string) => `'${language.replaceAll("'", "''")}'`;
+
+/**
+ * SQL: `column` of `alias` (a JSONB text in several languages) reduced to the one language the
+ * reader gets: the first of `languages` it has a non-empty text in; null when it has none.
+ * Languages are our enum's codes, written as literals so that the statement stays one text per
+ * language order (there are six).
+ */
+function localText(alias: string, column: string, languages: readonly Language[]): string {
+  const value = `${alias}."${column}"`;
+  const cases = languages.map((l) => `when coalesce(${value}->>${quoteLiteral(l)}, '') <> '' then jsonb_build_object(${quoteLiteral(l)}, ${value}->${quoteLiteral(l)})`);
+  return `case ${cases.join(' ')} end`;
+}
+
+function projected(em: EntityManager, entity: EntityClass<object>): { meta: EntityMetadata; projection?: EntityProjection; languages: readonly Language[] } {
+  const meta = em.getMetadata().get(entity.name);
+  const projection = projectionOf(em);
+  return { meta, projection: projection?.of(meta.className), languages: projection?.languages ?? [] };
+}
+
+/** The expressions of a projected row, each with its column name. */
+function expressions(em: EntityManager, entity: EntityClass<object>, alias: string): [string, string][] | undefined {
+  const { meta, projection, languages } = projected(em, entity);
+  if (!projection) return undefined;
+  const list: [string, string][] = [];
+  for (const [name, mode] of projection.props) {
+    const prop = meta.properties[name as keyof typeof meta.properties];
+    const column = prop.fieldNames[0];
+    list.push([column, mode === 'local' ? localText(alias, column, languages) : `${alias}."${column}"`]);
+  }
+  return list;
+}
+
+/** SQL select list of `entity`'s columns aliased `alias`, as the request's projection has them. */
+export function selectList(em: EntityManager, entity: EntityClass<object>, alias: string): string {
+  const list = expressions(em, entity, alias);
+  return list ? list.map(([column, sql]) => `${sql} as "${column}"`).join(', ') : `${alias}.*`;
+}
+
+/** SQL: one JSON object of `entity`'s row aliased `alias`, as the request's projection has it. */
+export function jsonRow(em: EntityManager, entity: EntityClass<object>, alias: string): string {
+  const list = expressions(em, entity, alias);
+  return list ? `json_build_object(${list.map(([column, sql]) => `'${column}', ${sql}`).join(', ')})` : `to_jsonb(${alias})`;
+}
