@@ -1,12 +1,14 @@
 import { ReferenceKind } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isObjectType } from 'graphql';
+import { Client } from 'pg';
 import { Country } from '../src/country/country.entity';
 import { createLoaders } from '../src/loaders';
 import { getSchema } from '../src/schema';
 import { Language } from '../src/shared/i18n';
 import { Projection, useProjection, type ColumnMode, type EntityProjection } from '../src/shared/projection';
 import { startHarness, type Harness } from './helpers/harness';
+import * as make from './factories';
 
 /*
  * The read path writes its SQL at run time, from each request's projection (src/shared/
@@ -66,6 +68,37 @@ describe('statements of the read path', () => {
     const reduced = await runEveryLoader(em);
     expect(reduced).toEqual(asStored);
     expect(asStored.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('selects only what an answer shows: an agenda reads no description or biography, and each text in one language', async () => {
+    const em = h.orm.em.fork();
+    const kz = make.country(em, 'KZ', { en: 'Kazakhstan', ru: 'Казахстан', kk: 'Қазақстан' });
+    make.forumWithAgenda(em, { slug: 'projected', host: kz, sessions: 2, speakers: [make.speaker(em, 'projected-speaker', kz)] });
+    await em.flush();
+    const texts: string[] = [];
+    const original = Client.prototype.query;
+    Client.prototype.query = function capture(this: Client, ...args: unknown[]) {
+      const config = args[0] as string | { text?: string };
+      texts.push(typeof config === 'string' ? config : (config?.text ?? ''));
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+    let answer;
+    try {
+      answer = await h.post(
+        { query: '{ forum(slug: "projected") { title sessions { nodes { title participants { role speaker { fullName country { name } } } } } } }' },
+        { 'accept-language': 'kk' },
+      );
+    } finally {
+      Client.prototype.query = original;
+    }
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.forum.sessions.nodes[0].participants[0].speaker.country.name).toBe('Қазақстан');
+    const sql = texts.join('\n');
+    expect(texts.length).toBe(3);
+    for (const column of ['"description"', 's."bio"', 's."position"', '"room"', '"internal_notes"', '.*']) expect([column, sql.includes(column)]).toEqual([column, false]);
+    // Each text in the reader's language first, reduced in SQL: the speaker's name, the country's.
+    expect(sql).toContain(`when coalesce(s."full_name"->>'kk', '') <> ''`);
+    expect(sql).toContain(`when coalesce(c."name"->>'kk', '') <> ''`);
   });
 
   it('has every @Reads name an entity and its properties', async () => {
