@@ -23,7 +23,7 @@ import { LocalizedTextResolver } from './shared/localized-text.resolver';
 import { SpeakerPrivateResolver } from './speaker/speaker-private.resolver';
 import { SpeakerMutationResolver } from './speaker/speaker.mutations';
 import { SpeakerResolver } from './speaker/speaker.resolver';
-import { resolveLocalizedFieldsDirectly } from './shared/localized-fields';
+import { resolveFieldsDirectly } from './shared/direct-resolvers';
 import { describeTextRules } from './text-gate';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema', 'schema.graphql');
@@ -66,7 +66,7 @@ export function getSchema(): Promise<GraphQLSchema> {
       'Read access to media forums: agendas, speakers, countries, ministries and news coverage.';
     const mutation = schema.getMutationType();
     if (mutation) mutation.description = 'Changes: signing in, counting article views, and (for signed-in organisers, editors and admins) editing data.';
-    resolveLocalizedFieldsDirectly(schema);
+    resolveFieldsDirectly(schema);
     describeTextRules(schema);
     return schema;
   });

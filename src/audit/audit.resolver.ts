@@ -47,7 +47,7 @@ export class AuditResolver {
   }
 
   @FieldResolver(() => Forum, { nullable: true, description: 'The forum the change belongs to; null for global data (users, countries).' })
-  forum(@Root() entry: AuditEntry, @Ctx() { loaders }: Context): Promise<Forum> | null {
+  forum(@Root() entry: AuditEntry, @Ctx() { loaders }: Context): Forum | Promise<Forum> | null {
     return entry.forum ? related(entry.forum, loaders.forumById) : null;
   }
 }

@@ -34,7 +34,7 @@ export class ForumResolver {
   }
 
   @FieldResolver(() => Country, { description: 'The country hosting the forum.' })
-  async hostCountry(@Root() forum: Forum, @Ctx() { loaders }: Context): Promise<Country> {
+  hostCountry(@Root() forum: Forum, @Ctx() { loaders }: Context): Country | Promise<Country> {
     return related(forum.hostCountry, loaders.countryById);
   }
 

@@ -8,7 +8,7 @@ import { Initiative } from './initiative.entity';
 @Resolver(() => Initiative)
 export class InitiativeResolver {
   @FieldResolver(() => Forum, { description: 'The forum that announced or discussed it.' })
-  async forum(@Root() initiative: Initiative, @Ctx() { loaders }: Context): Promise<Forum> {
+  forum(@Root() initiative: Initiative, @Ctx() { loaders }: Context): Forum | Promise<Forum> {
     return related(initiative.forum, loaders.forumById);
   }
 

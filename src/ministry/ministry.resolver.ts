@@ -33,7 +33,7 @@ export class MinistryResolver {
   }
 
   @FieldResolver(() => Country, { description: 'The country whose government this is.' })
-  async country(@Root() ministry: Ministry, @Ctx() { loaders }: Context): Promise<Country> {
+  country(@Root() ministry: Ministry, @Ctx() { loaders }: Context): Country | Promise<Country> {
     return related(ministry.country, loaders.countryById);
   }
 

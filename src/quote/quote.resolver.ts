@@ -9,17 +9,17 @@ import { Quote } from './quote.entity';
 @Resolver(() => Quote)
 export class QuoteResolver {
   @FieldResolver(() => Speaker, { description: 'Who said it.' })
-  async speaker(@Root() quote: Quote, @Ctx() { loaders }: Context): Promise<Speaker> {
+  speaker(@Root() quote: Quote, @Ctx() { loaders }: Context): Speaker | Promise<Speaker> {
     return related(quote.speaker, loaders.speakerById);
   }
 
   @FieldResolver(() => Article, { description: 'The article reporting it.' })
-  async article(@Root() quote: Quote, @Ctx() { loaders }: Context): Promise<Article> {
+  article(@Root() quote: Quote, @Ctx() { loaders }: Context): Article | Promise<Article> {
     return related(quote.article, loaders.quotedArticleById);
   }
 
   @FieldResolver(() => Session, { nullable: true, description: 'The session where it was said, when known.' })
-  session(@Root() quote: Quote, @Ctx() { loaders }: Context): Promise<Session | null> | null {
+  session(@Root() quote: Quote, @Ctx() { loaders }: Context): Session | Promise<Session> | null {
     return quote.session ? related(quote.session, loaders.sessionById) : null;
   }
 }

@@ -35,7 +35,7 @@ export class SessionResolver {
   }
 
   @FieldResolver(() => Forum, { description: 'The forum this session belongs to.' })
-  async forum(@Root() session: Session, @Ctx() { loaders }: Context): Promise<Forum> {
+  forum(@Root() session: Session, @Ctx() { loaders }: Context): Forum | Promise<Forum> {
     return related(session.forum, loaders.forumById);
   }
 
@@ -72,13 +72,13 @@ export class SessionResolver {
 @Resolver(() => SessionParticipant)
 export class SessionParticipantResolver {
   @FieldResolver(() => Speaker, { description: 'The person.' })
-  async speaker(@Root() participant: SessionParticipant, @Ctx() { loaders }: Context): Promise<Speaker> {
+  speaker(@Root() participant: SessionParticipant, @Ctx() { loaders }: Context): Speaker | Promise<Speaker> {
     // The participant loaders join the speaker in, so this normally loads nothing.
     return related(participant.speaker, loaders.speakerById);
   }
 
   @FieldResolver(() => Session, { description: 'The session.' })
-  async session(@Root() participant: SessionParticipant, @Ctx() { loaders }: Context): Promise<Session> {
+  session(@Root() participant: SessionParticipant, @Ctx() { loaders }: Context): Session | Promise<Session> {
     return related(participant.session, loaders.sessionById);
   }
 }

@@ -63,12 +63,12 @@ export class SpeakerResolver {
   }
 
   @FieldResolver(() => Country, { description: 'The country the speaker represents.' })
-  async country(@Root() speaker: Speaker, @Ctx() { loaders }: Context): Promise<Country> {
+  country(@Root() speaker: Speaker, @Ctx() { loaders }: Context): Country | Promise<Country> {
     return related(speaker.country, loaders.countryById);
   }
 
   @FieldResolver(() => Ministry, { nullable: true, description: 'The ministry or agency the speaker works for, if any.' })
-  ministry(@Root() speaker: Speaker, @Ctx() { loaders }: Context): Promise<Ministry | null> | null {
+  ministry(@Root() speaker: Speaker, @Ctx() { loaders }: Context): Ministry | Promise<Ministry> | null {
     return speaker.ministry ? related(speaker.ministry, loaders.ministryById) : null;
   }
 
