@@ -10,23 +10,21 @@ import { Speaker } from '../speaker/speaker.entity';
 import { Article } from './article.entity';
 import { publicArticle, relatedArticlesLoader } from './article.visibility';
 
-export function articleLoaders(em: EntityManager) {
-  return {
-    articleById: byIdLoader(em, Article, publicArticle('t')),
-    /**
-     * For Quote.article only, whatever the article's status: every way to a quote already passed
-     * the article's visibility (quoteById and the speaker's and session's quotes keep those of
-     * public articles; an article's own quotes are reached from the article; editors' mutations
-     * return their drafts' quotes), and an editor's draft must not read as missing.
-     */
-    quotedArticleById: byIdLoader(em, Article),
-    articleBySlug: byUniqueLoader(em, Article, 'slug', publicArticle('t')),
-    forumsByArticleId: listLoader(em, Forum, linked(em, Article, 'forums', [['startDate', 'desc'], 'id'])),
-    sessionsByArticleId: listLoader(em, Session, linked(em, Article, 'sessions', ['startsAt', 'id'])),
-    speakersByArticleId: listLoader(em, Speaker, linked(em, Article, 'speakers', ['slug'])),
-    countriesByArticleId: listLoader(em, Country, linked(em, Article, 'countries', ['code'])),
-    ministriesByArticleId: listLoader(em, Ministry, linked(em, Article, 'ministries', ['slug'])),
-    relatedArticles: relatedArticlesLoader(em),
-    quotesByArticleId: listLoader(em, Quote, children(em, Quote, 'article', ['id'])),
-  };
-}
+export const articleLoaders = {
+  articleById: (em: EntityManager) => byIdLoader(em, Article, publicArticle('t')),
+  /**
+   * For Quote.article only, whatever the article's status: every way to a quote already passed
+   * the article's visibility (quoteById and the speaker's and session's quotes keep those of
+   * public articles; an article's own quotes are reached from the article; editors' mutations
+   * return their drafts' quotes), and an editor's draft must not read as missing.
+   */
+  quotedArticleById: (em: EntityManager) => byIdLoader(em, Article),
+  articleBySlug: (em: EntityManager) => byUniqueLoader(em, Article, 'slug', publicArticle('t')),
+  forumsByArticleId: (em: EntityManager) => listLoader(em, Forum, linked(em, Article, 'forums', [['startDate', 'desc'], 'id'])),
+  sessionsByArticleId: (em: EntityManager) => listLoader(em, Session, linked(em, Article, 'sessions', ['startsAt', 'id'])),
+  speakersByArticleId: (em: EntityManager) => listLoader(em, Speaker, linked(em, Article, 'speakers', ['slug'])),
+  countriesByArticleId: (em: EntityManager) => listLoader(em, Country, linked(em, Article, 'countries', ['code'])),
+  ministriesByArticleId: (em: EntityManager) => listLoader(em, Ministry, linked(em, Article, 'ministries', ['slug'])),
+  relatedArticles: (em: EntityManager) => relatedArticlesLoader(em),
+  quotesByArticleId: (em: EntityManager) => listLoader(em, Quote, children(em, Quote, 'article', ['id'])),
+};

@@ -7,13 +7,11 @@ import { children, linkedFrom } from '../shared/relations';
 import { Speaker } from '../speaker/speaker.entity';
 import { Country } from './country.entity';
 
-export function countryLoaders(em: EntityManager) {
-  return {
-    countryById: byIdLoader(em, Country),
-    countryByCode: byUniqueLoader(em, Country, 'code'),
-    ministriesByCountryId: listLoader(em, Ministry, children(em, Ministry, 'country', ['slug'])),
-    speakerPageByCountryId: pageLoader(em, Speaker, children(em, Speaker, 'country', ['slug'])),
-    forumsByCountryId: listLoader(em, Forum, linkedFrom(em, Forum, 'countries', [['startDate', 'desc'], 'id'])),
-    articlePageByCountryId: articlePageLoader(em, 'countries'),
-  };
-}
+export const countryLoaders = {
+  countryById: (em: EntityManager) => byIdLoader(em, Country),
+  countryByCode: (em: EntityManager) => byUniqueLoader(em, Country, 'code'),
+  ministriesByCountryId: (em: EntityManager) => listLoader(em, Ministry, children(em, Ministry, 'country', ['slug'])),
+  speakerPageByCountryId: (em: EntityManager) => pageLoader(em, Speaker, children(em, Speaker, 'country', ['slug'])),
+  forumsByCountryId: (em: EntityManager) => listLoader(em, Forum, linkedFrom(em, Forum, 'countries', [['startDate', 'desc'], 'id'])),
+  articlePageByCountryId: (em: EntityManager) => articlePageLoader(em, 'countries'),
+};

@@ -6,12 +6,10 @@ import { children, linkedFrom } from '../shared/relations';
 import { Speaker } from '../speaker/speaker.entity';
 import { Ministry } from './ministry.entity';
 
-export function ministryLoaders(em: EntityManager) {
-  return {
-    ministryById: byIdLoader(em, Ministry),
-    ministryBySlug: byUniqueLoader(em, Ministry, 'slug'),
-    speakerPageByMinistryId: pageLoader(em, Speaker, children(em, Speaker, 'ministry', ['slug'])),
-    forumsByOrganiserId: listLoader(em, Forum, linkedFrom(em, Forum, 'organisers', [['startDate', 'desc'], 'id'])),
-    articlePageByMinistryId: articlePageLoader(em, 'ministries'),
-  };
-}
+export const ministryLoaders = {
+  ministryById: (em: EntityManager) => byIdLoader(em, Ministry),
+  ministryBySlug: (em: EntityManager) => byUniqueLoader(em, Ministry, 'slug'),
+  speakerPageByMinistryId: (em: EntityManager) => pageLoader(em, Speaker, children(em, Speaker, 'ministry', ['slug'])),
+  forumsByOrganiserId: (em: EntityManager) => listLoader(em, Forum, linkedFrom(em, Forum, 'organisers', [['startDate', 'desc'], 'id'])),
+  articlePageByMinistryId: (em: EntityManager) => articlePageLoader(em, 'ministries'),
+};

@@ -11,17 +11,17 @@ import { Ministry } from '../ministry/ministry.entity';
 import { SessionParticipant } from './session-participant.entity';
 import { Session } from './session.entity';
 
-export function sessionLoaders(em: EntityManager) {
-  const bySession = children(em, SessionParticipant, 'session', ['position', 'id']);
-  const speakers = em.getMetadata().get(Speaker.name);
-  return {
-    sessionById: byIdLoader(em, Session),
-    sessionBySlug: byUniqueLoader(em, Session, 'slug'),
-    participantById: byIdLoader(em, SessionParticipant),
-    // The speaker, their country and ministry come joined in the same statement: an agenda always
-    // shows who speaks and for whom, and this keeps the nested agenda query at three statements
-    // (forum, sessions, participants) for any number of sessions.
-    participantsBySessionId: new DataLoader<number, SessionParticipant[]>(async (ids) => {
+export const sessionLoaders = {
+  sessionById: (em: EntityManager) => byIdLoader(em, Session),
+  sessionBySlug: (em: EntityManager) => byUniqueLoader(em, Session, 'slug'),
+  participantById: (em: EntityManager) => byIdLoader(em, SessionParticipant),
+  // The speaker, their country and ministry come joined in the same statement: an agenda always
+  // shows who speaks and for whom, and this keeps the nested agenda query at three statements
+  // (forum, sessions, participants) for any number of sessions.
+  participantsBySessionId: (em: EntityManager) => {
+    const bySession = children(em, SessionParticipant, 'session', ['position', 'id']);
+    const speakers = em.getMetadata().get(Speaker.name);
+    return new DataLoader<number, SessionParticipant[]>(async (ids) => {
       const rows = await query(
         em,
         `select ${selectList(em, SessionParticipant, 't')}, ${jsonRow(em, Speaker, 's')} as "__speaker", ${jsonRow(em, Country, 'c')} as "__country",` +
@@ -39,8 +39,8 @@ export function sessionLoaders(em: EntityManager) {
         return toReadRow(em, SessionParticipant, row);
       });
       return groupByKey(ids, participants, (p) => p.session.id);
-    }),
-    quotesBySessionId: publicQuotesLoader(em, 'session'),
-    articlePageBySessionId: articlePageLoader(em, 'sessions'),
-  };
-}
+    });
+  },
+  quotesBySessionId: (em: EntityManager) => publicQuotesLoader(em, 'session'),
+  articlePageBySessionId: (em: EntityManager) => articlePageLoader(em, 'sessions'),
+};

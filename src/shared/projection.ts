@@ -260,9 +260,7 @@ function projected(em: EntityManager, entity: EntityClass<object>): { meta: Enti
 }
 
 /** The expressions of a projected row, each with its column name. */
-function expressions(em: EntityManager, entity: EntityClass<object>, alias: string): [string, string][] | undefined {
-  const { meta, projection, languages } = projected(em, entity);
-  if (!projection) return undefined;
+function expressions(meta: EntityMetadata, projection: EntityProjection, languages: readonly Language[], alias: string): [string, string][] {
   const list: [string, string][] = [];
   for (const [name, mode] of projection.props) {
     const prop = meta.properties[name as keyof typeof meta.properties];
@@ -272,14 +270,39 @@ function expressions(em: EntityManager, entity: EntityClass<object>, alias: stri
   return list;
 }
 
+/*
+ * The SQL made from a projection, kept with it: the projection of an operation is kept across its
+ * requests (projectionPlugin), so a repeated operation builds no SQL text.
+ */
+const sqlOfProjection = new WeakMap<EntityProjection, Map<string, string>>();
+
+/** `build()`'s SQL for `entity` in the request's projection, made once per projection, form, alias and language order. */
+function projectedSql(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  form: 'select' | 'json',
+  alias: string,
+  build: (list: [string, string][]) => string,
+): string | undefined {
+  const { meta, projection, languages } = projected(em, entity);
+  if (!projection) return undefined;
+  let built = sqlOfProjection.get(projection);
+  if (!built) sqlOfProjection.set(projection, (built = new Map()));
+  const key = `${form} ${alias} ${languages.join(',')}`;
+  let sql = built.get(key);
+  if (sql === undefined) built.set(key, (sql = build(expressions(meta, projection, languages, alias))));
+  return sql;
+}
+
 /** SQL select list of `entity`'s columns aliased `alias`, as the request's projection has them. */
 export function selectList(em: EntityManager, entity: EntityClass<object>, alias: string): string {
-  const list = expressions(em, entity, alias);
-  return list ? list.map(([column, sql]) => `${sql} as "${column}"`).join(', ') : `${alias}.*`;
+  return projectedSql(em, entity, 'select', alias, (list) => list.map(([column, sql]) => `${sql} as "${column}"`).join(', ')) ?? `${alias}.*`;
 }
 
 /** SQL: one JSON object of `entity`'s row aliased `alias`, as the request's projection has it. */
 export function jsonRow(em: EntityManager, entity: EntityClass<object>, alias: string): string {
-  const list = expressions(em, entity, alias);
-  return list ? `json_build_object(${list.map(([column, sql]) => `'${column}', ${sql}`).join(', ')})` : `to_jsonb(${alias})`;
+  return (
+    projectedSql(em, entity, 'json', alias, (list) => `json_build_object(${list.map(([column, sql]) => `'${column}', ${sql}`).join(', ')})`) ??
+    `to_jsonb(${alias})`
+  );
 }

@@ -10,13 +10,13 @@ import { byIdLoader, byUniqueLoader, groupByKey, query } from '../shared/sql-loa
 import { forumIdsOfSpeakers } from './speaker-forums';
 import { Speaker } from './speaker.entity';
 
-export function speakerLoaders(em: EntityManager) {
-  const bySpeaker = children(em, SessionParticipant, 'speaker', ['id']);
-  return {
-    speakerById: byIdLoader(em, Speaker),
-    speakerBySlug: byUniqueLoader(em, Speaker, 'slug'),
-    // The session comes joined in the same statement: who-speaks-where lists always show it.
-    participationsBySpeakerId: new DataLoader<number, SessionParticipant[]>(async (ids) => {
+export const speakerLoaders = {
+  speakerById: (em: EntityManager) => byIdLoader(em, Speaker),
+  speakerBySlug: (em: EntityManager) => byUniqueLoader(em, Speaker, 'slug'),
+  // The session comes joined in the same statement: who-speaks-where lists always show it.
+  participationsBySpeakerId: (em: EntityManager) => {
+    const bySpeaker = children(em, SessionParticipant, 'speaker', ['id']);
+    return new DataLoader<number, SessionParticipant[]>(async (ids) => {
       const rows = await query(
         em,
         `select ${selectList(em, SessionParticipant, 't')}, ${jsonRow(em, Session, 's')} as "__session"` +
@@ -30,10 +30,10 @@ export function speakerLoaders(em: EntityManager) {
         return toReadRow(em, SessionParticipant, row);
       });
       return groupByKey(ids, participations, (p) => p.speaker.id);
-    }),
-    // Who may edit a speaker and see its private fields (speaker-forums.ts).
-    forumIdsBySpeakerId: new DataLoader<number, number[]>((ids) => forumIdsOfSpeakers(em, ids)),
-    quotesBySpeakerId: publicQuotesLoader(em, 'speaker'),
-    articlePageBySpeakerId: articlePageLoader(em, 'speakers'),
-  };
-}
+    });
+  },
+  // Who may edit a speaker and see its private fields (speaker-forums.ts).
+  forumIdsBySpeakerId: (em: EntityManager) => new DataLoader<number, number[]>((ids) => forumIdsOfSpeakers(em, ids)),
+  quotesBySpeakerId: (em: EntityManager) => publicQuotesLoader(em, 'speaker'),
+  articlePageBySpeakerId: (em: EntityManager) => articlePageLoader(em, 'speakers'),
+};
