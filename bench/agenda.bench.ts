@@ -243,17 +243,23 @@ function substanceProblem(operation: Operation, data: unknown): string | undefin
  * Both sides must give the same data for every forum and for an unknown slug, else the
  * comparison is meaningless. Returns the response sizes of the first forum.
  */
+/** Either side's JSON answer, as far as the checks below read it. */
+interface Answer {
+  data?: { forum: unknown } | null;
+  errors?: unknown;
+}
+
 async function verifySameData(server: ServerProcess, baseline: BaselineProcess, operation: Operation, slugs: string[]): Promise<{ server: number; baseline: number }> {
   let sizes: { server: number; baseline: number } | undefined;
   for (const slug of [...slugs, UNKNOWN_SLUG]) {
     const [a, b] = await Promise.all([send(server.url, graphqlTemplate(operation), slug), send(baseline.url, baselineTemplate(operation), slug)]);
     if (a.status !== 200 || b.status !== 200) throw new Error(`${operation} ${slug}: HTTP ${a.status} (server), ${b.status} (baseline): ${a.text.slice(0, 300)}`);
-    const [fromServer, fromBaseline] = [JSON.parse(a.text), JSON.parse(b.text)];
+    const [fromServer, fromBaseline] = [JSON.parse(a.text) as Answer, JSON.parse(b.text) as Answer];
     if (fromServer.errors) throw new Error(`${operation} ${slug}: GraphQL errors ${JSON.stringify(fromServer.errors).slice(0, 500)}`);
     const difference = firstDifference(fromServer.data, fromBaseline.data);
     if (difference) throw new Error(`${operation} ${slug}: answers differ at ${difference}`);
     if (slug === UNKNOWN_SLUG) {
-      if (fromServer.data.forum !== null) throw new Error(`${operation}: an unknown forum is not null`);
+      if (fromServer.data?.forum !== null) throw new Error(`${operation}: an unknown forum is not null`);
     } else {
       const problem = substanceProblem(operation, fromServer.data);
       if (problem) throw new Error(`${operation} ${slug}: ${problem}`);

@@ -30,13 +30,13 @@ export async function adminToken(db: Client, jwtSecret: string): Promise<string>
   return `Bearer ${token}`;
 }
 
-async function graphql(url: string, authorization: string, query: string, variables: Record<string, unknown>): Promise<any> {
+async function graphql<T>(url: string, authorization: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: any; errors?: { message: string }[] };
+  const body = (await response.json()) as { data: T; errors?: { message: string }[] };
   if (response.status !== 200 || body.errors) throw new Error(`${response.status} ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
   return body.data;
 }
@@ -45,7 +45,7 @@ async function graphql(url: string, authorization: string, query: string, variab
 export async function startEditing(url: string, authorization: string, forumSlugs: string[]): Promise<Editor> {
   const sessions: { id: string; version: number }[] = [];
   for (const slug of forumSlugs) {
-    const data = await graphql(url, authorization, 'query($slug: String!) { forum(slug: $slug) { sessions(first: 100) { nodes { id version } } } }', { slug });
+    const data = await graphql<{ forum: { sessions: { nodes: { id: string; version: number }[] } } }>(url, authorization, 'query($slug: String!) { forum(slug: $slug) { sessions(first: 100) { nodes { id version } } } }', { slug });
     sessions.push(...data.forum.sessions.nodes);
   }
   if (sessions.length === 0) throw new Error(`no sessions to edit in ${forumSlugs.join(', ')}`);
@@ -55,7 +55,7 @@ export async function startEditing(url: string, authorization: string, forumSlug
     const session = sessions[figures.sent % sessions.length];
     figures.sent += 1;
     try {
-      const data = await graphql(url, authorization, 'mutation($input: UpdateSessionInput!) { updateSession(input: $input) { version } }', {
+      const data = await graphql<{ updateSession: { version: number } }>(url, authorization, 'mutation($input: UpdateSessionInput!) { updateSession(input: $input) { version } }', {
         input: { id: session.id, expectedVersion: session.version, title: { en: `Edited session ${figures.sent}` } },
       });
       session.version = data.updateSession.version;

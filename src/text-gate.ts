@@ -101,7 +101,10 @@ function firstProblem(
           const argument = definition.args.find((a) => a.name === node.name.value);
           if (!argument) continue;
           const rule = ownTextRule(parent.name, argument.name);
-          for (const { path, problem: why } of textProblemsIn(argument.type, values[argument.name], rule)) {
+          // The first problem is enough to refuse the request.
+          const first = textProblemsIn(argument.type, values[argument.name], rule).next();
+          if (!first.done) {
+            const { path, problem: why } = first.value;
             return path
               ? { argument: argument.name, field: path, message: `Field "${path}" of argument "${argument.name}" ${why}` }
               : { argument: argument.name, message: `Argument "${argument.name}" ${why}` };

@@ -62,7 +62,7 @@ const OUTAGE_MS = 2000;
 interface Outcome {
   kind: 'read' | 'view';
   status: number;
-  code?: unknown;
+  code?: string;
   views?: number;
   ms: number;
   at: number;
@@ -108,7 +108,7 @@ describe('database outage', () => {
     const query = kind === 'view' ? 'mutation { recordArticleView(slug: "steady") }' : '{ article(slug: "steady") { slug viewCount } }';
     const started = Date.now();
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    const body = (await response.json()) as { data?: { recordArticleView?: number } | null; errors?: { extensions?: { code?: unknown } }[] };
+    const body = (await response.json()) as { data?: { recordArticleView?: number } | null; errors?: { extensions?: { code?: string } }[] };
     return {
       kind,
       status: response.status,

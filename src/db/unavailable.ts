@@ -26,7 +26,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (e.name === 'KnexTimeoutError') return true;
   if (typeof e.code === 'string' && (SQLSTATES.has(e.code) || SOCKET_CODES.has(e.code))) return true;
   if (typeof e.message === 'string' && MESSAGES.some((m) => m.test(e.message as string))) return true;
-  const nested = [e.cause, e.originalError, e.thrownValue, ...(Array.isArray(e.errors) ? e.errors : [])];
+  const nested = [e.cause, e.originalError, e.thrownValue, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])];
   return nested.some((n) => n !== error && isDatabaseUnavailable(n, depth + 1));
 }
 

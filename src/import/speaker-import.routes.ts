@@ -47,7 +47,8 @@ const parsers: Record<'csv' | 'json', RequestHandler> = {
 };
 
 function readBody(req: Request, res: Response, kind: 'csv' | 'json'): Promise<void> {
-  return new Promise((resolve, reject) => parsers[kind](req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+  // body-parser hands over http-errors' Error objects (with status and type) or nothing.
+  return new Promise((resolve, reject) => parsers[kind](req, res, (error?: unknown) => (error ? reject(error as Error) : resolve())));
 }
 
 function dryRunOf(value: unknown): boolean {
@@ -63,7 +64,7 @@ function rowsOfJson(body: unknown): ImportRowSource[] {
   }
   const extra = Object.keys(body).filter((key) => key !== 'rows');
   if (extra.length > 0) throw new BadUserInputError(`Unknown key "${extra[0]}" in the JSON body; dryRun goes in the query string`);
-  return rows.map((fields, index) => ({ row: index + 1, fields }));
+  return (rows as unknown[]).map((fields, index) => ({ row: index + 1, fields }));
 }
 
 /** The import endpoint; mount it before /graphql. */

@@ -287,7 +287,7 @@ function projectedSql(
   const { meta, projection, languages } = projected(em, entity);
   if (!projection) return undefined;
   let built = sqlOfProjection.get(projection);
-  if (!built) sqlOfProjection.set(projection, (built = new Map()));
+  if (!built) sqlOfProjection.set(projection, (built = new Map<string, string>()));
   const key = `${form} ${alias} ${languages.join(',')}`;
   let sql = built.get(key);
   if (sql === undefined) built.set(key, (sql = build(expressions(meta, projection, languages, alias))));

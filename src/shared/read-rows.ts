@@ -48,7 +48,7 @@ function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
   const meta = em.getMetadata().get(entity.name);
   const projection = projectionOf(em)?.of(meta.className);
   let byKey = shapes.get(entity);
-  if (!byKey) shapes.set(entity, (byKey = new Map()));
+  if (!byKey) shapes.set(entity, (byKey = new Map<string, Shape>()));
   const key = projection?.key ?? '*';
   let shape = byKey.get(key);
   if (!shape) {
@@ -65,7 +65,7 @@ function buildShape(em: EntityManager, meta: EntityMetadata, selected?: Readonly
   // MikroORM puts a setter for every property on the entity prototype (it turns the first
   // assignment into a tracked accessor on the instance). Plain writable properties in between
   // shadow them, so assigning a column is an ordinary property write.
-  const prototype = Object.create(meta.class.prototype as object);
+  const prototype = Object.create(meta.class.prototype as object) as object;
   Object.defineProperty(prototype, READ_ROW, { value: true });
   const columns: Column[] = [];
   for (const prop of meta.props) {
@@ -96,7 +96,7 @@ function buildShape(em: EntityManager, meta: EntityMetadata, selected?: Readonly
         prop.runtimeType === 'Date'
           ? (value: unknown) => (typeof value === 'string' ? new Date(value) : value)
           : customType && !json
-            ? (value: unknown) => customType.convertToJSValue(value, platform)
+            ? (value: unknown): unknown => customType.convertToJSValue(value, platform)
             : undefined;
       columns.push({ column: prop.fieldNames[0], property: prop.name, convert });
     } else if (prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) {
