@@ -21,7 +21,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   setupFiles: ['reflect-metadata'],
-  // Each test file gets its own database (see test/helpers/database.ts); two workers on two cores.
+  // Each test file gets its own database (see test/helpers/harness.ts); two workers on two cores.
   maxWorkers: 2,
   testTimeout: 60000,
 };

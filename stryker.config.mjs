@@ -16,7 +16,11 @@ const AREAS = {
   auth: { mutate: ['src/auth/**/*.ts'], tests: ['auth', 'promises-auth', 'promises-tokens', 'schema'], coverageAnalysis: 'perTest' },
   limits: { mutate: ['src/limits.ts'], tests: ['limits', 'promises-limits'], coverageAnalysis: 'perTest' },
   'rate-limit': { mutate: ['src/rate-limit.ts'], tests: ['rate-limit', 'promises-rate-limit'], coverageAnalysis: 'perTest' },
-  'response-cache': { mutate: ['src/response-cache.ts'], tests: ['response-cache', 'promises-cache', 'cache-invalidation'], coverageAnalysis: 'all' },
+  'response-cache': {
+    mutate: ['src/response-cache.ts'],
+    tests: ['response-cache', 'promises-cache', 'cache-invalidation'],
+    coverageAnalysis: 'all',
+  },
 };
 
 const area = process.env.MUTATION_AREA;

@@ -182,7 +182,8 @@ async function compileServer(): Promise<string> {
   }
   // tsc writes its output despite type errors; the checks of the answers below decide whether
   // what it wrote is usable, and the error is shown so that nobody mistakes such a run.
-  if (complaints) process.stderr.write(`bench: warning: tsc reported errors (the output was written anyway):\n${complaints.slice(0, 3000)}\n`);
+  if (complaints)
+    process.stderr.write(`bench: warning: tsc reported errors (the output was written anyway):\n${complaints.slice(0, 3000)}\n`);
   return outDir;
 }
 
@@ -235,7 +236,8 @@ function substanceProblem(operation: Operation, data: unknown): string | undefin
   }
   const articles = (data as CoverageData).forum?.articles?.edges ?? [];
   if (articles.length !== COVERAGE_ARTICLES) return `${articles.length} articles instead of ${COVERAGE_ARTICLES}`;
-  if (articles.some((a) => a.node.speakers.length !== 2 || a.node.countries.length !== 2)) return 'articles without their 2 speakers and 2 countries';
+  if (articles.some((a) => a.node.speakers.length !== 2 || a.node.countries.length !== 2))
+    return 'articles without their 2 speakers and 2 countries';
   return undefined;
 }
 
@@ -249,11 +251,20 @@ interface Answer {
   errors?: unknown;
 }
 
-async function verifySameData(server: ServerProcess, baseline: BaselineProcess, operation: Operation, slugs: string[]): Promise<{ server: number; baseline: number }> {
+async function verifySameData(
+  server: ServerProcess,
+  baseline: BaselineProcess,
+  operation: Operation,
+  slugs: string[],
+): Promise<{ server: number; baseline: number }> {
   let sizes: { server: number; baseline: number } | undefined;
   for (const slug of [...slugs, UNKNOWN_SLUG]) {
-    const [a, b] = await Promise.all([send(server.url, graphqlTemplate(operation), slug), send(baseline.url, baselineTemplate(operation), slug)]);
-    if (a.status !== 200 || b.status !== 200) throw new Error(`${operation} ${slug}: HTTP ${a.status} (server), ${b.status} (baseline): ${a.text.slice(0, 300)}`);
+    const [a, b] = await Promise.all([
+      send(server.url, graphqlTemplate(operation), slug),
+      send(baseline.url, baselineTemplate(operation), slug),
+    ]);
+    if (a.status !== 200 || b.status !== 200)
+      throw new Error(`${operation} ${slug}: HTTP ${a.status} (server), ${b.status} (baseline): ${a.text.slice(0, 300)}`);
     const [fromServer, fromBaseline] = [JSON.parse(a.text) as Answer, JSON.parse(b.text) as Answer];
     if (fromServer.errors) throw new Error(`${operation} ${slug}: GraphQL errors ${JSON.stringify(fromServer.errors).slice(0, 500)}`);
     const difference = firstDifference(fromServer.data, fromBaseline.data);
@@ -263,7 +274,8 @@ async function verifySameData(server: ServerProcess, baseline: BaselineProcess, 
     } else {
       const problem = substanceProblem(operation, fromServer.data);
       if (problem) throw new Error(`${operation} ${slug}: ${problem}`);
-      if (!EXPECTED_START.test(a.text) || !EXPECTED_START.test(b.text)) throw new Error(`${operation} ${slug}: body does not start as the load client expects`);
+      if (!EXPECTED_START.test(a.text) || !EXPECTED_START.test(b.text))
+        throw new Error(`${operation} ${slug}: body does not start as the load client expects`);
     }
     sizes ??= { server: Buffer.byteLength(a.text), baseline: Buffer.byteLength(b.text) };
   }
@@ -298,7 +310,8 @@ async function countServerSql(server: ServerProcess, operation: Operation, slugs
     const requestId = `bench-sql-${operation}-${randomBytes(4).toString('hex')}`;
     const line = server.logLineOf(requestId);
     const response = await send(server.url, graphqlTemplate(operation), slug, { 'x-request-id': requestId });
-    if (response.status !== 200 || !EXPECTED_START.test(response.text)) throw new Error(`counting SQL: HTTP ${response.status} ${response.text.slice(0, 200)}`);
+    if (response.status !== 200 || !EXPECTED_START.test(response.text))
+      throw new Error(`counting SQL: HTTP ${response.status} ${response.text.slice(0, 200)}`);
     const { sqlStatements, cache: outcome } = await line;
     counts.push(sqlStatements);
     if (outcome) cache[outcome] = (cache[outcome] ?? 0) + 1;
@@ -313,7 +326,8 @@ async function countBaselineSql(baseline: BaselineProcess, operation: Operation,
   for (let i = 0; i < COUNTED_REQUESTS; i += 1) {
     const before = await baseline.statements();
     const response = await send(baseline.url, baselineTemplate(operation), slugs[Math.floor(random() * slugs.length)]);
-    if (response.status !== 200 || !EXPECTED_START.test(response.text)) throw new Error(`counting SQL: HTTP ${response.status} ${response.text.slice(0, 200)}`);
+    if (response.status !== 200 || !EXPECTED_START.test(response.text))
+      throw new Error(`counting SQL: HTTP ${response.status} ${response.text.slice(0, 200)}`);
     counts.push((await baseline.statements()) - before);
   }
   return summarize(counts);
@@ -331,10 +345,18 @@ interface Measured extends RunResult {
 }
 
 /** A warm-up run, then the measured run with the process's peak memory and CPU time around it. */
-async function measure(client: LoadClient, target: { pid: number; url: string; cacheOutcomes?: () => Record<string, number> }, template: RequestTemplate, slugs: string[], seed: number, warmupFailures: string[]): Promise<Measured> {
+async function measure(
+  client: LoadClient,
+  target: { pid: number; url: string; cacheOutcomes?: () => Record<string, number> },
+  template: RequestTemplate,
+  slugs: string[],
+  seed: number,
+  warmupFailures: string[],
+): Promise<Measured> {
   const spec = { url: target.url, template, slugs, connections: CONNECTIONS, timeoutSeconds: TIMEOUT_SECONDS };
   const warmup = await client.run({ ...spec, seed: seed + 1, seconds: WARMUP_SECONDS });
-  if (warmup.errors > 0) warmupFailures.push(`${warmup.errors} failed in a warm-up of ${target.url}${template.path}; first: ${warmup.firstError}`);
+  if (warmup.errors > 0)
+    warmupFailures.push(`${warmup.errors} failed in a warm-up of ${target.url}${template.path}; first: ${warmup.firstError}`);
   resetPeakRss(target.pid);
   const cpuBefore = cpuMs(target.pid);
   const clientCpuBefore = cpuMs(client.pid);
@@ -420,7 +442,11 @@ function overRounds(sides: SideFigures[]): SideFigures {
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -451,7 +477,9 @@ async function main(): Promise<number> {
   const gitDirty = (git('status', '--porcelain', '--', 'src') ?? '') !== '';
   const profileDir = cpuProfileDir();
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
-  log(`bench: ${SCENARIOS.length} scenarios x ${ROUNDS} rounds x (server, baseline), ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per run`);
+  log(
+    `bench: ${SCENARIOS.length} scenarios x ${ROUNDS} rounds x (server, baseline), ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per run`,
+  );
 
   // Compiling takes as long as filling the database: both at once.
   const compiled = compileServer();
@@ -459,7 +487,9 @@ async function main(): Promise<number> {
   const database = await openDatabase();
   const orm = await MikroORM.init(ormOptions(database.url));
   const pool = orm.config.get('pool');
-  const statementTimeoutMs = Number((orm.config.get('driverOptions') as { connection?: { statement_timeout?: number } }).connection?.statement_timeout ?? 5000);
+  const statementTimeoutMs = Number(
+    (orm.config.get('driverOptions') as { connection?: { statement_timeout?: number } }).connection?.statement_timeout ?? 5000,
+  );
   try {
     await orm.getMigrator().up();
   } finally {
@@ -526,10 +556,15 @@ async function main(): Promise<number> {
     for (const { operation } of scenarios) {
       responseBytes[operation] = await guard(verifySameData(server, baseline, operation, slugs));
     }
-    log(`bench: server (${cached ? 'response cache on' : 'RESPONSE_CACHE_MB=0'}, pid ${server.pid}) answers like the baseline for ${slugs.length} forums and an unknown slug, both operations`);
+    log(
+      `bench: server (${cached ? 'response cache on' : 'RESPONSE_CACHE_MB=0'}, pid ${server.pid}) answers like the baseline for ${slugs.length} forums and an unknown slug, both operations`,
+    );
 
     for (const scenario of scenarios) {
-      const sql = { server: await guard(countServerSql(server, scenario.operation, slugs, cached)), baseline: await countBaselineSql(baseline, scenario.operation, slugs) };
+      const sql = {
+        server: await guard(countServerSql(server, scenario.operation, slugs, cached)),
+        baseline: await countBaselineSql(baseline, scenario.operation, slugs),
+      };
       const editor = scenario.edits ? await guard(startEditing(server.url, editorToken, editedSlugs)) : undefined;
       const rounds: RoundFigures[] = [];
       for (let round = 1; round <= ROUNDS; round += 1) {
@@ -538,7 +573,12 @@ async function main(): Promise<number> {
         const a = await guard(measure(client, server, graphqlTemplate(scenario.operation), slugs, seed, warmupFailures));
         const b = await guard(measure(client, baseline, baselineTemplate(scenario.operation), slugs, seed, warmupFailures));
         for (const r of [a, b]) if (r.firstError) firstErrors.push(`${scenario.name} round ${round}: ${r.firstError}`);
-        const figures = { round, server: { ...side(a, sql.server), ...(a.cache ? { cache: a.cache } : {}) }, baseline: side(b, sql.baseline), ratio: round2(a.reqPerSec / b.reqPerSec) };
+        const figures = {
+          round,
+          server: { ...side(a, sql.server), ...(a.cache ? { cache: a.cache } : {}) },
+          baseline: side(b, sql.baseline),
+          ratio: round2(a.reqPerSec / b.reqPerSec),
+        };
         rounds.push(figures);
         log(
           `bench: ${scenario.name} round ${round}: server ${figures.server.reqPerSec.toFixed(0)} req/s, ` +
@@ -551,7 +591,9 @@ async function main(): Promise<number> {
       results[scenario.name] = {
         ...overRounds(rounds.map((r) => r.server)),
         ratio: round2(median(rounds.map((r) => r.ratio))),
-        ...(edits && withoutEdits ? { vsAgendaCached: round2(median(rounds.map((r, i) => r.server.reqPerSec / withoutEdits[i].server.reqPerSec))), edits } : {}),
+        ...(edits && withoutEdits
+          ? { vsAgendaCached: round2(median(rounds.map((r, i) => r.server.reqPerSec / withoutEdits[i].server.reqPerSec))), edits }
+          : {}),
         baseline: overRounds(rounds.map((r) => r.baseline)),
         sql,
         rounds,
@@ -573,7 +615,10 @@ async function main(): Promise<number> {
     postgres: postgresVersion,
     database: database.description,
     dataset: { ...SIZES, participantsPerSession: '1 + session.id % 5', rows: dataset.rows },
-    operations: { agenda: `forum → ${AGENDA_SESSIONS} sessions → participants → speaker → country, ministry`, coverage: `forum → ${COVERAGE_ARTICLES} latest articles → speakers, countries` },
+    operations: {
+      agenda: `forum → ${AGENDA_SESSIONS} sessions → participants → speaker → country, ministry`,
+      coverage: `forum → ${COVERAGE_ARTICLES} latest articles → speakers, countries`,
+    },
     responseBytes,
     connections: CONNECTIONS,
     warmupSeconds: WARMUP_SECONDS,
@@ -589,7 +634,9 @@ async function main(): Promise<number> {
   const header = ['scenario', 'side', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'SQL/req', 'peak RSS MB', 'CPU ms/req'];
   const names = SCENARIOS.map((s) => s.name);
   log();
-  log(`node ${meta.node}, ${meta.cpus} CPUs (${meta.cpuModel}), load average ${loadAverage.join(' ')} at start; PostgreSQL ${postgresVersion}`);
+  log(
+    `node ${meta.node}, ${meta.cpus} CPUs (${meta.cpuModel}), load average ${loadAverage.join(' ')} at start; PostgreSQL ${postgresVersion}`,
+  );
   log(
     `data: ${SIZES.forums} forums x ${SIZES.sessionsPerForum} sessions (${dataset.rows.session_participant} participants), ${SIZES.speakers} speakers, ` +
       `${SIZES.countries} countries, ${SIZES.ministries} ministries, ${SIZES.articles} articles (${SIZES.articles / SIZES.forums} per forum)`,
@@ -603,7 +650,20 @@ async function main(): Promise<number> {
   log('per round (CPU % = share of one core used by that process over the measured run; client = the load client during it):');
   log(
     table(
-      ['scenario', 'round', 'server req/s', 'baseline req/s', 'ratio', 'server p99', 'baseline p99', 'server CPU %', 'client CPU %', 'baseline CPU %', 'client CPU %', 'server peak MB'],
+      [
+        'scenario',
+        'round',
+        'server req/s',
+        'baseline req/s',
+        'ratio',
+        'server p99',
+        'baseline p99',
+        'server CPU %',
+        'client CPU %',
+        'baseline CPU %',
+        'client CPU %',
+        'server peak MB',
+      ],
       names.flatMap((name) =>
         results[name]!.rounds.map((r) => [
           name,
@@ -640,7 +700,9 @@ async function main(): Promise<number> {
     const counted = results[name]!.sql.server.cache;
     const underLoad = results[name]!.rounds.map((r) => r.server.cache).filter(Boolean);
     if (counted || underLoad.length > 0) {
-      log(`${name}: response cache outcomes (server log): counted requests ${JSON.stringify(counted ?? {})}; measured runs ${underLoad.map((c) => JSON.stringify(c)).join(' ')}`);
+      log(
+        `${name}: response cache outcomes (server log): counted requests ${JSON.stringify(counted ?? {})}; measured runs ${underLoad.map((c) => JSON.stringify(c)).join(' ')}`,
+      );
     }
   }
   if (profileDir) log(`CPU profiles of the server processes: ${profileDir}`);
@@ -655,7 +717,9 @@ async function main(): Promise<number> {
   }
   const failed = names.reduce((n, name) => n + results[name]!.errors + results[name]!.baseline.errors, 0) + (edits?.edits?.failed ?? 0);
   if (failed > 0 || warmupFailures.length > 0) {
-    process.stderr.write(`bench: ${failed} requests failed in measured runs\n${[...warmupFailures, ...firstErrors].slice(0, 10).join('\n')}\n`);
+    process.stderr.write(
+      `bench: ${failed} requests failed in measured runs\n${[...warmupFailures, ...firstErrors].slice(0, 10).join('\n')}\n`,
+    );
     return 1;
   }
   return 0;

@@ -165,7 +165,18 @@ export async function fillDataset(client: Client): Promise<DatasetSummary> {
   // and index-only scans are off, unlike on a database that has lived for a while.
   await client.query('vacuum analyze');
 
-  const counted = ['forum', 'session', 'session_participant', 'speaker', 'country', 'ministry', 'article', 'article_forum', 'article_speaker', 'article_country'];
+  const counted = [
+    'forum',
+    'session',
+    'session_participant',
+    'speaker',
+    'country',
+    'ministry',
+    'article',
+    'article_forum',
+    'article_speaker',
+    'article_country',
+  ];
   const { rows } = await client.query<Record<string, string>>(
     `select ${counted.map((table) => `(select count(*) from "${table}") as "${table}"`).join(', ')}`,
   );

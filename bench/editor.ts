@@ -45,7 +45,12 @@ async function graphql<T>(url: string, authorization: string, query: string, var
 export async function startEditing(url: string, authorization: string, forumSlugs: string[]): Promise<Editor> {
   const sessions: { id: string; version: number }[] = [];
   for (const slug of forumSlugs) {
-    const data = await graphql<{ forum: { sessions: { nodes: { id: string; version: number }[] } } }>(url, authorization, 'query($slug: String!) { forum(slug: $slug) { sessions(first: 100) { nodes { id version } } } }', { slug });
+    const data = await graphql<{ forum: { sessions: { nodes: { id: string; version: number }[] } } }>(
+      url,
+      authorization,
+      'query($slug: String!) { forum(slug: $slug) { sessions(first: 100) { nodes { id version } } } }',
+      { slug },
+    );
     sessions.push(...data.forum.sessions.nodes);
   }
   if (sessions.length === 0) throw new Error(`no sessions to edit in ${forumSlugs.join(', ')}`);
@@ -55,9 +60,14 @@ export async function startEditing(url: string, authorization: string, forumSlug
     const session = sessions[figures.sent % sessions.length];
     figures.sent += 1;
     try {
-      const data = await graphql<{ updateSession: { version: number } }>(url, authorization, 'mutation($input: UpdateSessionInput!) { updateSession(input: $input) { version } }', {
-        input: { id: session.id, expectedVersion: session.version, title: { en: `Edited session ${figures.sent}` } },
-      });
+      const data = await graphql<{ updateSession: { version: number } }>(
+        url,
+        authorization,
+        'mutation($input: UpdateSessionInput!) { updateSession(input: $input) { version } }',
+        {
+          input: { id: session.id, expectedVersion: session.version, title: { en: `Edited session ${figures.sent}` } },
+        },
+      );
       session.version = data.updateSession.version;
     } catch (error) {
       figures.failed += 1;

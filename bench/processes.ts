@@ -62,7 +62,12 @@ export interface ServerProcess {
  * Its stdout is read all along, also under load, so that pino never blocks on a full pipe; only
  * lines of requests someone waits for are parsed.
  */
-export async function startServer(serverJs: string, nodeArgs: string[], env: NodeJS.ProcessEnv, startTimeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServer(
+  serverJs: string,
+  nodeArgs: string[],
+  env: NodeJS.ProcessEnv,
+  startTimeoutMs = 60_000,
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...nodeArgs, serverJs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = new Tail(30);
   const waiting = new Map<string, (line: RequestLogLine) => void>();
@@ -104,7 +109,9 @@ export async function startServer(serverJs: string, nodeArgs: string[], env: Nod
       onReady = resolve;
     }),
     exited,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`server not ready after ${startTimeoutMs} ms; its last lines:\n${tail}`)), startTimeoutMs).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`server not ready after ${startTimeoutMs} ms; its last lines:\n${tail}`)), startTimeoutMs).unref(),
+    ),
   ]).catch(async (error: unknown) => {
     stopping = true;
     await terminate(child, 5_000);
@@ -152,7 +159,13 @@ async function disconnect(child: ChildProcess): Promise<void> {
 }
 
 /** Sends one message and waits for the first reply `accept` takes, or fails on exit or timeout. */
-function request<T>(child: ChildProcess, message: unknown, accept: (reply: unknown) => T | undefined, timeoutMs: number, what: string): Promise<T> {
+function request<T>(
+  child: ChildProcess,
+  message: unknown,
+  accept: (reply: unknown) => T | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
     const onExit = (code: number | null) => finish(new Error(`${what}: process exited with ${code}`));
@@ -202,7 +215,14 @@ export async function startBaseline(baselineJs: string, env: NodeJS.ProcessEnv):
   return {
     pid: child.pid!,
     url,
-    statements: () => request(child, { type: 'stats' }, (m) => ((m as BaselineMessage).type === 'stats' ? (m as { statements: number }).statements : undefined), 5_000, 'baseline stats'),
+    statements: () =>
+      request(
+        child,
+        { type: 'stats' },
+        (m) => ((m as BaselineMessage).type === 'stats' ? (m as { statements: number }).statements : undefined),
+        5_000,
+        'baseline stats',
+      ),
     stop: () => disconnect(child),
   };
 }
@@ -218,7 +238,13 @@ export function startLoadClient(loadClientJs: string): LoadClient {
   return {
     pid: child.pid!,
     async run(spec) {
-      const reply = await request(child, { type: 'run', ...spec } satisfies RunRequest, (m) => m as ClientMessage, (spec.seconds + spec.timeoutSeconds + 30) * 1000, 'load client');
+      const reply = await request(
+        child,
+        { type: 'run', ...spec } satisfies RunRequest,
+        (m) => m as ClientMessage,
+        (spec.seconds + spec.timeoutSeconds + 30) * 1000,
+        'load client',
+      );
       if (reply.type === 'failure') throw new Error(`load client: ${reply.message}`);
       return reply;
     },
@@ -278,7 +304,10 @@ export async function compile(repoDir: string, outDir: string, signal?: AbortSig
       include: [path.join(repoDir, 'src'), path.join(repoDir, 'bench')],
     }),
   );
-  const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { stdio: ['ignore', 'pipe', 'pipe'], signal });
+  const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    signal,
+  });
   tsc.on('error', () => undefined); // an abort; 'exit' follows and settles the promise below
   let output = '';
   tsc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

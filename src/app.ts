@@ -37,11 +37,7 @@ export interface App {
  * Builds the HTTP server with the GraphQL endpoint at /graphql, started but not listening:
  * `server.ts` listens on the configured port, tests on a free one or not at all.
  */
-export async function createApp(
-  orm: MikroORM,
-  config: Config,
-  options: { logger?: Logger } = {},
-): Promise<App> {
+export async function createApp(orm: MikroORM, config: Config, options: { logger?: Logger } = {}): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   // The client's IP (rate limits) from X-Forwarded-For, as far as the configured proxies vouch.
@@ -131,7 +127,10 @@ export async function createApp(
     if (isDatabaseUnavailable(error)) {
       (request?.log ?? logger).warn({ err: error }, 'database unavailable');
       const unavailable = new ServiceUnavailableError();
-      res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS)).json({ errors: [{ message: unavailable.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      res
+        .status(503)
+        .set('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({ errors: [{ message: unavailable.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
       return;
     }
     const status = error.status ?? error.statusCode ?? 500;

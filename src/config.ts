@@ -81,17 +81,25 @@ function trustProxy(raw: string | undefined): false | number | string[] {
   const value = (raw ?? '').trim();
   if (value === '' || value === 'false') return false;
   if (/^\d+$/.test(value)) return Number(value);
-  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const bad = entries.find((e) => !PROXY_RANGE_NAMES.has(e) && !/^[0-9a-f.:]+(\/\d{1,3})?$/i.test(e));
   if (bad !== undefined || entries.length === 0) {
-    throw new ConfigError(`TRUST_PROXY must be a number of hops or addresses, subnets, loopback, linklocal or uniquelocal, got "${bad ?? value}"`);
+    throw new ConfigError(
+      `TRUST_PROXY must be a number of hops or addresses, subnets, loopback, linklocal or uniquelocal, got "${bad ?? value}"`,
+    );
   }
   return entries;
 }
 
 function corsOrigins(raw: string | undefined): '*' | string[] {
   if (raw === undefined || raw.trim() === '' || raw.trim() === '*') return '*';
-  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   const bad = origins.find((o) => !/^https?:\/\/[^/]+$/.test(o));
   if (bad) throw new ConfigError(`CORS_ORIGINS must list origins like https://camf.kz, got "${bad}"`);
   return origins;

@@ -155,7 +155,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     // Expected under overload or during a database restart; the HTTP status (503) is set by
     // databaseUnavailablePlugin, as Apollo reads it from the error before formatting.
     logger.warn({ err: original, path: formatted.path }, 'database unavailable');
-    return { message: UNAVAILABLE_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    return {
+      message: UNAVAILABLE_MESSAGE,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    };
   }
   // The request id ties the client's report to this log line (and to X-Request-Id).
   const request = currentRequest();

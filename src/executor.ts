@@ -60,7 +60,13 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
           // No operation: the document has several and none was named; graphql-js says so.
           if (request.operation?.operation !== 'query' || request.source.length > MAX_COMPILED_SOURCE_LENGTH) {
             // The operation name as sent: Apollo's `operationName` is that of the operation it resolved.
-            return execute({ schema, document: request.document, operationName: request.request.operationName, variableValues, contextValue: request.context });
+            return execute({
+              schema,
+              document: request.document,
+              operationName: request.request.operationName,
+              variableValues,
+              contextValue: request.context,
+            });
           }
           const query = compiledQuery(request.queryHash, request.document, request.operationName);
           if (!isCompiledQuery(query)) return query;
@@ -68,7 +74,9 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
           if (!('data' in result)) {
             // Variables failed coercion and nothing ran. graphql-js's errors for that carry the
             // AST node Apollo recognises them by (BAD_USER_INPUT, HTTP 400); graphql-jit's don't.
-            return { errors: getVariableValues(schema, request.operation.variableDefinitions ?? [], variableValues).errors ?? result.errors };
+            return {
+              errors: getVariableValues(schema, request.operation.variableDefinitions ?? [], variableValues).errors ?? result.errors,
+            };
           }
           return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
         },

@@ -48,11 +48,7 @@ interface Shape {
  * measured once and its counts multiplied by how often it is spread, so a chain of fragments that
  * each spread the next twice costs linear time here but counts as the exponential thing it is.
  */
-function measure(
-  selectionSet: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  memo: Map<string, Shape>,
-): Shape {
+function measure(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, memo: Map<string, Shape>): Shape {
   const shape: Shape = { depth: 0, aliases: 0, directives: 0 };
   for (const selection of selectionSet.selections) {
     shape.directives += selection.directives?.length ?? 0;
@@ -153,17 +149,23 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           shape.directives += operation.directives?.length ?? 0;
           if (shape.depth > limits.maxDepth) {
             throw new QueryTooComplexError(`Query is nested ${shape.depth} levels deep; the limit is ${limits.maxDepth}`, {
-              limit: 'depth', max: limits.maxDepth, actual: shape.depth,
+              limit: 'depth',
+              max: limits.maxDepth,
+              actual: shape.depth,
             });
           }
           if (shape.aliases > limits.maxAliases) {
             throw new QueryTooComplexError(`Query uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}`, {
-              limit: 'aliases', max: limits.maxAliases, actual: shape.aliases,
+              limit: 'aliases',
+              max: limits.maxAliases,
+              actual: shape.aliases,
             });
           }
           if (shape.directives > limits.maxDirectives) {
             throw new QueryTooComplexError(`Query uses ${shape.directives} directives; the limit is ${limits.maxDirectives}`, {
-              limit: 'directives', max: limits.maxDirectives, actual: shape.directives,
+              limit: 'directives',
+              max: limits.maxDirectives,
+              actual: shape.directives,
             });
           }
 
@@ -176,7 +178,12 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           }
           let cost: number;
           try {
-            cost = getComplexity({ schema, query: operationDocument(document, operation), variables: request.variables ?? {}, estimators: estimators! });
+            cost = getComplexity({
+              schema,
+              query: operationDocument(document, operation),
+              variables: request.variables ?? {},
+              estimators: estimators!,
+            });
           } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
             if (message !== TOO_MANY_NODES) {

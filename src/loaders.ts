@@ -20,7 +20,8 @@ const LOADERS = {
   ...forumLoaders,
   ...sessionLoaders,
   ...articleLoaders,
-  quoteById: (em: EntityManager) => byIdLoader(em, Quote, `exists (select 1 from article a where a.id = t.article_id and ${publicArticle('a')})`),
+  quoteById: (em: EntityManager) =>
+    byIdLoader(em, Quote, `exists (select 1 from article a where a.id = t.article_id and ${publicArticle('a')})`),
   initiativeById: (em: EntityManager) => byIdLoader(em, Initiative),
   countriesByInitiativeId: (em: EntityManager) => listLoader(em, Country, linked(em, Initiative, 'countries', ['code'])),
 };

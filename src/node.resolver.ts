@@ -21,7 +21,10 @@ const NODE_LOADERS: Record<string, (loaders: Loaders) => DataLoader<number, obje
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Any object by its global id; null when it does not exist.' })
-  async node(@Arg('id', () => ID, { description: 'A global id, as returned in any `id` field.' }) id: string, @Ctx() { loaders }: Context): Promise<object | null> {
+  async node(
+    @Arg('id', () => ID, { description: 'A global id, as returned in any `id` field.' }) id: string,
+    @Ctx() { loaders }: Context,
+  ): Promise<object | null> {
     const { type, id: key } = fromGlobalId(id);
     const loader = NODE_LOADERS[type];
     return loader ? loader(loaders).load(key) : null;

@@ -1,11 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  Kind,
-  valueFromASTUntyped,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { Kind, valueFromASTUntyped, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from './config';
 import type { Context } from './context';
@@ -66,7 +60,8 @@ export function rateLimitPlugin(settings: RateLimitSettings): ApolloServerPlugin
   const duration = settings.rateLimitWindowSeconds;
   const mutations =
     settings.mutationRateLimit > 0 ? new RateLimiterMemory({ keyPrefix: 'mutation', points: settings.mutationRateLimit, duration }) : null;
-  const logins = settings.loginRateLimit > 0 ? new RateLimiterMemory({ keyPrefix: 'login', points: settings.loginRateLimit, duration }) : null;
+  const logins =
+    settings.loginRateLimit > 0 ? new RateLimiterMemory({ keyPrefix: 'login', points: settings.loginRateLimit, duration }) : null;
 
   return {
     async requestDidStart() {
@@ -74,7 +69,9 @@ export function rateLimitPlugin(settings: RateLimitSettings): ApolloServerPlugin
         async didResolveOperation({ operation, document, request, contextValue }) {
           if (operation?.operation !== 'mutation') return;
           const fragments = new Map(
-            document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+            document.definitions
+              .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+              .map((d) => [d.name.value, d]),
           );
           const fields = rootFields(operation.selectionSet, fragments).filter((f) => f.name.value !== '__typename');
           // A press site's backend counts every page view from one address: views are not

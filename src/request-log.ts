@@ -111,7 +111,8 @@ export function requestLogPlugin(): ApolloServerPlugin {
         async willSendResponse({ response }) {
           const state = currentRequest();
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          if (state && errors?.length) state.errorCodes = errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN'));
+          if (state && errors?.length)
+            state.errorCodes = errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN'));
         },
       };
     },

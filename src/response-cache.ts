@@ -241,7 +241,9 @@ export class ResponseCache {
       if (typeof body !== 'string' && !Buffer.isBuffer(body)) return undefined;
       // What Apollo and its plugins set (content type, Cache-Control); the rest is set again by
       // the middleware before this one on every request, hits included.
-      const headers = Object.entries(res.getHeaders()).filter(([name, value]) => String(value) !== String(before[name])) as StoredResponse['headers'];
+      const headers = Object.entries(res.getHeaders()).filter(
+        ([name, value]) => String(value) !== String(before[name]),
+      ) as StoredResponse['headers'];
       return () => {
         if (generation !== this.generation || !this.listening || !pending || !state) return;
         this.pending.delete(pending);
@@ -394,7 +396,10 @@ export class ResponseCache {
         clearTimeout(this.embargoTimer);
         const ms = rows[0]?.ms;
         if (ms !== null && ms !== undefined) {
-          this.embargoTimer = setTimeout(() => this.invalidate('embargo lifted'), Math.min(Math.ceil(Number(ms)), LONGEST_TIMER_MS)).unref();
+          this.embargoTimer = setTimeout(
+            () => this.invalidate('embargo lifted'),
+            Math.min(Math.ceil(Number(ms)), LONGEST_TIMER_MS),
+          ).unref();
         }
       } while (this.embargoLookupAgain);
     } catch (error) {
@@ -419,7 +424,12 @@ export async function startResponseCache(
 ): Promise<RequestHandler> {
   if (config.responseCacheBytes === 0 || config.cacheMaxAgeSeconds === 0) return (_req, _res, next) => next();
   const connection = orm.em.getConnection().getConnectionOptions();
-  const cache = new ResponseCache(connection as ClientConfig, config.responseCacheBytes, config.cacheMaxAgeSeconds * 1000, options.logger ?? processLogger);
+  const cache = new ResponseCache(
+    connection as ClientConfig,
+    config.responseCacheBytes,
+    config.cacheMaxAgeSeconds * 1000,
+    options.logger ?? processLogger,
+  );
   options.httpServer.once('close', () => void cache.close());
   await cache.start();
   return cache.middleware;

@@ -62,10 +62,11 @@ let built: Promise<GraphQLSchema> | undefined;
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({ resolvers, validate: true }).then((schema) => {
     // type-graphql has no option for the root type's description.
-    schema.getQueryType()!.description =
-      'Read access to media forums: agendas, speakers, countries, ministries and news coverage.';
+    schema.getQueryType()!.description = 'Read access to media forums: agendas, speakers, countries, ministries and news coverage.';
     const mutation = schema.getMutationType();
-    if (mutation) mutation.description = 'Changes: signing in, counting article views, and (for signed-in organisers, editors and admins) editing data.';
+    if (mutation)
+      mutation.description =
+        'Changes: signing in, counting article views, and (for signed-in organisers, editors and admins) editing data.';
     resolveFieldsDirectly(schema);
     describeTextRules(schema);
     return schema;

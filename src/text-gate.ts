@@ -171,7 +171,10 @@ export function textGatePlugin(): ApolloServerPlugin {
 export function isPerLanguage(type: GraphQLNamedType): boolean {
   if (!isInputObjectType(type)) return false;
   const fields = Object.values(type.getFields());
-  return fields.length === LANGUAGES.length && fields.every((f) => LANGUAGES.includes(f.name as Language) && getNamedType(f.type) === GraphQLString);
+  return (
+    fields.length === LANGUAGES.length &&
+    fields.every((f) => LANGUAGES.includes(f.name as Language) && getNamedType(f.type) === GraphQLString)
+  );
 }
 
 /**

@@ -88,16 +88,51 @@ describe('agenda for event apps', () => {
       {
         date: '2025-03-29',
         sessions: [
-          { slug: 'opening', startsAt: '2025-03-29T09:00:00.000Z', startsAtLocal: '2025-03-29T10:00:00+01:00', endsAtLocal: '2025-03-29T11:00:00+01:00', inAlmaty: '2025-03-29T14:00:00+05:00', status: 'SCHEDULED' },
+          {
+            slug: 'opening',
+            startsAt: '2025-03-29T09:00:00.000Z',
+            startsAtLocal: '2025-03-29T10:00:00+01:00',
+            endsAtLocal: '2025-03-29T11:00:00+01:00',
+            inAlmaty: '2025-03-29T14:00:00+05:00',
+            status: 'SCHEDULED',
+          },
         ],
       },
       {
         date: '2025-03-30',
         sessions: [
-          { slug: 'late-night', startsAt: '2025-03-29T23:30:00.000Z', startsAtLocal: '2025-03-30T00:30:00+01:00', endsAtLocal: '2025-03-30T01:15:00+01:00', inAlmaty: '2025-03-30T04:30:00+05:00', status: 'SCHEDULED' },
-          { slug: 'before-switch', startsAt: '2025-03-30T00:30:00.000Z', startsAtLocal: '2025-03-30T01:30:00+01:00', endsAtLocal: '2025-03-30T03:00:00+02:00', inAlmaty: '2025-03-30T05:30:00+05:00', status: 'SCHEDULED' },
-          { slug: 'after-switch', startsAt: '2025-03-30T01:30:00.000Z', startsAtLocal: '2025-03-30T03:30:00+02:00', endsAtLocal: '2025-03-30T04:00:00+02:00', inAlmaty: '2025-03-30T06:30:00+05:00', status: 'SCHEDULED' },
-          { slug: 'cancelled', startsAt: '2025-03-30T08:00:00.000Z', startsAtLocal: '2025-03-30T10:00:00+02:00', endsAtLocal: '2025-03-30T11:00:00+02:00', inAlmaty: '2025-03-30T13:00:00+05:00', status: 'CANCELLED' },
+          {
+            slug: 'late-night',
+            startsAt: '2025-03-29T23:30:00.000Z',
+            startsAtLocal: '2025-03-30T00:30:00+01:00',
+            endsAtLocal: '2025-03-30T01:15:00+01:00',
+            inAlmaty: '2025-03-30T04:30:00+05:00',
+            status: 'SCHEDULED',
+          },
+          {
+            slug: 'before-switch',
+            startsAt: '2025-03-30T00:30:00.000Z',
+            startsAtLocal: '2025-03-30T01:30:00+01:00',
+            endsAtLocal: '2025-03-30T03:00:00+02:00',
+            inAlmaty: '2025-03-30T05:30:00+05:00',
+            status: 'SCHEDULED',
+          },
+          {
+            slug: 'after-switch',
+            startsAt: '2025-03-30T01:30:00.000Z',
+            startsAtLocal: '2025-03-30T03:30:00+02:00',
+            endsAtLocal: '2025-03-30T04:00:00+02:00',
+            inAlmaty: '2025-03-30T06:30:00+05:00',
+            status: 'SCHEDULED',
+          },
+          {
+            slug: 'cancelled',
+            startsAt: '2025-03-30T08:00:00.000Z',
+            startsAtLocal: '2025-03-30T10:00:00+02:00',
+            endsAtLocal: '2025-03-30T11:00:00+02:00',
+            inAlmaty: '2025-03-30T13:00:00+05:00',
+            status: 'CANCELLED',
+          },
         ],
       },
     ]);
@@ -146,7 +181,10 @@ describe('agenda for event apps', () => {
         },
       ]);
 
-      const badZone = await h.execute(`query($z: String) { forum(slug: "berlin") { sessions(first: 1) { nodes { startsAtLocal(timeZone: $z) } } } }`, { z: 'Mars/Olympus' });
+      const badZone = await h.execute(
+        `query($z: String) { forum(slug: "berlin") { sessions(first: 1) { nodes { startsAtLocal(timeZone: $z) } } } }`,
+        { z: 'Mars/Olympus' },
+      );
       expect(badZone.errors).toEqual([
         {
           message: '"Mars/Olympus" is not an IANA time zone (e.g. Asia/Almaty)',
@@ -208,9 +246,7 @@ describe('agenda for event apps', () => {
       s2.title = { ...s2.title, en: 'Renamed' };
       await em.flush();
       const afterRename = await changes(start.version);
-      expect(afterRename.changed).toEqual([
-        expect.objectContaining({ slug: 'small-s2', title: 'Renamed', revision: revision + 1 }),
-      ]);
+      expect(afterRename.changed).toEqual([expect.objectContaining({ slug: 'small-s2', title: 'Renamed', revision: revision + 1 })]);
       expect(afterRename.version).toBe(start.version + 1);
 
       // A participant joins another session.
@@ -236,7 +272,9 @@ describe('agenda for event apps', () => {
       await em.flush();
       const afterRemove = await changes(afterSpeaker.version);
       expect(afterRemove.changed).toEqual([expect.objectContaining({ slug: 'small-s3', status: 'CANCELLED' })]);
-      expect(afterRemove.removed).toEqual([{ id: Buffer.from(`Session:${removedId}`).toString('base64url'), version: afterRemove.version }]);
+      expect(afterRemove.removed).toEqual([
+        { id: Buffer.from(`Session:${removedId}`).toString('base64url'), version: afterRemove.version },
+      ]);
 
       // A client that synced at the start gets the latest state of everything touched since.
       const catchUp = await changes(start.version);

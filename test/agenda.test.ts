@@ -21,8 +21,14 @@ const AGENDA = /* GraphQL */ `
               role
               speaker {
                 fullName
-                country { code name }
-                ministry { slug shortName }
+                country {
+                  code
+                  name
+                }
+                ministry {
+                  slug
+                  shortName
+                }
               }
             }
           }
@@ -41,9 +47,7 @@ describe('nested agenda query', () => {
     const kz = make.country(em, 'KZ');
     const uz = make.country(em, 'UZ');
     const mci = make.ministry(em, kz, 'kz-mci');
-    const speakers = Array.from({ length: 40 }, (_, i) =>
-      make.speaker(em, `speaker-${i}`, i % 2 ? uz : kz, i % 3 === 0 ? mci : undefined),
-    );
+    const speakers = Array.from({ length: 40 }, (_, i) => make.speaker(em, `speaker-${i}`, i % 2 ? uz : kz, i % 3 === 0 ? mci : undefined));
     make.forumWithAgenda(em, { slug: 'small', host: kz, sessions: 5, speakers });
     make.forumWithAgenda(em, { slug: 'large', host: kz, sessions: 500, speakers });
     await em.flush();
@@ -64,7 +68,11 @@ describe('nested agenda query', () => {
     expect(sessions.edges[0].node.participants).toEqual([
       {
         role: 'MODERATOR',
-        speaker: { fullName: 'Speaker speaker-0', country: { code: 'KZ', name: 'Country KZ' }, ministry: { slug: 'kz-mci', shortName: 'KZ-MCI' } },
+        speaker: {
+          fullName: 'Speaker speaker-0',
+          country: { code: 'KZ', name: 'Country KZ' },
+          ministry: { slug: 'kz-mci', shortName: 'KZ-MCI' },
+        },
       },
       {
         role: 'SPEAKER',

@@ -47,7 +47,12 @@ describe('accounts and tokens', () => {
     ]) {
       const result = await h.execute(LOGIN, variables);
       expect(result.errors).toEqual([
-        { message: 'Wrong email or password', locations: [{ line: 1, column: 49 }], path: ['login'], extensions: { code: 'UNAUTHENTICATED' } },
+        {
+          message: 'Wrong email or password',
+          locations: [{ line: 1, column: 49 }],
+          path: ['login'],
+          extensions: { code: 'UNAUTHENTICATED' },
+        },
       ]);
     }
   });
@@ -84,7 +89,9 @@ describe('accounts and tokens', () => {
   it('lets only admins create users, with valid input and a unique email', async () => {
     const admin = await h.signIn(Role.ADMIN);
     const input = { email: 'Org@Example.org', password: 'a long enough password', role: 'ORGANISER', forumSlugs: ['camf'] };
-    expect((await h.execute(CREATE_USER, { input }, undefined, admin)).data).toEqual({ createUser: { email: 'org@example.org', role: 'ORGANISER' } });
+    expect((await h.execute(CREATE_USER, { input }, undefined, admin)).data).toEqual({
+      createUser: { email: 'org@example.org', role: 'ORGANISER' },
+    });
 
     const editor = await h.signIn(Role.EDITOR);
     expect((await h.execute(CREATE_USER, { input }, undefined, editor)).errors![0].extensions).toEqual({ code: 'FORBIDDEN' });
@@ -99,8 +106,16 @@ describe('accounts and tokens', () => {
       field: 'password',
       invalid: [{ field: 'password', problems: ['password must be at least 12 characters'] }],
     });
-    const unknownForum = await h.execute(CREATE_USER, { input: { ...input, email: 'y@example.org', forumSlugs: ['nope'] } }, undefined, admin);
-    expect(unknownForum.errors![0]).toMatchObject({ message: 'Unknown forum: nope', extensions: { code: 'BAD_USER_INPUT', field: 'forumSlugs' } });
+    const unknownForum = await h.execute(
+      CREATE_USER,
+      { input: { ...input, email: 'y@example.org', forumSlugs: ['nope'] } },
+      undefined,
+      admin,
+    );
+    expect(unknownForum.errors![0]).toMatchObject({
+      message: 'Unknown forum: nope',
+      extensions: { code: 'BAD_USER_INPUT', field: 'forumSlugs' },
+    });
 
     const signedIn = await h.execute(LOGIN, { email: 'org@example.org', password: 'a long enough password' });
     expect(signedIn.data!.login.user).toEqual({ email: 'org@example.org', role: 'ORGANISER' });
@@ -109,7 +124,11 @@ describe('accounts and tokens', () => {
       action: 'CREATE',
       entityType: 'User',
       actorEmail: expect.stringMatching(/^admin-\d+@test\.example$/),
-      changes: { email: { before: null, after: 'org@example.org' }, role: { before: null, after: 'ORGANISER' }, forums: { before: [], after: ['camf'] } },
+      changes: {
+        email: { before: null, after: 'org@example.org' },
+        role: { before: null, after: 'ORGANISER' },
+        forums: { before: [], after: ['camf'] },
+      },
     });
   });
 
@@ -126,7 +145,10 @@ describe('accounts and tokens', () => {
     const me = await h.post({ query: ME }, { authorization: `Bearer ${secret}` });
     expect(me.body.data.me.role).toBe('ORGANISER');
     // The token sees the audit log of its own forum only (none of other's entries).
-    const log = await h.post({ query: `{ auditLog(filter: { forumSlug: "other" }) { totalCount } }` }, { authorization: `Bearer ${secret}` });
+    const log = await h.post(
+      { query: `{ auditLog(filter: { forumSlug: "other" }) { totalCount } }` },
+      { authorization: `Bearer ${secret}` },
+    );
     expect(log.body).toEqual({ data: { auditLog: { totalCount: 0 } } });
 
     const revoked = await h.execute(`mutation($id: ID!) { revokeApiToken(id: $id) }`, { id }, undefined, organiser);
@@ -147,7 +169,15 @@ describe('accounts and tokens', () => {
     const root = path.join(__dirname, '..');
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [path.join(root, 'node_modules/ts-node/dist/bin.js'), '--swc', 'src/cli/create-user.ts', '--email', 'First@Example.org', '--password', 'first admin password'],
+      [
+        path.join(root, 'node_modules/ts-node/dist/bin.js'),
+        '--swc',
+        'src/cli/create-user.ts',
+        '--email',
+        'First@Example.org',
+        '--password',
+        'first admin password',
+      ],
       { cwd: root, env: { ...process.env, DATABASE_URL: h.databaseUrl, LOG_LEVEL: 'silent', JEST_WORKER_ID: '' } },
     );
     expect(stdout).toMatch(/^created ADMIN first@example\.org \(id \d+\)$/m);

@@ -108,7 +108,8 @@ describe('response cache invalidation by what an answer read', () => {
       // Through the API the next request must see the change; a plain SQL write is seen when its
       // notification arrives, which takes milliseconds.
       let answer = await ask(query);
-      for (const until = Date.now() + 2000; how === 'sql' && answer.cache === 'HIT' && Date.now() < until; answer = await ask(query)) await sleep(10);
+      for (const until = Date.now() + 2000; how === 'sql' && answer.cache === 'HIT' && Date.now() < until; answer = await ask(query))
+        await sleep(10);
       expect([how, query, answer.cache]).toEqual([how, query, 'MISS']);
       expect(answer.body).not.toEqual(before.get(query));
     }
@@ -122,8 +123,12 @@ describe('response cache invalidation by what an answer read', () => {
   const idOf = async (query: string, path: (data: any) => string) => path((await ask(query)).body);
   const forumId = (slug: string) => idOf(`{ forum(slug: "${slug}") { id } }`, (d) => d.forum.id);
   const session = async (forum: string) =>
-    (await mutateRead(`{ forum(slug: "${forum}") { sessions(first: 1) { nodes { id version } } } }`)).forum.sessions.nodes[0] as { id: string; version: number };
-  const speaker = async (slug: string) => (await mutateRead(`{ speaker(slug: "${slug}") { id version } }`)).speaker as { id: string; version: number };
+    (await mutateRead(`{ forum(slug: "${forum}") { sessions(first: 1) { nodes { id version } } } }`)).forum.sessions.nodes[0] as {
+      id: string;
+      version: number;
+    };
+  const speaker = async (slug: string) =>
+    (await mutateRead(`{ speaker(slug: "${slug}") { id version } }`)).speaker as { id: string; version: number };
   /** Reads as the admin: never cached, so it never disturbs the answers under test. */
   const mutateRead = (query: string) => mutate(admin, query, {});
 
@@ -138,7 +143,9 @@ describe('response cache invalidation by what an answer read', () => {
     const id = await forumId('camf');
     const UPDATE = 'mutation($input: UpdateForumInput!) { updateForum(input: $input) { title } }';
     await expectInvalidation('api', questions, () => mutate(admin, UPDATE, { input: { id, title: { en: next('Forum') } } }));
-    await expectInvalidation('sql', questions, () => sql.query(`update forum set title = jsonb_build_object('en', $1::text) where slug = 'camf'`, [next('Forum')]));
+    await expectInvalidation('sql', questions, () =>
+      sql.query(`update forum set title = jsonb_build_object('en', $1::text) where slug = 'camf'`, [next('Forum')]),
+    );
 
     // camf now takes Uzbekistan in too; tash is untouched.
     const links = {
@@ -148,15 +155,22 @@ describe('response cache invalidation by what an answer read', () => {
     };
     await expectInvalidation('api', links, () => mutate(admin, UPDATE, { input: { id, countryCodes: ['KZ', 'UZ'] } }));
     await expectInvalidation('sql', links, () =>
-      sql.query(`delete from forum_country where forum_id = (select id from forum where slug = 'camf') and country_id = (select id from country where code = 'UZ')`),
+      sql.query(
+        `delete from forum_country where forum_id = (select id from forum where slug = 'camf') and country_id = (select id from country where code = 'UZ')`,
+      ),
     );
   });
 
   it('a session: the agenda of its forum', async () => {
-    const questions = { dependent: [agenda('camf'), '{ speaker(slug: "aida") { participations { session { title } } } }'], unrelated: [agenda('tash')] };
+    const questions = {
+      dependent: [agenda('camf'), '{ speaker(slug: "aida") { participations { session { title } } } }'],
+      unrelated: [agenda('tash')],
+    };
     const { id, version } = await session('camf');
     await expectInvalidation('api', questions, () =>
-      mutate(organiser, 'mutation($input: UpdateSessionInput!) { updateSession(input: $input) { title } }', { input: { id, expectedVersion: version, title: { en: next('Session') } } }),
+      mutate(organiser, 'mutation($input: UpdateSessionInput!) { updateSession(input: $input) { title } }', {
+        input: { id, expectedVersion: version, title: { en: next('Session') } },
+      }),
     );
     await expectInvalidation('sql', questions, () =>
       sql.query(`update session set title = jsonb_build_object('en', $1::text) where slug = 'camf-s1'`, [next('Session')]),
@@ -168,14 +182,17 @@ describe('response cache invalidation by what an answer read', () => {
       dependent: [agenda('camf'), '{ speaker(slug: "aida") { participations { role } } }'],
       unrelated: [agenda('tash'), '{ speaker(slug: "zara") { participations { role } } }'],
     };
-    const participant = (await mutateRead('{ forum(slug: "camf") { sessions(first: 1) { nodes { participants { id role } } } } }')).forum.sessions.nodes[0].participants[0];
+    const participant = (await mutateRead('{ forum(slug: "camf") { sessions(first: 1) { nodes { participants { id role } } } } }')).forum
+      .sessions.nodes[0].participants[0];
     await expectInvalidation('api', questions, () =>
       mutate(organiser, 'mutation($input: ChangeParticipantRoleInput!) { changeParticipantRole(input: $input) { role } }', {
         input: { id: participant.id, role: participant.role === 'HOST' ? 'MODERATOR' : 'HOST' },
       }),
     );
     await expectInvalidation('sql', questions, () =>
-      sql.query(`update session_participant set role = (case role when 'SPEAKER' then 'PANELIST' else 'SPEAKER' end)::participant_role where speaker_id = (select id from speaker where slug = 'aida')`),
+      sql.query(
+        `update session_participant set role = (case role when 'SPEAKER' then 'PANELIST' else 'SPEAKER' end)::participant_role where speaker_id = (select id from speaker where slug = 'aida')`,
+      ),
     );
   });
 
@@ -191,7 +208,9 @@ describe('response cache invalidation by what an answer read', () => {
         input: { id, expectedVersion: version, fields: { fullName: { en: next('Aida') } } },
       }),
     );
-    await expectInvalidation('sql', questions, () => sql.query(`update speaker set full_name = jsonb_build_object('en', $1::text) where slug = 'aida'`, [next('Aida')]));
+    await expectInvalidation('sql', questions, () =>
+      sql.query(`update speaker set full_name = jsonb_build_object('en', $1::text) where slug = 'aida'`, [next('Aida')]),
+    );
 
     // Moving to Uzbekistan, aida leaves one country's list and joins the other's.
     const moved = {
@@ -199,18 +218,29 @@ describe('response cache invalidation by what an answer read', () => {
       // Not tash's agenda: it shows Uzbekistan, whose speakers aida joins.
       unrelated: ['{ forum(slug: "tash") { title } }', '{ speaker(slug: "zara") { fullName } }'],
     };
-    await expectInvalidation('sql', moved, () => sql.query(`update speaker set country_id = (select id from country where code = 'UZ') where slug = 'aida'`));
-    await expectInvalidation('sql', moved, () => sql.query(`update speaker set country_id = (select id from country where code = 'KZ') where slug = 'aida'`));
+    await expectInvalidation('sql', moved, () =>
+      sql.query(`update speaker set country_id = (select id from country where code = 'UZ') where slug = 'aida'`),
+    );
+    await expectInvalidation('sql', moved, () =>
+      sql.query(`update speaker set country_id = (select id from country where code = 'KZ') where slug = 'aida'`),
+    );
   });
 
   it('a country and a ministry (no API writes them): what shows them', async () => {
-    const countryQuestions = { dependent: [agenda('camf'), '{ forum(slug: "camf") { hostCountry { name } } }'], unrelated: [agenda('tash'), '{ forum(slug: "tash") { hostCountry { name } } }'] };
-    await expectInvalidation('sql', countryQuestions, () => sql.query(`update country set name = jsonb_build_object('en', $1::text) where code = 'KZ'`, [next('Kazakhstan')]));
+    const countryQuestions = {
+      dependent: [agenda('camf'), '{ forum(slug: "camf") { hostCountry { name } } }'],
+      unrelated: [agenda('tash'), '{ forum(slug: "tash") { hostCountry { name } } }'],
+    };
+    await expectInvalidation('sql', countryQuestions, () =>
+      sql.query(`update country set name = jsonb_build_object('en', $1::text) where code = 'KZ'`, [next('Kazakhstan')]),
+    );
     const ministryQuestions = {
       dependent: [agenda('camf'), '{ ministries(countryCode: "KZ") { name } }', '{ forum(slug: "camf") { organisers { name } } }'],
       unrelated: [agenda('tash'), '{ ministries(countryCode: "UZ") { name } }', '{ forum(slug: "tash") { organisers { name } } }'],
     };
-    await expectInvalidation('sql', ministryQuestions, () => sql.query(`update ministry set name = jsonb_build_object('en', $1::text) where slug = 'kz-mci'`, [next('Ministry')]));
+    await expectInvalidation('sql', ministryQuestions, () =>
+      sql.query(`update ministry set name = jsonb_build_object('en', $1::text) where slug = 'kz-mci'`, [next('Ministry')]),
+    );
   });
 
   it('an article and its links: every forum, session, speaker, country and ministry it links to', async () => {
@@ -222,37 +252,67 @@ describe('response cache invalidation by what an answer read', () => {
       `{ ministry(slug: "${ministry}") { articles { nodes { title } } } }`,
       `{ article(slug: "${forum}-news") { title } }`,
     ];
-    const questions = { dependent: lists('camf', 'camf-s1', 'aida', 'KZ', 'kz-mci'), unrelated: lists('tash', 'tash-s1', 'zara', 'UZ', 'uz-mci') };
+    const questions = {
+      dependent: lists('camf', 'camf-s1', 'aida', 'KZ', 'kz-mci'),
+      unrelated: lists('tash', 'tash-s1', 'zara', 'UZ', 'uz-mci'),
+    };
     const id = (await ask('{ article(slug: "camf-news") { id } }')).body.article.id;
     await expectInvalidation('api', questions, () =>
-      mutate(editor, 'mutation($input: UpdateArticleInput!) { updateArticle(input: $input) { title } }', { input: { id, title: { en: next('Article') } } }),
+      mutate(editor, 'mutation($input: UpdateArticleInput!) { updateArticle(input: $input) { title } }', {
+        input: { id, title: { en: next('Article') } },
+      }),
     );
-    await expectInvalidation('sql', questions, () => sql.query(`update article set title = jsonb_build_object('en', $1::text) where slug = 'camf-news'`, [next('Article')]));
+    await expectInvalidation('sql', questions, () =>
+      sql.query(`update article set title = jsonb_build_object('en', $1::text) where slug = 'camf-news'`, [next('Article')]),
+    );
 
     // A new link: the speaker who now appears in it.
-    const links = { dependent: ['{ speaker(slug: "bolat") { articles { nodes { slug } } } }'], unrelated: ['{ speaker(slug: "yusuf") { articles { nodes { slug } } } }'] };
+    const links = {
+      dependent: ['{ speaker(slug: "bolat") { articles { nodes { slug } } } }'],
+      unrelated: ['{ speaker(slug: "yusuf") { articles { nodes { slug } } } }'],
+    };
     await expectInvalidation('api', links, () =>
-      mutate(editor, 'mutation($input: SetArticleLinksInput!) { setArticleLinks(input: $input) { slug } }', { input: { id, speakers: [{ slug: 'aida' }, { slug: 'bolat' }] } }),
+      mutate(editor, 'mutation($input: SetArticleLinksInput!) { setArticleLinks(input: $input) { slug } }', {
+        input: { id, speakers: [{ slug: 'aida' }, { slug: 'bolat' }] },
+      }),
     );
-    await expectInvalidation('sql', links, () => sql.query(`delete from article_speaker where speaker_id = (select id from speaker where slug = 'bolat')`));
+    await expectInvalidation('sql', links, () =>
+      sql.query(`delete from article_speaker where speaker_id = (select id from speaker where slug = 'bolat')`),
+    );
 
     // Unpublished, it leaves every list it was in.
-    const unpublished = { dependent: lists('camf', 'camf-s1', 'aida', 'KZ', 'kz-mci').slice(0, 5), unrelated: lists('tash', 'tash-s1', 'zara', 'UZ', 'uz-mci') };
-    await expectInvalidation('api', unpublished, () => mutate(editor, 'mutation($input: ArticleIdInput!) { unpublishArticle(input: $input) { status } }', { input: { id } }));
+    const unpublished = {
+      dependent: lists('camf', 'camf-s1', 'aida', 'KZ', 'kz-mci').slice(0, 5),
+      unrelated: lists('tash', 'tash-s1', 'zara', 'UZ', 'uz-mci'),
+    };
+    await expectInvalidation('api', unpublished, () =>
+      mutate(editor, 'mutation($input: ArticleIdInput!) { unpublishArticle(input: $input) { status } }', { input: { id } }),
+    );
     await expectInvalidation('sql', unpublished, () => sql.query(`update article set status = 'PUBLISHED' where slug = 'camf-news'`));
   });
 
   it('a quote: its speaker and session', async () => {
     const questions = {
-      dependent: ['{ speaker(slug: "aida") { quotes { text } } }', '{ forum(slug: "camf") { sessions(first: 1) { nodes { quotes { text } } } } }'],
-      unrelated: ['{ speaker(slug: "zara") { quotes { text } } }', '{ forum(slug: "tash") { sessions(first: 1) { nodes { quotes { text } } } } }'],
+      dependent: [
+        '{ speaker(slug: "aida") { quotes { text } } }',
+        '{ forum(slug: "camf") { sessions(first: 1) { nodes { quotes { text } } } } }',
+      ],
+      unrelated: [
+        '{ speaker(slug: "zara") { quotes { text } } }',
+        '{ forum(slug: "tash") { sessions(first: 1) { nodes { quotes { text } } } } }',
+      ],
     };
     const id = (await ask('{ speaker(slug: "aida") { quotes { id } } }')).body.speaker.quotes[0].id;
     await expectInvalidation('api', questions, () =>
-      mutate(editor, 'mutation($input: UpdateQuoteInput!) { updateQuote(input: $input) { text } }', { input: { id, text: { en: next('Quote') } } }),
+      mutate(editor, 'mutation($input: UpdateQuoteInput!) { updateQuote(input: $input) { text } }', {
+        input: { id, text: { en: next('Quote') } },
+      }),
     );
     await expectInvalidation('sql', questions, () =>
-      sql.query(`update quote set text = jsonb_build_object('en', $1::text) where speaker_id = (select id from speaker where slug = 'aida')`, [next('Quote')]),
+      sql.query(
+        `update quote set text = jsonb_build_object('en', $1::text) where speaker_id = (select id from speaker where slug = 'aida')`,
+        [next('Quote')],
+      ),
     );
   });
 
@@ -266,20 +326,31 @@ describe('response cache invalidation by what an answer read', () => {
       sql.query(`update initiative set title = jsonb_build_object('en', $1::text) where slug = 'camf-initiative'`, [next('Initiative')]),
     );
     await expectInvalidation('sql', questions, () =>
-      sql.query(`insert into initiative_country (initiative_id, country_id) select i.id, c.id from initiative i, country c where i.slug = 'camf-initiative' and c.code = 'UZ'`),
+      sql.query(
+        `insert into initiative_country (initiative_id, country_id) select i.id, c.id from initiative i, country c where i.slug = 'camf-initiative' and c.code = 'UZ'`,
+      ),
     );
   });
 
   it('lists of a whole kind, and lookups that found nothing, change with any row of the kind', async () => {
     const questions = {
-      dependent: ['{ speakers(first: 50) { nodes { slug } } }', '{ speaker(slug: "newcomer") { slug } }', '{ search(query: "newcomer") { hits { kind } } }'],
+      dependent: [
+        '{ speakers(first: 50) { nodes { slug } } }',
+        '{ speaker(slug: "newcomer") { slug } }',
+        '{ search(query: "newcomer") { hits { kind } } }',
+      ],
       unrelated: [agenda('tash'), '{ forum(slug: "tash") { title } }'],
     };
     await expectInvalidation('api', questions, () =>
       mutate(organiser, 'mutation($input: CreateSpeakerInput!) { createSpeaker(input: $input) { slug } }', {
-        input: { forumSlug: 'camf', fields: { slug: 'newcomer', fullName: { en: 'Newcomer' }, position: { en: 'Guest' }, countryCode: 'KZ' } },
+        input: {
+          forumSlug: 'camf',
+          fields: { slug: 'newcomer', fullName: { en: 'Newcomer' }, position: { en: 'Guest' }, countryCode: 'KZ' },
+        },
       }),
     );
-    await expectInvalidation('sql', questions, () => sql.query(`update speaker set slug = 'someone', full_name = '{"en": "Someone"}' where slug = 'newcomer'`));
+    await expectInvalidation('sql', questions, () =>
+      sql.query(`update speaker set slug = 'someone', full_name = '{"en": "Someone"}' where slug = 'newcomer'`),
+    );
   });
 });

@@ -79,7 +79,10 @@ describe('editor and admin edits', () => {
     ...extra,
   });
 
-  async function createArticle(slug: string, extra: Record<string, unknown> = {}): Promise<{ id: string; status: string; publishedAt: string }> {
+  async function createArticle(
+    slug: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ id: string; status: string; publishedAt: string }> {
     const result = await h.execute(CREATE_ARTICLE, { input: articleInput(slug, extra) }, undefined, editor);
     expect(result.errors).toBeUndefined();
     return result.data!.createArticle;
@@ -124,8 +127,12 @@ describe('editor and admin edits', () => {
     it('keeps forums to admins: editors and organisers are FORBIDDEN', async () => {
       const CREATE = `mutation($input: CreateForumInput!) { createForum(input: $input) { slug } }`;
       const input = forumInput('role-forum');
-      expect(errorsOf(await h.execute(CREATE, { input }, undefined, editor))).toEqual(coded('createForum', 'FORBIDDEN', 'This needs the ADMIN role'));
-      expect(errorsOf(await h.execute(CREATE, { input }, undefined, organiser))).toEqual(coded('createForum', 'FORBIDDEN', 'This needs the ADMIN role'));
+      expect(errorsOf(await h.execute(CREATE, { input }, undefined, editor))).toEqual(
+        coded('createForum', 'FORBIDDEN', 'This needs the ADMIN role'),
+      );
+      expect(errorsOf(await h.execute(CREATE, { input }, undefined, organiser))).toEqual(
+        coded('createForum', 'FORBIDDEN', 'This needs the ADMIN role'),
+      );
       expect(errorsOf(await h.execute(CREATE, { input }))).toEqual(coded('createForum', 'UNAUTHENTICATED', 'Sign in to do this'));
       expect((await h.execute(CREATE, { input }, undefined, admin)).data).toEqual({ createForum: { slug: 'role-forum' } });
     });
@@ -185,16 +192,29 @@ describe('editor and admin edits', () => {
         invalid('updateArticle', 'sourceUrl', 'sourceUrl must be an http(s) URL'),
       );
 
-      const updated = await h.execute(UPDATE_ARTICLE, { input: { id, lead: null, authorName: null, title: { en: 'New headline' }, body: { ru: 'Текст' } } }, 'en', editor);
+      const updated = await h.execute(
+        UPDATE_ARTICLE,
+        { input: { id, lead: null, authorName: null, title: { en: 'New headline' }, body: { ru: 'Текст' } } },
+        'en',
+        editor,
+      );
       expect(updated.errors).toBeUndefined();
-      expect(updated.data!.updateArticle).toMatchObject({ slug: 'update-me', title: 'New headline', lead: null, authorName: null, body: 'Текст' });
+      expect(updated.data!.updateArticle).toMatchObject({
+        slug: 'update-me',
+        title: 'New headline',
+        lead: null,
+        authorName: null,
+        body: 'Текст',
+      });
 
       const unknown = toGlobalId('Article', 999_999);
       expect(errorsOf(await h.execute(UPDATE_ARTICLE, { input: { id: unknown, outletName: 'X' } }, undefined, editor))).toEqual(
         coded('updateArticle', 'NOT_FOUND', `No article with id "${unknown}"`),
       );
       for (const query of [PUBLISH, UNPUBLISH, DELETE_ARTICLE]) {
-        expect((await h.execute(query, { input: { id: unknown } }, undefined, editor)).errors![0].extensions).toEqual({ code: 'NOT_FOUND' });
+        expect((await h.execute(query, { input: { id: unknown } }, undefined, editor)).errors![0].extensions).toEqual({
+          code: 'NOT_FOUND',
+        });
       }
       const forumId = toGlobalId('Forum', 1);
       expect(errorsOf(await h.execute(UPDATE_ARTICLE, { input: { id: forumId } }, undefined, editor))).toEqual(
@@ -216,7 +236,9 @@ describe('editor and admin edits', () => {
       const published = await createArticle('unpublished-published');
       expect((await h.execute(PUBLISH, { input: { id: published.id } }, undefined, editor)).errors).toBeUndefined();
       // Edited last, so listed first.
-      expect((await h.execute(UPDATE_ARTICLE, { input: { id: draft.id, outletName: 'Edited' } }, undefined, editor)).errors).toBeUndefined();
+      expect(
+        (await h.execute(UPDATE_ARTICLE, { input: { id: draft.id, outletName: 'Edited' } }, undefined, editor)).errors,
+      ).toBeUndefined();
 
       for (const viewer of [editor, admin]) {
         const listed = await h.execute(UNPUBLISHED, { first: 100 }, undefined, viewer);
@@ -243,8 +265,15 @@ describe('editor and admin edits', () => {
       const edited = await h.execute(UPDATE_ARTICLE, { input: { id: draft.id, outletName: 'Kazpravda.kz' } }, undefined, editor);
       expect(edited.data!.updateArticle).toMatchObject({ slug: 'lifecycle', status: 'DRAFT', outletName: 'Kazpravda.kz' });
 
-      const past = await h.execute(SCHEDULE, { input: { id: draft.id, publishAt: new Date(Date.now() - 1000).toISOString() } }, undefined, editor);
-      expect(errorsOf(past)).toEqual(coded('scheduleArticle', 'BAD_USER_INPUT', 'publishAt of a scheduled article must be in the future', 'publishAt'));
+      const past = await h.execute(
+        SCHEDULE,
+        { input: { id: draft.id, publishAt: new Date(Date.now() - 1000).toISOString() } },
+        undefined,
+        editor,
+      );
+      expect(errorsOf(past)).toEqual(
+        coded('scheduleArticle', 'BAD_USER_INPUT', 'publishAt of a scheduled article must be in the future', 'publishAt'),
+      );
 
       const publishAt = new Date(Date.now() + 2000);
       const scheduled = await h.execute(SCHEDULE, { input: { id: draft.id, publishAt: publishAt.toISOString() } }, undefined, editor);
@@ -268,7 +297,13 @@ describe('editor and admin edits', () => {
       expect(await publicCount()).toBe(publicBefore + 1);
 
       const log = await h.execute(AUDIT, { filter: { entityType: 'Article', entityId: dbId(draft.id) } }, undefined, admin);
-      expect(log.data!.auditLog.nodes.map((n: { action: string }) => n.action)).toEqual(['PUBLISH', 'UNPUBLISH', 'SCHEDULE', 'UPDATE', 'CREATE']);
+      expect(log.data!.auditLog.nodes.map((n: { action: string }) => n.action)).toEqual([
+        'PUBLISH',
+        'UNPUBLISH',
+        'SCHEDULE',
+        'UPDATE',
+        'CREATE',
+      ]);
       expect(log.data!.auditLog.nodes[3].changes).toEqual({ outletName: { before: 'News Example', after: 'Kazpravda.kz' } });
       expect(log.data!.auditLog.nodes[2].changes).toEqual({
         status: { before: 'DRAFT', after: 'SCHEDULED' },
@@ -284,7 +319,10 @@ describe('editor and admin edits', () => {
       expect(Date.parse(published.publishedAt)).toBeGreaterThanOrEqual(started);
       expect(Date.parse(published.publishedAt)).toBeGreaterThan(Date.parse(noTime.publishedAt));
 
-      const embargoed = await createArticle('embargo-lifted', { status: 'SCHEDULED', publishedAt: new Date(Date.now() + 86_400_000).toISOString() });
+      const embargoed = await createArticle('embargo-lifted', {
+        status: 'SCHEDULED',
+        publishedAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
       expect(await publicArticle('embargo-lifted')).toBeNull();
       const lifted = (await h.execute(PUBLISH, { input: { id: embargoed.id } }, undefined, editor)).data!.publishArticle;
       expect(Date.parse(lifted.publishedAt)).toBeLessThanOrEqual(Date.now());
@@ -292,15 +330,32 @@ describe('editor and admin edits', () => {
 
       const outletTime = '2025-04-16T06:00:00.000Z';
       const fromOutlet = await createArticle('outlet-time', { publishedAt: outletTime });
-      expect((await h.execute(PUBLISH, { input: { id: fromOutlet.id } }, undefined, editor)).data!.publishArticle.publishedAt).toBe(outletTime);
+      expect((await h.execute(PUBLISH, { input: { id: fromOutlet.id } }, undefined, editor)).data!.publishArticle.publishedAt).toBe(
+        outletTime,
+      );
 
       const corrected = await h.execute(PUBLISH, { input: { id: fromOutlet.id, publishedAt: '2025-04-17T06:00:00Z' } }, undefined, editor);
       expect(corrected.data!.publishArticle.publishedAt).toBe('2025-04-17T06:00:00.000Z');
-      const future = await h.execute(PUBLISH, { input: { id: fromOutlet.id, publishedAt: new Date(Date.now() + 3_600_000).toISOString() } }, undefined, editor);
-      expect(errorsOf(future)).toEqual(
-        coded('publishArticle', 'BAD_USER_INPUT', 'publishedAt of a published article cannot be in the future; schedule it instead', 'publishedAt'),
+      const future = await h.execute(
+        PUBLISH,
+        { input: { id: fromOutlet.id, publishedAt: new Date(Date.now() + 3_600_000).toISOString() } },
+        undefined,
+        editor,
       );
-      const futureUpdate = await h.execute(UPDATE_ARTICLE, { input: { id: fromOutlet.id, publishedAt: new Date(Date.now() + 3_600_000).toISOString() } }, undefined, editor);
+      expect(errorsOf(future)).toEqual(
+        coded(
+          'publishArticle',
+          'BAD_USER_INPUT',
+          'publishedAt of a published article cannot be in the future; schedule it instead',
+          'publishedAt',
+        ),
+      );
+      const futureUpdate = await h.execute(
+        UPDATE_ARTICLE,
+        { input: { id: fromOutlet.id, publishedAt: new Date(Date.now() + 3_600_000).toISOString() } },
+        undefined,
+        editor,
+      );
       expect(futureUpdate.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'publishedAt' });
       expect((await publicArticle('outlet-time'))?.slug).toBe('outlet-time');
     });
@@ -319,7 +374,11 @@ describe('editor and admin edits', () => {
       expect(await publicArticle('to-delete')).toBeNull();
       expect((await h.execute(`query($id: ID!) { node(id: $id) { id } }`, { id: quoteId })).data!.node).toBeNull();
       const log = await h.execute(AUDIT, { filter: { entityType: 'Article', entityId: dbId(id) } }, undefined, admin);
-      expect(log.data!.auditLog.nodes[0]).toMatchObject({ action: 'DELETE', forum: { slug: 'camf' }, changes: { slug: { before: 'to-delete', after: null } } });
+      expect(log.data!.auditLog.nodes[0]).toMatchObject({
+        action: 'DELETE',
+        forum: { slug: 'camf' },
+        changes: { slug: { before: 'to-delete', after: null } },
+      });
       expect(errorsOf(await h.execute(DELETE_ARTICLE, { input: { id } }, undefined, editor))).toEqual(
         coded('deleteArticle', 'NOT_FOUND', `No article with id "${id}"`),
       );
@@ -339,7 +398,9 @@ describe('editor and admin edits', () => {
       expect([await tableCount('article'), await tableCount('audit_entry')]).toEqual([articles, audits]);
 
       // The failures are not left behind: the next write goes through.
-      expect((await h.execute(UPDATE_ARTICLE, { input: { id, slug: 'taken-renamed' } }, undefined, editor)).data!.updateArticle.slug).toBe('taken-renamed');
+      expect((await h.execute(UPDATE_ARTICLE, { input: { id, slug: 'taken-renamed' } }, undefined, editor)).data!.updateArticle.slug).toBe(
+        'taken-renamed',
+      );
       expect((await h.execute(CREATE_ARTICLE, { input: articleInput('taken') }, undefined, editor)).data!.createArticle.slug).toBe('taken');
     });
   });
@@ -354,7 +415,10 @@ describe('editor and admin edits', () => {
             id,
             forums: [{ slug: 'camf', kind: 'COVERS' }],
             sessions: [{ id: sessionIds[0], kind: 'COVERS' }, { id: sessionIds[1] }],
-            speakers: [{ slug: 'aida', kind: 'COVERS' }, { slug: 'bek', kind: 'MENTIONS' }],
+            speakers: [
+              { slug: 'aida', kind: 'COVERS' },
+              { slug: 'bek', kind: 'MENTIONS' },
+            ],
             countries: [{ code: 'kz', kind: 'MENTIONS' }],
             ministries: [{ slug: 'kz-mci', kind: 'COVERS' }],
           },
@@ -378,7 +442,10 @@ describe('editor and admin edits', () => {
       const fromForum = (link: string) =>
         h.execute(`query($link: LinkKind) { forum(slug: "camf") { articles(link: $link) { nodes { slug } } } }`, { link });
       const fromSpeaker = (slug: string, link: string) =>
-        h.execute(`query($slug: String!, $link: LinkKind) { speaker(slug: $slug) { articles(link: $link) { totalCount } } }`, { slug, link });
+        h.execute(`query($slug: String!, $link: LinkKind) { speaker(slug: $slug) { articles(link: $link) { totalCount } } }`, {
+          slug,
+          link,
+        });
       expect((await fromForum('COVERS')).data!.forum.articles.nodes).toEqual([{ slug: 'linked' }]);
       expect((await fromForum('MENTIONS')).data!.forum.articles.nodes).toEqual([]);
       expect((await fromSpeaker('aida', 'COVERS')).data!.speaker.articles.totalCount).toBe(1);
@@ -386,8 +453,17 @@ describe('editor and admin edits', () => {
       expect((await fromSpeaker('bek', 'MENTIONS')).data!.speaker.articles.totalCount).toBe(1);
 
       // Only forums given: their kind changes, the other lists stay; an empty list removes.
-      const changed = await h.execute(SET_LINKS, { input: { id, forums: [{ slug: 'camf', kind: 'MENTIONS' }], countries: [] } }, undefined, editor);
-      expect(changed.data!.setArticleLinks).toMatchObject({ forums: [{ slug: 'camf' }], speakers: [{ slug: 'aida' }, { slug: 'bek' }], countries: [] });
+      const changed = await h.execute(
+        SET_LINKS,
+        { input: { id, forums: [{ slug: 'camf', kind: 'MENTIONS' }], countries: [] } },
+        undefined,
+        editor,
+      );
+      expect(changed.data!.setArticleLinks).toMatchObject({
+        forums: [{ slug: 'camf' }],
+        speakers: [{ slug: 'aida' }, { slug: 'bek' }],
+        countries: [],
+      });
       expect((await fromForum('COVERS')).data!.forum.articles.nodes).toEqual([]);
       expect((await fromForum('MENTIONS')).data!.forum.articles.nodes).toEqual([{ slug: 'linked' }]);
 
@@ -445,17 +521,36 @@ describe('editor and admin edits', () => {
     it('adds, changes and deletes quotations, also of drafts, with audit entries in the article forum', async () => {
       const { id: articleId } = await createArticle('quoted');
       await h.execute(SET_LINKS, { input: { id: articleId, forums: [{ slug: 'camf', kind: 'COVERS' }] } }, undefined, editor);
-      expect(errorsOf(await h.execute(CREATE_QUOTE, { input: { articleId, speakerSlug: 'aida', text: { ru: 'Привет' } } }, undefined, organiser))).toEqual(
-        coded('createQuote', 'FORBIDDEN', 'This needs the EDITOR or ADMIN role'),
-      );
+      expect(
+        errorsOf(
+          await h.execute(CREATE_QUOTE, { input: { articleId, speakerSlug: 'aida', text: { ru: 'Привет' } } }, undefined, organiser),
+        ),
+      ).toEqual(coded('createQuote', 'FORBIDDEN', 'This needs the EDITOR or ADMIN role'));
 
-      const created = await h.execute(CREATE_QUOTE, { input: { articleId, speakerSlug: 'aida', sessionId: sessionIds[0], text: { ru: 'Привет', en: 'Hello' } } }, 'en', editor);
+      const created = await h.execute(
+        CREATE_QUOTE,
+        { input: { articleId, speakerSlug: 'aida', sessionId: sessionIds[0], text: { ru: 'Привет', en: 'Hello' } } },
+        'en',
+        editor,
+      );
       expect(created.errors).toBeUndefined();
       const quote = created.data!.createQuote;
-      expect(quote).toEqual({ id: expect.any(String), text: 'Hello', speaker: { slug: 'aida' }, session: { slug: 'camf-s1' }, article: { slug: 'quoted', status: 'DRAFT' } });
+      expect(quote).toEqual({
+        id: expect.any(String),
+        text: 'Hello',
+        speaker: { slug: 'aida' },
+        session: { slug: 'camf-s1' },
+        article: { slug: 'quoted', status: 'DRAFT' },
+      });
 
       const updated = await h.execute(UPDATE_QUOTE, { input: { id: quote.id, speakerSlug: 'bek', sessionId: null } }, 'ru', editor);
-      expect(updated.data!.updateQuote).toEqual({ id: quote.id, text: 'Привет', speaker: { slug: 'bek' }, session: null, article: { slug: 'quoted', status: 'DRAFT' } });
+      expect(updated.data!.updateQuote).toEqual({
+        id: quote.id,
+        text: 'Привет',
+        speaker: { slug: 'bek' },
+        session: null,
+        article: { slug: 'quoted', status: 'DRAFT' },
+      });
 
       expect(await h.execute(DELETE_QUOTE, { input: { id: quote.id } }, undefined, editor)).toEqual({ data: { deleteQuote: quote.id } });
       expect(errorsOf(await h.execute(DELETE_QUOTE, { input: { id: quote.id } }, undefined, editor))).toEqual(
@@ -510,7 +605,8 @@ describe('editor and admin edits', () => {
   }
 
   describe('forums', () => {
-    const FORUM_FIELDS = 'id slug title edition city venue timeZone startDate endDate participantCount website hostCountry { code } organisers { slug } countries { code }';
+    const FORUM_FIELDS =
+      'id slug title edition city venue timeZone startDate endDate participantCount website hostCountry { code } organisers { slug } countries { code }';
     const CREATE_FORUM = `mutation($input: CreateForumInput!) { createForum(input: $input) { ${FORUM_FIELDS} } }`;
     const UPDATE_FORUM = `mutation($input: UpdateForumInput!) { updateForum(input: $input) { ${FORUM_FIELDS} } }`;
     const DELETE_FORUM = `mutation($input: ForumIdInput!) { deleteForum(input: $input) }`;
@@ -557,7 +653,13 @@ describe('editor and admin edits', () => {
         'en',
         admin,
       );
-      expect(updated.data!.updateForum).toMatchObject({ venue: null, endDate: '2026-05-14', countries: [{ code: 'TJ' }], participantCount: 1200, slug: 'camf-2026' });
+      expect(updated.data!.updateForum).toMatchObject({
+        venue: null,
+        endDate: '2026-05-14',
+        countries: [{ code: 'TJ' }],
+        participantCount: 1200,
+        slug: 'camf-2026',
+      });
 
       expect(await h.execute(DELETE_FORUM, { input: { id: forum.id } }, undefined, admin)).toEqual({ data: { deleteForum: forum.id } });
       expect((await h.execute(`{ forum(slug: "camf-2026") { slug } }`)).data!.forum).toBeNull();
@@ -573,7 +675,10 @@ describe('editor and admin edits', () => {
         participantCount: { before: 0, after: 1200 },
       });
       // The forum's own entries lost their forum with it; the creation recorded it while it existed.
-      expect(create).toMatchObject({ action: 'CREATE', changes: { slug: { before: null, after: 'camf-2026' }, hostCountry: { before: null, after: 'UZ' } } });
+      expect(create).toMatchObject({
+        action: 'CREATE',
+        changes: { slug: { before: null, after: 'camf-2026' }, hostCountry: { before: null, after: 'UZ' } },
+      });
     });
 
     it('refuses each malformed field with BAD_USER_INPUT naming it, and writes nothing', async () => {
@@ -613,7 +718,9 @@ describe('editor and admin edits', () => {
     it('checks dates against the kept ones on update, answers CONFLICT for a taken slug and for a forum with sessions', async () => {
       const camf = (await h.execute(`{ forum(slug: "camf") { id startDate } }`)).data!.forum;
       const before = await h.execute(UPDATE_FORUM, { input: { id: camf.id, endDate: '2025-01-01' } }, undefined, admin);
-      expect(errorsOf(before)).toEqual(coded('updateForum', 'BAD_USER_INPUT', `endDate (2025-01-01) cannot be before startDate (${camf.startDate})`, 'endDate'));
+      expect(errorsOf(before)).toEqual(
+        coded('updateForum', 'BAD_USER_INPUT', `endDate (2025-01-01) cannot be before startDate (${camf.startDate})`, 'endDate'),
+      );
       expect(errorsOf(await h.execute(UPDATE_FORUM, { input: { id: camf.id, timeZone: null } }, undefined, admin))).toEqual(
         invalid('updateForum', 'timeZone', 'timeZone cannot be null; leave it out to keep it'),
       );
@@ -622,9 +729,9 @@ describe('editor and admin edits', () => {
       expect(errorsOf(await h.execute(CREATE_FORUM, { input: forumInput('camf') }, undefined, admin))).toEqual(
         coded('createForum', 'CONFLICT', 'Another record already has this slug', 'slug'),
       );
-      expect(errorsOf(await h.execute(UPDATE_FORUM, { input: { id: other.id, slug: 'camf', countryCodes: ['TJ'] } }, undefined, admin))).toEqual(
-        coded('updateForum', 'CONFLICT', 'Another record already has this slug', 'slug'),
-      );
+      expect(
+        errorsOf(await h.execute(UPDATE_FORUM, { input: { id: other.id, slug: 'camf', countryCodes: ['TJ'] } }, undefined, admin)),
+      ).toEqual(coded('updateForum', 'CONFLICT', 'Another record already has this slug', 'slug'));
       expect((await h.execute(`{ forum(slug: "other-forum") { countries { code } } }`)).data!.forum).toEqual({ countries: [] });
 
       expect(errorsOf(await h.execute(DELETE_FORUM, { input: { id: camf.id } }, undefined, admin))).toEqual(

@@ -99,7 +99,11 @@ describe('errors', () => {
           message: 'Invalid argument: first must not be greater than 100',
           locations: [{ line: 1, column: 18 }],
           path: ['speakers'],
-          extensions: { code: 'BAD_USER_INPUT', field: 'first', invalid: [{ field: 'first', problems: ['first must not be greater than 100'] }] },
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            field: 'first',
+            invalid: [{ field: 'first', problems: ['first must not be greater than 100'] }],
+          },
         },
       ],
     });

@@ -82,7 +82,9 @@ function session(
     track: { en: 'Media', ru: 'Медиа' },
     language: 'ru',
   });
-  (extra.speakers ?? []).forEach(([speaker, role], i) => pending.create(SessionParticipant, { session: created, speaker, role, position: i + 1 }));
+  (extra.speakers ?? []).forEach(([speaker, role], i) =>
+    pending.create(SessionParticipant, { session: created, speaker, role, position: i + 1 }),
+  );
   sessions[slug] = created;
   return created;
 }
@@ -118,7 +120,10 @@ beforeAll(async () => {
   });
   session(almaty, 'almaty-opening', '2025-04-16T05:00:00Z', '2025-04-16T06:00:00Z', {
     title: { en: 'Opening', ru: 'Открытие', kk: 'Ашылу' },
-    speakers: [[aida, ParticipantRole.MODERATOR], [hans, ParticipantRole.SPEAKER]],
+    speakers: [
+      [aida, ParticipantRole.MODERATOR],
+      [hans, ParticipantRole.SPEAKER],
+    ],
   });
   session(almaty, 'almaty-late', '2025-04-16T18:30:00Z', '2025-04-16T20:00:00Z', {
     room: { en: 'Hall B', ru: 'Зал Б' },
@@ -137,7 +142,10 @@ beforeAll(async () => {
     },
   });
 
-  const berlin = forum('berlin-2025', 'Europe/Berlin', '2025-03-29', '2025-03-30', { en: 'Berlin Media Night', ru: 'Берлинская медианочь' });
+  const berlin = forum('berlin-2025', 'Europe/Berlin', '2025-03-29', '2025-03-30', {
+    en: 'Berlin Media Night',
+    ru: 'Берлинская медианочь',
+  });
   session(berlin, 'berlin-night-1', '2025-03-30T00:30:00Z', '2025-03-30T01:30:00Z', { speakers: [[aida, ParticipantRole.HOST]] });
   session(berlin, 'berlin-night-2', '2025-03-30T01:30:00Z', '2025-03-30T02:00:00Z');
 
@@ -245,9 +253,18 @@ describe('GET /forums/:slug/agenda.ics', () => {
     expect(zones[0].getAllSubcomponents('daylight')).toHaveLength(0);
     expect(zones[0].getAllSubcomponents('standard').map((s) => String(s.getFirstPropertyValue('tzoffsetto')))).toEqual(['+05:00']);
 
-    expect(events[0]).toMatchObject({ tzid: 'Asia/Almaty', localStart: '2025-04-16T10:00:00', start: '2025-04-16T05:00:00.000Z', end: '2025-04-16T06:00:00.000Z' });
+    expect(events[0]).toMatchObject({
+      tzid: 'Asia/Almaty',
+      localStart: '2025-04-16T10:00:00',
+      start: '2025-04-16T05:00:00.000Z',
+      end: '2025-04-16T06:00:00.000Z',
+    });
     // Past midnight: 23:30 to 01:00 the next day, local time.
-    expect(events[1]).toMatchObject({ localStart: '2025-04-16T23:30:00', start: '2025-04-16T18:30:00.000Z', end: '2025-04-16T20:00:00.000Z' });
+    expect(events[1]).toMatchObject({
+      localStart: '2025-04-16T23:30:00',
+      start: '2025-04-16T18:30:00.000Z',
+      end: '2025-04-16T20:00:00.000Z',
+    });
   });
 
   it('converts times on both sides of a DST change (Europe/Berlin, 2025-03-30)', async () => {
@@ -422,7 +439,12 @@ describe('GET /forums/:slug/schedule.json', () => {
     ]);
 
     // Past midnight: starts on the 16th, lasts 1 h 30 into the 17th.
-    expect(conference.days[0].rooms['Hall B'][0]).toMatchObject({ date: '2025-04-16T23:30:00+05:00', start: '23:30', duration: '01:30', end: '2025-04-17T01:00:00+05:00' });
+    expect(conference.days[0].rooms['Hall B'][0]).toMatchObject({
+      date: '2025-04-16T23:30:00+05:00',
+      start: '23:30',
+      duration: '01:30',
+      end: '2025-04-17T01:00:00+05:00',
+    });
 
     // Cancelled: kept, marked in the title and the description, and not to be recorded.
     expect(conference.days[1].rooms['Congress Centre'][0]).toMatchObject({
@@ -437,7 +459,11 @@ describe('GET /forums/:slug/schedule.json', () => {
     const document = JSON.parse((await get('/forums/berlin-2025/schedule.json')).text);
     valid(document);
     const [saturday, sunday] = document.schedule.conference.days;
-    expect([saturday.date, saturday.day_start, saturday.day_end]).toEqual(['2025-03-29', '2025-03-29T04:00:00+01:00', '2025-03-30T03:59:00+02:00']);
+    expect([saturday.date, saturday.day_start, saturday.day_end]).toEqual([
+      '2025-03-29',
+      '2025-03-29T04:00:00+01:00',
+      '2025-03-30T03:59:00+02:00',
+    ]);
     expect(saturday.rooms['Зал А'].map((e: any) => [e.date, e.start, e.duration])).toEqual([
       ['2025-03-30T01:30:00+01:00', '01:30', '01:00'],
       ['2025-03-30T03:30:00+02:00', '03:30', '00:30'],
@@ -452,7 +478,9 @@ describe('GET /forums/:slug/schedule.json', () => {
     event.persons[0].id = 1;
     delete event.url;
     expect(validate(document)).toBe(false);
-    expect(validate.errors!.map((e) => e.message)).toEqual(expect.arrayContaining(["must have required property 'url'", 'must match exactly one schema in oneOf']));
+    expect(validate.errors!.map((e) => e.message)).toEqual(
+      expect.arrayContaining(["must have required property 'url'", 'must match exactly one schema in oneOf']),
+    );
   });
 
   it('is valid for a forum without sessions', async () => {
@@ -517,7 +545,6 @@ describe('GET /forums/:slug/schedule.xml', () => {
 // Languages, errors, CORS
 
 describe('language selection', () => {
-
   it('takes ?lang first, then Accept-Language, then the fallback (Russian first)', async () => {
     const cases: [string, Record<string, string>, string, string][] = [
       ['?lang=en', { 'accept-language': 'ru' }, 'en', 'Media Forum, Astana; 2025'],
@@ -529,7 +556,12 @@ describe('language selection', () => {
     ];
     for (const [query, headers, language, title] of cases) {
       const res = await get(`/forums/almaty-2025/agenda.ics${query}`, headers);
-      expect([query, headers, res.headers.get('content-language'), calendarName(parseCalendar(res.text).calendar)]).toEqual([query, headers, language, title]);
+      expect([query, headers, res.headers.get('content-language'), calendarName(parseCalendar(res.text).calendar)]).toEqual([
+        query,
+        headers,
+        language,
+        title,
+      ]);
       expect(res.headers.get('vary')).toBe('Accept-Language');
     }
   });
@@ -542,10 +574,16 @@ describe('language selection', () => {
   });
 
   it('answers 400 for an unknown ?lang, before looking anything up', async () => {
-    for (const url of ['/forums/almaty-2025/agenda.ics?lang=xx', '/forums/nowhere/schedule.json?lang=', '/speakers/aida/agenda.ics?lang=en&lang=ru']) {
+    for (const url of [
+      '/forums/almaty-2025/agenda.ics?lang=xx',
+      '/forums/nowhere/schedule.json?lang=',
+      '/speakers/aida/agenda.ics?lang=en&lang=ru',
+    ]) {
       const res = await get(url);
       expect(res.status).toBe(400);
-      expect(JSON.parse(res.text)).toEqual({ errors: [{ message: 'lang must be one of: kk, ru, en', extensions: { code: 'BAD_USER_INPUT' } }] });
+      expect(JSON.parse(res.text)).toEqual({
+        errors: [{ message: 'lang must be one of: kk, ru, en', extensions: { code: 'BAD_USER_INPUT' } }],
+      });
     }
   });
 });
@@ -607,14 +645,16 @@ describe('caching', () => {
       expect((await get(`/forums/almaty-2025/${file}`, { 'if-none-match': '"other"' })).status).toBe(200);
       // If-Modified-Since counts only without If-None-Match.
       expect((await get(`/forums/almaty-2025/${file}`, { 'if-modified-since': lastModified })).status).toBe(304);
-      expect((await get(`/forums/almaty-2025/${file}`, { 'if-modified-since': lastModified, 'if-none-match': '"other"' })).status).toBe(200);
+      expect((await get(`/forums/almaty-2025/${file}`, { 'if-modified-since': lastModified, 'if-none-match': '"other"' })).status).toBe(
+        200,
+      );
     }
   });
 
   it('has a different ETag per format and per language', async () => {
     const tags = await Promise.all(
-      ['agenda.ics', 'schedule.json', 'schedule.xml', 'agenda.ics?lang=en', 'agenda.ics?lang=kk'].map(
-        async (file) => (await get(`/forums/almaty-2025/${file}`)).headers.get('etag'),
+      ['agenda.ics', 'schedule.json', 'schedule.xml', 'agenda.ics?lang=en', 'agenda.ics?lang=kk'].map(async (file) =>
+        (await get(`/forums/almaty-2025/${file}`)).headers.get('etag'),
       ),
     );
     expect(new Set(tags).size).toBe(tags.length);
@@ -651,7 +691,9 @@ describe('caching', () => {
     const after = await get(url, { 'if-none-match': before.headers.get('etag')! });
     expect(after.status).toBe(200);
     expect(JSON.parse(after.text).schedule.conference.title).toBe('Mutable two, renamed');
-    expect(new Date(after.headers.get('last-modified')!).getTime()).toBeGreaterThan(new Date(before.headers.get('last-modified')!).getTime());
+    expect(new Date(after.headers.get('last-modified')!).getTime()).toBeGreaterThan(
+      new Date(before.headers.get('last-modified')!).getTime(),
+    );
     expect((await get(url, { 'if-modified-since': before.headers.get('last-modified')! })).status).toBe(200);
   });
 

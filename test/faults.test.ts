@@ -21,11 +21,15 @@ interface ControlledPostgres {
 
 /** An embedded PostgreSQL in a child process (test/helpers/embedded-postgres-process.ts). */
 async function startControlledPostgres(dataDir: string): Promise<ControlledPostgres> {
-  const child: ChildProcess = fork(path.join(ROOT, 'node_modules/ts-node/dist/bin.js'), ['--swc', 'test/helpers/embedded-postgres-process.ts', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const child: ChildProcess = fork(
+    path.join(ROOT, 'node_modules/ts-node/dist/bin.js'),
+    ['--swc', 'test/helpers/embedded-postgres-process.ts', dataDir],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
   const reply = <T>(accept: (m: any) => T | undefined) =>
     new Promise<T>((resolve, reject) => {
       const onMessage = (m: any) => {
@@ -150,12 +154,23 @@ describe('database outage', () => {
     const during = outcomes.filter((o) => o.at >= down && o.at < up);
     const after = outcomes.filter((o) => o.at >= up + 500);
     // Useful when it fails: what was seen, per phase.
-    const summary = (list: Outcome[]) => list.reduce<Record<string, number>>((acc, o) => ({ ...acc, [`${o.kind} ${o.status} ${o.code ?? ''}`]: (acc[`${o.kind} ${o.status} ${o.code ?? ''}`] ?? 0) + 1 }), {});
-    const report = { outageMs: up - down, before: summary(outcomes.filter((o) => o.at < down)), during: summary(during), after: summary(after) };
+    const summary = (list: Outcome[]) =>
+      list.reduce<Record<string, number>>(
+        (acc, o) => ({ ...acc, [`${o.kind} ${o.status} ${o.code ?? ''}`]: (acc[`${o.kind} ${o.status} ${o.code ?? ''}`] ?? 0) + 1 }),
+        {},
+      );
+    const report = {
+      outageMs: up - down,
+      before: summary(outcomes.filter((o) => o.at < down)),
+      during: summary(during),
+      after: summary(after),
+    };
 
     expect(report.outageMs).toBeGreaterThanOrEqual(OUTAGE_MS);
     // Never a masked 500 or another status: either an answer or a coded 503.
-    expect(outcomes.filter((o) => !(o.status === 200 && o.code === undefined) && !(o.status === 503 && o.code === 'SERVICE_UNAVAILABLE'))).toEqual([]);
+    expect(
+      outcomes.filter((o) => !(o.status === 200 && o.code === undefined) && !(o.status === 503 && o.code === 'SERVICE_UNAVAILABLE')),
+    ).toEqual([]);
     expect(during.filter((o) => o.status === 503).length).toBeGreaterThan(0);
     // Not a hang: a refused request is bounded by the pool's acquire timeout.
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(ACQUIRE_TIMEOUT_MS + 1500);

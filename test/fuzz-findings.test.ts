@@ -45,7 +45,10 @@ describe('fuzz findings', () => {
       ['mutation($v: DateTime) { createApiToken(input: { name: "x", expiresAt: $v }) { id } }', editor],
       ['query($v: DateTime) { nowAndNext(forumSlug: "camf-2025", at: $v) { at } }', undefined],
     ] as const) {
-      const response = await h.post({ query: query.replace('%ID', article), variables: { v: instant } }, authorization ? { authorization } : {});
+      const response = await h.post(
+        { query: query.replace('%ID', article), variables: { v: instant } },
+        authorization ? { authorization } : {},
+      );
       expect({ query, status: response.status, codes: response.body.errors?.map((e: any) => e.extensions.code) }).toEqual({
         query,
         status: 400,
@@ -65,7 +68,8 @@ describe('fuzz findings', () => {
     expect(response.status).toBe(400);
     expect(response.body.errors.map((e: any) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
     const edges = await h.post({
-      query: 'query($a: LocalDate, $b: LocalDate) { forum(slug: "camf-2025") { a: sessions(filter: { day: $a }) { totalCount } b: sessions(filter: { day: $b }) { totalCount } } }',
+      query:
+        'query($a: LocalDate, $b: LocalDate) { forum(slug: "camf-2025") { a: sessions(filter: { day: $a }) { totalCount } b: sessions(filter: { day: $b }) { totalCount } } }',
       variables: { a: '0001-01-01', b: '9999-12-31' },
     });
     expect(edges.body).toEqual({ data: { forum: { a: { totalCount: 0 }, b: { totalCount: 0 } } } });
@@ -90,6 +94,10 @@ describe('fuzz findings', () => {
     const crashed = new ArgumentValidationError(new URIError('URI malformed') as never);
     const error = new GraphQLError(crashed.message, { originalError: crashed, path: ['createUser'] });
     const formatted = formatError({ message: crashed.message, path: ['createUser'], extensions: { code: 'BAD_USER_INPUT' } }, error);
-    expect(formatted).toMatchObject({ message: 'Internal server error', path: ['createUser'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(formatted).toMatchObject({
+      message: 'Internal server error',
+      path: ['createUser'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
   });
 });

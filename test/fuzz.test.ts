@@ -4,7 +4,14 @@ import pino from 'pino';
 import { Role } from '../src/auth/user.entity';
 import { seed } from '../src/db/seed';
 import { startHarness, type Harness } from './helpers/harness';
-import { abbreviate, collectRealValues, describeOperation, introspectSchema, SchemaFuzzer, type GeneratedOperation } from './helpers/schema-fuzzer';
+import {
+  abbreviate,
+  collectRealValues,
+  describeOperation,
+  introspectSchema,
+  SchemaFuzzer,
+  type GeneratedOperation,
+} from './helpers/schema-fuzzer';
 
 /**
  * Schema-driven fuzzing (test/helpers/schema-fuzzer.ts): operations generated from the schema
@@ -116,14 +123,18 @@ describe('schema-driven fuzzing', () => {
   beforeAll(async () => {
     const logger = pino({ level: 'warn', base: undefined }, { write: (line: string) => void logged.push(JSON.parse(line)) });
     h = await startHarness({ env: { MUTATION_RATE_LIMIT: '0', LOGIN_RATE_LIMIT: '0' }, logger });
-    const tables: { table_name: string }[] = await h.orm.em.getConnection().execute(
-      `select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`,
-    );
+    const tables: { table_name: string }[] = await h.orm.em
+      .getConnection()
+      .execute(
+        `select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`,
+      );
     allTables = tables.map((t) => t.table_name).filter((t) => t !== 'mikro_orm_migrations');
     const tokenId = await resetDatabase();
 
     const schema = await introspectSchema(h.url);
-    const real = await collectRealValues(async (query, variables) => (await h.post({ query, variables }, { authorization: authorization.ADMIN! })).body);
+    const real = await collectRealValues(
+      async (query, variables) => (await h.post({ query, variables }, { authorization: authorization.ADMIN! })).body,
+    );
     real.idsByType.ApiToken = [tokenId];
     real.emails.push(LOGIN_EMAIL, LOGIN_EMAIL, LOGIN_EMAIL, 'admin-1@test.example', 'organiser-2@test.example', 'editor-3@test.example');
     fuzzer = new SchemaFuzzer(schema, real);
@@ -140,7 +151,9 @@ describe('schema-driven fuzzing', () => {
   afterAll(async () => {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const lines = Object.entries(counts).map(([k, n]) => `  ${k}: ${n}`);
-    console.log(`fuzz: seed ${SEED}, ${requests} requests in ${seconds} s; cases per run (and role sent as), shrinking replays included:\n${lines.join('\n')}`);
+    console.log(
+      `fuzz: seed ${SEED}, ${requests} requests in ${seconds} s; cases per run (and role sent as), shrinking replays included:\n${lines.join('\n')}`,
+    );
     await h?.close();
   });
 
@@ -222,7 +235,10 @@ describe('schema-driven fuzzing', () => {
   function report(label: string, as: Client, op: GeneratedOperation, outcome: Outcome, found: string[]): string {
     const serverLog = outcome.logged.map((l) => {
       const err = l.err ?? {};
-      return `  ${l.msg}: ${err.type ?? ''} ${err.message ?? ''}${err.code ? ` (code ${err.code})` : ''}\n    ${String(err.stack ?? '').split('\n').slice(1, 4).join('\n    ')}`;
+      return `  ${l.msg}: ${err.type ?? ''} ${err.message ?? ''}${err.code ? ` (code ${err.code})` : ''}\n    ${String(err.stack ?? '')
+        .split('\n')
+        .slice(1, 4)
+        .join('\n    ')}`;
     });
     return [
       `${found.join('; ')}`,
@@ -255,7 +271,10 @@ describe('schema-driven fuzzing', () => {
         if (op.rootField === 'revokeApiToken' && outcome.body?.data?.revokeApiToken === true) await newApiToken();
         if (LOG_FILE) {
           const codes = Array.isArray(outcome.body?.errors) ? outcome.body.errors.map((e: any) => e?.extensions?.code) : [];
-          appendFileSync(LOG_FILE, `${JSON.stringify({ run: label, as, root: op.rootField, mode: op.mode, query: abbreviate(op.query, 300), variables: abbreviate(op.variables, 80), status: outcome.status, codes, ms, message: String(outcome.body?.errors?.[0]?.message ?? '').slice(0, 200) })}\n`);
+          appendFileSync(
+            LOG_FILE,
+            `${JSON.stringify({ run: label, as, root: op.rootField, mode: op.mode, query: abbreviate(op.query, 300), variables: abbreviate(op.variables, 80), status: outcome.status, codes, ms, message: String(outcome.body?.errors?.[0]?.message ?? '').slice(0, 200) })}\n`,
+          );
         }
         if (last) {
           const now = await digest();

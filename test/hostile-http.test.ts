@@ -51,7 +51,13 @@ interface Answer {
 }
 
 /** A raw HTTP/1.1 request: `head` is encoded as `encoding` (latin1 puts code points < 256 as single bytes). */
-function wire(method: string, target: string, headers: Record<string, string> | [string, string][], body?: string | Buffer, encoding: BufferEncoding = 'utf8'): Buffer {
+function wire(
+  method: string,
+  target: string,
+  headers: Record<string, string> | [string, string][],
+  body?: string | Buffer,
+  encoding: BufferEncoding = 'utf8',
+): Buffer {
   const entries = Array.isArray(headers) ? headers : Object.entries(headers);
   const names = new Set(entries.map(([name]) => name.toLowerCase()));
   const lines = [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...entries.map(([n, v]) => `${n}: ${v}`)];
@@ -121,8 +127,14 @@ function sendRaw(port: number, bytes: Buffer, halfClose = false): Promise<Answer
 const LEAKS: [string, RegExp][] = [
   ['stack frame', /(?:\n|\\n)\s*at \S+ \(|\bat (?:async )?\S+ \((?:\/|node:|file:)/],
   ['file path', /\/work\/|node_modules|\b(?:src|dist|test)\/[\w./-]+\.[tj]s\b|\.ts:\d+/],
-  ['SQL', /\b(?:select|insert\s+into|delete\s+from|update)\b[^\n]{0,300}?\b(?:from|values|set|where)\b[^\n]{0,300}?(?:\$\d|\\?"\w+\\?"\.|\bas\s+\\?"?\w)/i],
-  ['PostgreSQL error', /invalid byte sequence|syntax error at or near|violates (?:unique|foreign key|not-null|check) constraint|relation \\?"\w+\\?" does not exist|SQLSTATE|\bQueryFailedError|DriverException|knex/i],
+  [
+    'SQL',
+    /\b(?:select|insert\s+into|delete\s+from|update)\b[^\n]{0,300}?\b(?:from|values|set|where)\b[^\n]{0,300}?(?:\$\d|\\?"\w+\\?"\.|\bas\s+\\?"?\w)/i,
+  ],
+  [
+    'PostgreSQL error',
+    /invalid byte sequence|syntax error at or near|violates (?:unique|foreign key|not-null|check) constraint|relation \\?"\w+\\?" does not exist|SQLSTATE|\bQueryFailedError|DriverException|knex/i,
+  ],
 ];
 
 interface Check {
@@ -162,9 +174,19 @@ function problems(request: HostileRequest, answer: Answer, check: Check = {}): s
 }
 
 function show(r: HostileRequest): string {
-  const headers = r.headers ? ` ${JSON.stringify(r.headers).replace(/Bearer [\w.-]{40,}/g, 'Bearer <token>').slice(0, 160)}` : '';
+  const headers = r.headers
+    ? ` ${JSON.stringify(r.headers)
+        .replace(/Bearer [\w.-]{40,}/g, 'Bearer <token>')
+        .slice(0, 160)}`
+    : '';
   const body = r.body !== undefined ? ` body(${r.body.length}) ${JSON.stringify(r.body.toString().slice(0, 60))}` : '';
-  if (r.wire) return `raw ${JSON.stringify(r.wire.subarray(0, 400).toString('latin1').replace(/Bearer [\w.-]{40,}/g, 'Bearer <token>'))}`;
+  if (r.wire)
+    return `raw ${JSON.stringify(
+      r.wire
+        .subarray(0, 400)
+        .toString('latin1')
+        .replace(/Bearer [\w.-]{40,}/g, 'Bearer <token>'),
+    )}`;
   return `${r.raw ? 'raw ' : ''}${r.method} ${r.target.slice(0, 160)}${headers}${body}`;
 }
 
@@ -440,7 +462,9 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
     expect(tables.length).toBeGreaterThan(20);
     const result: Record<string, string> = {};
     for (const { name } of tables) {
-      const [row] = await connection.execute(`select count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as f from ${name} t`);
+      const [row] = await connection.execute(
+        `select count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as f from ${name} t`,
+      );
       result[name] = row.f;
     }
     return result;
@@ -465,11 +489,16 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
   // -------------------------------------------------------------------------------------------
   // Pinned answers
 
-  it.each(['agenda.ics', 'schedule.json', 'schedule.xml', 'feed.xml', 'feed.json'])('answers 400 for a NUL in the forum slug of %s', async (file) => {
-    const answer = await send({ endpoint: file, method: 'GET', target: `/forums/camf%002025/${file}` });
-    expect(answer.status).toBe(400);
-    expect(json(answer)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'BAD_USER_INPUT', parameter: 'path:2' } }] });
-  });
+  it.each(['agenda.ics', 'schedule.json', 'schedule.xml', 'feed.xml', 'feed.json'])(
+    'answers 400 for a NUL in the forum slug of %s',
+    async (file) => {
+      const answer = await send({ endpoint: file, method: 'GET', target: `/forums/camf%002025/${file}` });
+      expect(answer.status).toBe(400);
+      expect(json(answer)).toEqual({
+        errors: [{ message: expect.any(String), extensions: { code: 'BAD_USER_INPUT', parameter: 'path:2' } }],
+      });
+    },
+  );
 
   it('answers 400 for a NUL in a speaker slug', async () => {
     const answer = await send({ endpoint: 'speaker', method: 'GET', target: '/speakers/a%00b/agenda.ics' });
@@ -484,7 +513,11 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
     expect(json(plain).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', parameter: 'url' });
     // Properly encoded: the parameter is the URL `…/articles/a%00b`, whose slug decodes to NUL.
     for (const slug of ['a%00b', 'a%zzb', 'a%ED%A0%80b', 'x'.repeat(300)]) {
-      const encoded = await send({ endpoint: 'oembed', method: 'GET', target: `/oembed?url=${encodeURIComponent(`${PUBLIC_BASE_URL}/articles/${slug}`)}` });
+      const encoded = await send({
+        endpoint: 'oembed',
+        method: 'GET',
+        target: `/oembed?url=${encodeURIComponent(`${PUBLIC_BASE_URL}/articles/${slug}`)}`,
+      });
       expect([slug, encoded.status, json(encoded).errors[0].extensions]).toEqual([slug, 400, { code: 'BAD_USER_INPUT', parameter: 'url' }]);
     }
   });
@@ -523,7 +556,15 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
     const body = 'full_name_ru,country\nНовый Спикер,KZ\n';
     const cases: [string | undefined, number, string][] = [
       [undefined, 401, 'UNAUTHENTICATED'],
-      [`Bearer ${await new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('forum-portal').setSubject('1').sign(new TextEncoder().encode('f'.repeat(32)))}`, 401, 'UNAUTHENTICATED'],
+      [
+        `Bearer ${await new SignJWT({ role: 'ADMIN' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer('forum-portal')
+          .setSubject('1')
+          .sign(new TextEncoder().encode('f'.repeat(32)))}`,
+        401,
+        'UNAUTHENTICATED',
+      ],
       [`Bearer fpt_${'A'.repeat(43)}`, 401, 'UNAUTHENTICATED'],
       [expired, 401, 'UNAUTHENTICATED'],
       [editor, 403, 'FORBIDDEN'],
@@ -537,7 +578,11 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
         headers: { 'content-type': 'text/csv', ...(authorization ? { authorization } : {}) },
         body,
       });
-      expect([authorization?.slice(0, 30), answer.status, json(answer).errors[0].extensions.code]).toEqual([authorization?.slice(0, 30), status, code]);
+      expect([authorization?.slice(0, 30), answer.status, json(answer).errors[0].extensions.code]).toEqual([
+        authorization?.slice(0, 30),
+        status,
+        code,
+      ]);
     }
     expect(await fingerprint()).toEqual(before);
   });
@@ -558,14 +603,30 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
       for (const query of QUERY_JUNK) yield { endpoint, method: 'GET', target: `${good}?${query}` };
       for (const headers of headerJunk(etags[endpoint])) yield { endpoint, method: 'GET', target: good, headers };
       for (const headers of RAW_HEADER_JUNK) {
-        yield { endpoint, method: 'GET', target: good, raw: true, wire: wire('GET', good, headers, headers.some(([n]) => n === 'Transfer-Encoding') ? '5\r\nhello\r\nzz\r\n' : undefined) };
+        yield {
+          endpoint,
+          method: 'GET',
+          target: good,
+          raw: true,
+          wire: wire('GET', good, headers, headers.some(([n]) => n === 'Transfer-Encoding') ? '5\r\nhello\r\nzz\r\n' : undefined),
+        };
       }
-      for (const method of WRONG_METHODS) yield { endpoint, method, target: good, headers: { 'content-type': 'text/csv' }, body: 'full_name_ru,country\nX,KZ\n' };
+      for (const method of WRONG_METHODS)
+        yield { endpoint, method, target: good, headers: { 'content-type': 'text/csv' }, body: 'full_name_ru,country\nX,KZ\n' };
       yield { endpoint, method: 'POST', target: good, headers: { 'content-type': 'application/json' }, body: '{"rows":[]}' };
       yield { endpoint, method: 'HEAD', target: good };
       yield { endpoint, method: 'HEAD', target: good, headers: { 'if-none-match': etags[endpoint] } };
       yield { endpoint, method: 'OPTIONS', target: good };
-      yield { endpoint, method: 'OPTIONS', target: good, headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'x-junk, authorization' } };
+      yield {
+        endpoint,
+        method: 'OPTIONS',
+        target: good,
+        headers: {
+          origin: 'https://evil.example',
+          'access-control-request-method': 'DELETE',
+          'access-control-request-headers': 'x-junk, authorization',
+        },
+      };
       yield { endpoint, method: 'OPTIONS', target: e.path('camf%002025') };
       for (const method of RAW_METHODS) yield { endpoint, method, target: good, raw: true };
       // A body on a GET, and a GET body with a lying length.
@@ -627,7 +688,25 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
       yield { endpoint: oembed, method: 'GET', target: `${oembed}?${urlParam(ARTICLE)}&format=${format}` };
     }
     yield { endpoint: oembed, method: 'GET', target: `${oembed}?${urlParam(ARTICLE)}&format[]=json` };
-    for (const maxwidth of ['-1', '0', '1', '1e309', '-1e309', '1e3', 'NaN', 'Infinity', '0x10', ' 5 ', '', '3.5', '9007199254740993', '99999999999999999999999', 'abc', '1&maxwidth=2', '%00']) {
+    for (const maxwidth of [
+      '-1',
+      '0',
+      '1',
+      '1e309',
+      '-1e309',
+      '1e3',
+      'NaN',
+      'Infinity',
+      '0x10',
+      ' 5 ',
+      '',
+      '3.5',
+      '9007199254740993',
+      '99999999999999999999999',
+      'abc',
+      '1&maxwidth=2',
+      '%00',
+    ]) {
       yield { endpoint: oembed, method: 'GET', target: `${oembed}?${urlParam(ARTICLE)}&maxwidth=${maxwidth}` };
     }
     for (const query of QUERY_JUNK) yield { endpoint: oembed, method: 'GET', target: `${oembed}?${urlParam(ARTICLE)}&${query}` };
@@ -637,18 +716,31 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
     for (const headers of headerJunk('"x"')) yield { endpoint: oembed, method: 'GET', target: `${oembed}?${urlParam(ARTICLE)}`, headers };
     for (const headers of RAW_HEADER_JUNK) {
       const target = `${oembed}?${urlParam(ARTICLE)}`;
-      yield { endpoint: oembed, method: 'GET', target, raw: true, wire: wire('GET', target, headers, headers.some(([n]) => n === 'Transfer-Encoding') ? '0\r\n\r\n' : undefined) };
+      yield {
+        endpoint: oembed,
+        method: 'GET',
+        target,
+        raw: true,
+        wire: wire('GET', target, headers, headers.some(([n]) => n === 'Transfer-Encoding') ? '0\r\n\r\n' : undefined),
+      };
     }
     for (const { segment, encoding } of RAW_PATH_JUNK) {
       const target = `${oembed}?url=${segment}`;
       yield { endpoint: oembed, method: 'GET', target, raw: true, wire: wire('GET', target, {}, undefined, encoding) };
     }
-    for (const method of [...WRONG_METHODS, 'POST']) yield { endpoint: oembed, method, target: `${oembed}?${urlParam(ARTICLE)}`, body: 'x' };
+    for (const method of [...WRONG_METHODS, 'POST'])
+      yield { endpoint: oembed, method, target: `${oembed}?${urlParam(ARTICLE)}`, body: 'x' };
     yield { endpoint: oembed, method: 'HEAD', target: `${oembed}?${urlParam(ARTICLE)}` };
     yield { endpoint: oembed, method: 'OPTIONS', target: `${oembed}?${urlParam(ARTICLE)}` };
-    yield { endpoint: oembed, method: 'OPTIONS', target: oembed, headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } };
+    yield {
+      endpoint: oembed,
+      method: 'OPTIONS',
+      target: oembed,
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    };
     for (const method of RAW_METHODS) yield { endpoint: oembed, method, target: `${oembed}?${urlParam(ARTICLE)}`, raw: true };
-    for (const path of ['/oembed/', '/oembed/x', '/oembed%00', '/OEMBED', '/oembed.json']) yield { endpoint: oembed, method: 'GET', target: `${path}?${urlParam(ARTICLE)}` };
+    for (const path of ['/oembed/', '/oembed/x', '/oembed%00', '/OEMBED', '/oembed.json'])
+      yield { endpoint: oembed, method: 'GET', target: `${path}?${urlParam(ARTICLE)}` };
 
     // The import.
     const CSV_OK = 'full_name_ru,full_name_en,country\nТест Тестов,Test Testov,KZ\n';
@@ -661,7 +753,11 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
       { name: 'text/plain', type: 'text/plain', body: CSV_OK },
       { name: 'application/xml', type: 'application/xml', body: '<rows><row/></rows>' },
       { name: 'no content type', body: Buffer.from(CSV_OK) },
-      { name: 'multipart', type: 'multipart/form-data; boundary=x', body: `--x\r\nContent-Disposition: form-data; name="file"; filename="s.csv"\r\nContent-Type: text/csv\r\n\r\n${CSV_OK}\r\n--x--\r\n` },
+      {
+        name: 'multipart',
+        type: 'multipart/form-data; boundary=x',
+        body: `--x\r\nContent-Disposition: form-data; name="file"; filename="s.csv"\r\nContent-Type: text/csv\r\n\r\n${CSV_OK}\r\n--x--\r\n`,
+      },
       { name: 'form', type: 'application/x-www-form-urlencoded', body: 'rows=1&dryRun=false' },
       { name: 'type junk', type: 'text/csv;;;=;', body: CSV_OK },
       { name: 'type case', type: 'TEXT/CSV; Charset=UTF-8', body: CSV_OK },
@@ -672,8 +768,20 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
       { name: 'type two', type: 'text/csv, application/json', body: CSV_OK },
       // Charsets.
       { name: 'latin1', type: 'text/csv; charset=latin1', body: Buffer.from('full_name_ru,country\nJos\u00e9 \u00ff,KZ\n', 'latin1') },
-      { name: 'utf-16', type: 'text/csv; charset=utf-16', body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CSV_OK, 'utf16le')]) },
-      { name: 'utf-16 lone surrogate', type: 'text/csv; charset=utf-16le', body: Buffer.concat([Buffer.from('full_name_ru,country\nA', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('B,KZ\n', 'utf16le')]) },
+      {
+        name: 'utf-16',
+        type: 'text/csv; charset=utf-16',
+        body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CSV_OK, 'utf16le')]),
+      },
+      {
+        name: 'utf-16 lone surrogate',
+        type: 'text/csv; charset=utf-16le',
+        body: Buffer.concat([
+          Buffer.from('full_name_ru,country\nA', 'utf16le'),
+          Buffer.from([0x00, 0xd8]),
+          Buffer.from('B,KZ\n', 'utf16le'),
+        ]),
+      },
       { name: 'utf-16 odd length', type: 'text/csv; charset=utf-16', body: Buffer.from([0x41, 0x00, 0x42]) },
       { name: 'utf-7', type: 'text/csv; charset=utf-7', body: 'full_name_ru,country\n+AAA-x,KZ\n' },
       { name: 'bogus charset', type: 'text/csv; charset=x-bogus', body: CSV_OK },
@@ -683,8 +791,18 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
       // Encodings.
       { name: 'gzip junk', type: 'text/csv', body: 'this is not gzip', headers: { 'content-encoding': 'gzip' } },
       { name: 'gzip real', type: 'text/csv', body: gzipSync(CSV_OK), headers: { 'content-encoding': 'gzip' } },
-      { name: 'gzip truncated', type: 'application/json', body: gzipSync(JSON_OK).subarray(0, 20), headers: { 'content-encoding': 'gzip' } },
-      { name: 'gzip bomb', type: 'text/csv', body: gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x61)), headers: { 'content-encoding': 'gzip' } },
+      {
+        name: 'gzip truncated',
+        type: 'application/json',
+        body: gzipSync(JSON_OK).subarray(0, 20),
+        headers: { 'content-encoding': 'gzip' },
+      },
+      {
+        name: 'gzip bomb',
+        type: 'text/csv',
+        body: gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x61)),
+        headers: { 'content-encoding': 'gzip' },
+      },
       { name: 'deflate junk', type: 'text/csv', body: 'not deflate', headers: { 'content-encoding': 'deflate' } },
       { name: 'deflate real', type: 'application/json', body: deflateSync(JSON_OK), headers: { 'content-encoding': 'deflate' } },
       { name: 'br junk', type: 'text/csv', body: 'not brotli', headers: { 'content-encoding': 'br' } },
@@ -693,7 +811,11 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
       // Binary.
       { name: 'random bytes csv', type: 'text/csv', body: randomBytesSeeded(4096, 1) },
       { name: 'random bytes json', type: 'application/json', body: randomBytesSeeded(4096, 2) },
-      { name: 'png csv', type: 'text/csv', body: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytesSeeded(256, 3)]) },
+      {
+        name: 'png csv',
+        type: 'text/csv',
+        body: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytesSeeded(256, 3)]),
+      },
       { name: 'png json', type: 'application/json', body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
       { name: 'xlsx as csv', type: 'text/csv', body: Buffer.concat([Buffer.from('PK\u0003\u0004', 'latin1'), randomBytesSeeded(128, 4)]) },
       // JSON shapes.
@@ -717,35 +839,75 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
           rows: [
             { fullName: 5, email: [1], slug: {}, countryCode: 1, phone: true, links: 'x', arrivalStatus: {}, internalNotes: [['x']] },
             { fullName: { ru: 5, en: ['x'], kk: { a: 1 } }, position: [], bio: 'x', countryCode: ['KZ'], ministrySlug: { $ne: null } },
-            { fullName: { ru: 'X' }, countryCode: 'KZ', links: [null, 1, { title: { a: 1 }, url: ['x'] }, { title: 'x', url: 'javascript:alert(1)' }] },
+            {
+              fullName: { ru: 'X' },
+              countryCode: 'KZ',
+              links: [null, 1, { title: { a: 1 }, url: ['x'] }, { title: 'x', url: 'javascript:alert(1)' }],
+            },
             { fullName: { ru: 'X' }, countryCode: 'KZ', externalId: 1e308, email: 'a@b.c', arrivalStatus: 'ARRIVED\u0000' },
             { fullName: null, slug: null, countryCode: null },
           ],
         }),
       },
-      { name: 'json unknown keys', type: 'application/json', body: '{"rows":[{"fullName":{"ru":"X","de":"Y"},"countryCode":"KZ","password":"x","role":"ADMIN","id":1,"version":0}]}' },
+      {
+        name: 'json unknown keys',
+        type: 'application/json',
+        body: '{"rows":[{"fullName":{"ru":"X","de":"Y"},"countryCode":"KZ","password":"x","role":"ADMIN","id":1,"version":0}]}',
+      },
       {
         name: 'json prototype keys',
         type: 'application/json',
         body: '{"rows":[{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}},"fullName":{"ru":"X","__proto__":"y","toString":"z"},"countryCode":"KZ","hasOwnProperty":1}]}',
       },
       { name: 'json lone high surrogate', type: 'application/json', body: '{"rows":[{"fullName":{"ru":"a\\ud800b"},"countryCode":"KZ"}]}' },
-      { name: 'json lone low surrogate', type: 'application/json', body: '{"rows":[{"fullName":{"ru":"\\udc00"},"email":"\\udfff@x.kz","countryCode":"KZ"}]}' },
-      { name: 'json NUL', type: 'application/json', body: '{"rows":[{"fullName":{"ru":"a\\u0000b"},"slug":"a\\u0000","countryCode":"K\\u0000"}]}' },
-      { name: 'json control', type: 'application/json', body: '{"rows":[{"fullName":{"ru":"a\\u0007b\\u001b[31m"},"bio":{"ru":"line\\nline\\u007f"},"countryCode":"KZ"}]}' },
+      {
+        name: 'json lone low surrogate',
+        type: 'application/json',
+        body: '{"rows":[{"fullName":{"ru":"\\udc00"},"email":"\\udfff@x.kz","countryCode":"KZ"}]}',
+      },
+      {
+        name: 'json NUL',
+        type: 'application/json',
+        body: '{"rows":[{"fullName":{"ru":"a\\u0000b"},"slug":"a\\u0000","countryCode":"K\\u0000"}]}',
+      },
+      {
+        name: 'json control',
+        type: 'application/json',
+        body: '{"rows":[{"fullName":{"ru":"a\\u0007b\\u001b[31m"},"bio":{"ru":"line\\nline\\u007f"},"countryCode":"KZ"}]}',
+      },
       { name: 'json NUL key', type: 'application/json', body: '{"rows":[{"full\\u0000Name":{"ru":"X"},"countryCode":"KZ"}]}' },
-      { name: 'json long string', type: 'application/json', body: JSON.stringify({ rows: [{ fullName: { ru: 'Я'.repeat(500_000) }, countryCode: 'KZ' }] }) },
+      {
+        name: 'json long string',
+        type: 'application/json',
+        body: JSON.stringify({ rows: [{ fullName: { ru: 'Я'.repeat(500_000) }, countryCode: 'KZ' }] }),
+      },
       { name: 'json deep nesting', type: 'application/json', body: `{"rows":[${'['.repeat(5000)}${']'.repeat(5000)}]}` },
       { name: 'json deeper nesting', type: 'application/json', body: `{"rows":[${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}]}` },
-      { name: 'json 2001 rows', type: 'application/json', body: JSON.stringify({ rows: Array.from({ length: 2001 }, () => ({ fullName: { ru: 'X' }, countryCode: 'KZ' })) }) },
+      {
+        name: 'json 2001 rows',
+        type: 'application/json',
+        body: JSON.stringify({ rows: Array.from({ length: 2001 }, () => ({ fullName: { ru: 'X' }, countryCode: 'KZ' })) }),
+      },
       { name: 'json BOM', type: 'application/json', body: `\uFEFF${JSON_OK}` },
       { name: 'json duplicate keys', type: 'application/json', body: '{"rows":[],"rows":[{"fullName":{"ru":"X"},"countryCode":"KZ"}]}' },
       { name: 'json too large', type: 'application/json', body: `{"rows":["${'x'.repeat(3 * 1024 * 1024)}"]}` },
       // CSV content.
       { name: 'csv NUL cell', type: 'text/csv', body: `${csvHeader}\nA\u0000B,KZ\n` },
-      { name: 'csv control chars', type: 'text/csv', body: 'full_name_ru,position_ru,country\nA\u0001B,C\u001b[31mD,KZ\nE\u007fF,G\bH,KZ\n' },
-      { name: 'csv lone surrogate bytes', type: 'text/csv', body: Buffer.concat([Buffer.from(`${csvHeader}\nA`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('B,KZ\n')]) },
-      { name: 'csv overlong utf-8', type: 'text/csv', body: Buffer.concat([Buffer.from(`${csvHeader}\nA`), Buffer.from([0xc0, 0xae]), Buffer.from(',KZ\n')]) },
+      {
+        name: 'csv control chars',
+        type: 'text/csv',
+        body: 'full_name_ru,position_ru,country\nA\u0001B,C\u001b[31mD,KZ\nE\u007fF,G\bH,KZ\n',
+      },
+      {
+        name: 'csv lone surrogate bytes',
+        type: 'text/csv',
+        body: Buffer.concat([Buffer.from(`${csvHeader}\nA`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('B,KZ\n')]),
+      },
+      {
+        name: 'csv overlong utf-8',
+        type: 'text/csv',
+        body: Buffer.concat([Buffer.from(`${csvHeader}\nA`), Buffer.from([0xc0, 0xae]), Buffer.from(',KZ\n')]),
+      },
       { name: 'csv unclosed quote', type: 'text/csv', body: `${csvHeader}\n"abc,KZ\n` },
       { name: 'csv stray quotes', type: 'text/csv', body: `${csvHeader}\na"b"c,KZ\n` },
       { name: 'csv quote after quoted', type: 'text/csv', body: `${csvHeader}\n"a"b,KZ\n` },
@@ -779,7 +941,11 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
       { name: 'csv SQL', type: 'text/csv', body: `${csvHeader},email\n'; drop table speaker; --,KZ,x@y.z' or '1'='1\n` },
       { name: 'csv emoji and RTL', type: 'text/csv', body: 'full_name_ru,full_name_en,country\n🙂🙂,שלום \u202Eevil,KZ\n' },
       { name: 'csv quoted newline', type: 'text/csv', body: 'full_name_ru,bio_ru,country\nA,"line1\nline2",KZ\n' },
-      { name: 'csv bad values', type: 'text/csv', body: 'full_name_ru,country,ministry,arrival_status,email,photo_url,phone\nA,ZZ,nope,SOON,not-an-email,javascript:x,call me\n' },
+      {
+        name: 'csv bad values',
+        type: 'text/csv',
+        body: 'full_name_ru,country,ministry,arrival_status,email,photo_url,phone\nA,ZZ,nope,SOON,not-an-email,javascript:x,call me\n',
+      },
       { name: 'csv existing speaker', type: 'text/csv', body: 'slug,full_name_ru,country\naida-balaeva,Другая,KZ\n' },
       { name: 'csv 2001 rows', type: 'text/csv', body: `${csvHeader}\n${'X,KZ\n'.repeat(2001)}` },
     ];
@@ -787,8 +953,14 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
     const AUTH: [string, string | undefined][] = [
       ['none', undefined],
       ['empty', ''],
-      ['forged JWT', `Bearer eyJhbGciOiJIUzI1NiJ9.${Buffer.from('{"role":"ADMIN","sub":"1","iss":"forum-portal"}').toString('base64url')}.${'A'.repeat(43)}`],
-      ['alg none JWT', `Bearer eyJhbGciOiJub25lIn0.${Buffer.from('{"role":"ADMIN","sub":"1","iss":"forum-portal"}').toString('base64url')}.`],
+      [
+        'forged JWT',
+        `Bearer eyJhbGciOiJIUzI1NiJ9.${Buffer.from('{"role":"ADMIN","sub":"1","iss":"forum-portal"}').toString('base64url')}.${'A'.repeat(43)}`,
+      ],
+      [
+        'alg none JWT',
+        `Bearer eyJhbGciOiJub25lIn0.${Buffer.from('{"role":"ADMIN","sub":"1","iss":"forum-portal"}').toString('base64url')}.`,
+      ],
       ['forged API token', `Bearer fpt_${randomBytesSeeded(32, 5).toString('base64url')}`],
       ['expired JWT', expired],
       ['editor', editor],
@@ -805,28 +977,78 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
     for (const [, authorization] of AUTH) {
       for (const query of ['dryRun=false', '', 'dryRun=true']) {
         for (const b of BODIES.slice(0, 3)) {
-          yield { endpoint: IMPORT, method: 'POST', target: importPath('camf-2025', query), headers: { ...(b.type ? { 'content-type': b.type } : {}), ...(authorization !== undefined ? { authorization } : {}) }, body: b.body };
+          yield {
+            endpoint: IMPORT,
+            method: 'POST',
+            target: importPath('camf-2025', query),
+            headers: { ...(b.type ? { 'content-type': b.type } : {}), ...(authorization !== undefined ? { authorization } : {}) },
+            body: b.body,
+          };
         }
       }
     }
     // The organiser: every body, in a dry run.
     for (const b of BODIES) {
-      yield { endpoint: IMPORT, method: 'POST', target: importPath(), headers: { ...(b.type ? { 'content-type': b.type } : {}), authorization: organiser, ...b.headers }, body: b.body };
+      yield {
+        endpoint: IMPORT,
+        method: 'POST',
+        target: importPath(),
+        headers: { ...(b.type ? { 'content-type': b.type } : {}), authorization: organiser, ...b.headers },
+        body: b.body,
+      };
     }
     // The worst bodies without credentials: refused before anything is read.
     for (const b of BODIES.filter((x) => /gzip|random|png|too large|nesting|10000/.test(x.name))) {
-      yield { endpoint: IMPORT, method: 'POST', target: importPath('camf-2025', 'dryRun=false'), headers: { ...(b.type ? { 'content-type': b.type } : {}), ...b.headers }, body: b.body };
+      yield {
+        endpoint: IMPORT,
+        method: 'POST',
+        target: importPath('camf-2025', 'dryRun=false'),
+        headers: { ...(b.type ? { 'content-type': b.type } : {}), ...b.headers },
+        body: b.body,
+      };
     }
     // The organiser, with junk in the query and the path.
-    for (const query of ['dryRun=maybe', 'dryRun=', 'dryRun', 'dryRun=TRUE', 'dryRun=yes', 'dryRun=2', 'dryRun=true&dryRun=false', 'dryRun[]=true', 'dryRun[a]=1', 'dryRun=%00', `dryRun=${'x'.repeat(3000)}`, 'dryRun=true&forumSlug=camf-2022', ...QUERY_JUNK.slice(0, 20).map((q) => `dryRun=true&${q}`)]) {
-      yield { endpoint: IMPORT, method: 'POST', target: importPath('camf-2025', query), headers: { 'content-type': 'text/csv', authorization: organiser }, body: CSV_OK };
+    for (const query of [
+      'dryRun=maybe',
+      'dryRun=',
+      'dryRun',
+      'dryRun=TRUE',
+      'dryRun=yes',
+      'dryRun=2',
+      'dryRun=true&dryRun=false',
+      'dryRun[]=true',
+      'dryRun[a]=1',
+      'dryRun=%00',
+      `dryRun=${'x'.repeat(3000)}`,
+      'dryRun=true&forumSlug=camf-2022',
+      ...QUERY_JUNK.slice(0, 20).map((q) => `dryRun=true&${q}`),
+    ]) {
+      yield {
+        endpoint: IMPORT,
+        method: 'POST',
+        target: importPath('camf-2025', query),
+        headers: { 'content-type': 'text/csv', authorization: organiser },
+        body: CSV_OK,
+      };
     }
     for (const slug of [...PATH_JUNK, 'camf-2022']) {
-      yield { endpoint: IMPORT, method: 'POST', target: importPath(slug), headers: { 'content-type': 'text/csv', authorization: organiser }, body: CSV_OK };
+      yield {
+        endpoint: IMPORT,
+        method: 'POST',
+        target: importPath(slug),
+        headers: { 'content-type': 'text/csv', authorization: organiser },
+        body: CSV_OK,
+      };
     }
     for (const { segment, encoding } of RAW_PATH_JUNK) {
       const target = importPath(segment);
-      yield { endpoint: IMPORT, method: 'POST', target, raw: true, wire: wire('POST', target, { 'Content-Type': 'text/csv', Authorization: organiser }, CSV_OK, encoding) };
+      yield {
+        endpoint: IMPORT,
+        method: 'POST',
+        target,
+        raw: true,
+        wire: wire('POST', target, { 'Content-Type': 'text/csv', Authorization: organiser }, CSV_OK, encoding),
+      };
     }
     // Framing fetch will not produce: lying lengths, broken chunks, bytes fetch refuses in headers.
     const rawImport = (headers: [string, string][], body: string | Buffer | undefined, halfClose = false): HostileRequest => ({
@@ -842,27 +1064,115 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
     yield rawImport([['Content-Length', 'abc']], CSV_OK);
     yield rawImport([['Content-Length', '-1']], CSV_OK);
     yield rawImport([['Content-Length', '99999999999999999999']], CSV_OK);
-    yield rawImport([['Content-Length', String(CSV_OK.length)], ['Content-Length', '3']], CSV_OK);
-    yield rawImport([['Content-Length', String(Buffer.byteLength(CSV_OK))], ['Transfer-Encoding', 'chunked']], CSV_OK);
+    yield rawImport(
+      [
+        ['Content-Length', String(CSV_OK.length)],
+        ['Content-Length', '3'],
+      ],
+      CSV_OK,
+    );
+    yield rawImport(
+      [
+        ['Content-Length', String(Buffer.byteLength(CSV_OK))],
+        ['Transfer-Encoding', 'chunked'],
+      ],
+      CSV_OK,
+    );
     yield rawImport([['Transfer-Encoding', 'chunked']], 'zz\r\nfull_name_ru\r\n0\r\n\r\n');
     yield rawImport([['Transfer-Encoding', 'chunked']], `${Buffer.byteLength(CSV_OK).toString(16)}\r\n${CSV_OK}\r\n0\r\n\r\n`);
     yield { ...rawImport([['Transfer-Encoding', 'chunked']], '100\r\nfull_name_ru', true), check: { mayDrop: true } };
     yield rawImport([['Transfer-Encoding', 'gzip, chunked']], '0\r\n\r\n');
     yield rawImport([['Expect', '100-continue']], CSV_OK);
     yield rawImport([['Expect', 'junk']], CSV_OK);
-    yield { endpoint: IMPORT, method: 'POST', target: importPath(), raw: true, wire: wire('POST', importPath(), [['Content-Type', 'text/csv'], ['Authorization', 'Bearer \u0000']], CSV_OK) };
-    yield { endpoint: IMPORT, method: 'POST', target: importPath(), raw: true, wire: wire('POST', importPath(), [['Content-Type', 'text/csv'], ['Authorization', 'Bearer 🙂']], CSV_OK) };
-    yield { endpoint: IMPORT, method: 'POST', target: importPath(), raw: true, wire: wire('POST', importPath(), [['Content-Type', 'text/csv; charset=\u00ff'], ['Authorization', organiser]], CSV_OK, 'latin1') };
-    yield { endpoint: IMPORT, method: 'POST', target: importPath(), raw: true, wire: wire('POST', importPath(), [['Content-Type', 'text/csv'], ['Authorization', organiser], ['Accept-Language', 'ru\u0000']], CSV_OK) };
+    yield {
+      endpoint: IMPORT,
+      method: 'POST',
+      target: importPath(),
+      raw: true,
+      wire: wire(
+        'POST',
+        importPath(),
+        [
+          ['Content-Type', 'text/csv'],
+          ['Authorization', 'Bearer \u0000'],
+        ],
+        CSV_OK,
+      ),
+    };
+    yield {
+      endpoint: IMPORT,
+      method: 'POST',
+      target: importPath(),
+      raw: true,
+      wire: wire(
+        'POST',
+        importPath(),
+        [
+          ['Content-Type', 'text/csv'],
+          ['Authorization', 'Bearer 🙂'],
+        ],
+        CSV_OK,
+      ),
+    };
+    yield {
+      endpoint: IMPORT,
+      method: 'POST',
+      target: importPath(),
+      raw: true,
+      wire: wire(
+        'POST',
+        importPath(),
+        [
+          ['Content-Type', 'text/csv; charset=\u00ff'],
+          ['Authorization', organiser],
+        ],
+        CSV_OK,
+        'latin1',
+      ),
+    };
+    yield {
+      endpoint: IMPORT,
+      method: 'POST',
+      target: importPath(),
+      raw: true,
+      wire: wire(
+        'POST',
+        importPath(),
+        [
+          ['Content-Type', 'text/csv'],
+          ['Authorization', organiser],
+          ['Accept-Language', 'ru\u0000'],
+        ],
+        CSV_OK,
+      ),
+    };
     // Methods.
     for (const method of ['GET', 'HEAD', ...WRONG_METHODS]) {
-      yield { endpoint: IMPORT, method, target: importPath(), headers: { authorization: organiser, ...(method === 'GET' || method === 'HEAD' ? {} : { 'content-type': 'text/csv' }) }, body: method === 'GET' || method === 'HEAD' ? undefined : CSV_OK };
+      yield {
+        endpoint: IMPORT,
+        method,
+        target: importPath(),
+        headers: { authorization: organiser, ...(method === 'GET' || method === 'HEAD' ? {} : { 'content-type': 'text/csv' }) },
+        body: method === 'GET' || method === 'HEAD' ? undefined : CSV_OK,
+      };
     }
     yield { endpoint: IMPORT, method: 'OPTIONS', target: importPath() };
-    yield { endpoint: IMPORT, method: 'OPTIONS', target: importPath(), headers: { origin: 'https://evil.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-junk' } };
-    for (const method of RAW_METHODS) yield { endpoint: IMPORT, method, target: importPath(), raw: true, headers: { Authorization: organiser } };
+    yield {
+      endpoint: IMPORT,
+      method: 'OPTIONS',
+      target: importPath(),
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-junk' },
+    };
+    for (const method of RAW_METHODS)
+      yield { endpoint: IMPORT, method, target: importPath(), raw: true, headers: { Authorization: organiser } };
     for (const headers of headerJunk('"x"').slice(20)) {
-      yield { endpoint: IMPORT, method: 'POST', target: importPath(), headers: { 'content-type': 'text/csv', ...headers, authorization: organiser }, body: CSV_OK };
+      yield {
+        endpoint: IMPORT,
+        method: 'POST',
+        target: importPath(),
+        headers: { 'content-type': 'text/csv', ...headers, authorization: organiser },
+        body: CSV_OK,
+      };
     }
 
     // Probes.
@@ -870,12 +1180,15 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
       yield { endpoint: probe, method: 'GET', target: probe };
       yield { endpoint: probe, method: 'HEAD', target: probe };
       yield { endpoint: probe, method: 'OPTIONS', target: probe };
-      for (const method of [...WRONG_METHODS, 'POST']) yield { endpoint: probe, method, target: probe, body: '{}', headers: { 'content-type': 'application/json' } };
+      for (const method of [...WRONG_METHODS, 'POST'])
+        yield { endpoint: probe, method, target: probe, body: '{}', headers: { 'content-type': 'application/json' } };
       for (const method of RAW_METHODS) yield { endpoint: probe, method, target: probe, raw: true };
       for (const query of QUERY_JUNK) yield { endpoint: probe, method: 'GET', target: `${probe}?${query}` };
       for (const headers of headerJunk('"x"')) yield { endpoint: probe, method: 'GET', target: probe, headers };
-      for (const headers of RAW_HEADER_JUNK.slice(0, 7)) yield { endpoint: probe, method: 'GET', target: probe, raw: true, wire: wire('GET', probe, headers) };
-      for (const suffix of ['/', '/x', '%00', '%zz', '.json', '/..', ';x']) yield { endpoint: probe, method: 'GET', target: `${probe}${suffix}` };
+      for (const headers of RAW_HEADER_JUNK.slice(0, 7))
+        yield { endpoint: probe, method: 'GET', target: probe, raw: true, wire: wire('GET', probe, headers) };
+      for (const suffix of ['/', '/x', '%00', '%zz', '.json', '/..', ';x'])
+        yield { endpoint: probe, method: 'GET', target: `${probe}${suffix}` };
     }
 
     // Unknown paths.
@@ -922,12 +1235,26 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
       yield { endpoint: unknown, method: 'PUT', target: path, body: 'x' };
       yield { endpoint: unknown, method: 'PATCH', target: path, body: 'x' };
     }
-    for (const target of ['*', '/../../etc/passwd', '/a\u00ffb', 'http://evil.example/forums/camf-2025/agenda.ics', '//forums/camf-2025/agenda.ics', '/forums//agenda.ics', 'forums/camf-2025/agenda.ics']) {
+    for (const target of [
+      '*',
+      '/../../etc/passwd',
+      '/a\u00ffb',
+      'http://evil.example/forums/camf-2025/agenda.ics',
+      '//forums/camf-2025/agenda.ics',
+      '/forums//agenda.ics',
+      'forums/camf-2025/agenda.ics',
+    ]) {
       yield { endpoint: unknown, method: 'GET', target, raw: true, wire: wire('GET', target, {}, undefined, 'latin1') };
     }
     // Not HTTP at all, and an HTTP version the server does not speak.
     yield { endpoint: unknown, method: 'GET', target: '/', raw: true, wire: Buffer.from('\u0000\u0001\u0002garbage\r\n\r\n', 'latin1') };
-    yield { endpoint: unknown, method: 'GET', target: '/', raw: true, wire: Buffer.from('GET /healthz HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n') };
+    yield {
+      endpoint: unknown,
+      method: 'GET',
+      target: '/',
+      raw: true,
+      wire: Buffer.from('GET /healthz HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n'),
+    };
     yield { endpoint: unknown, method: 'GET', target: '/', raw: true, wire: Buffer.from('GET /healthz\r\n\r\n'), check: { mayDrop: true } };
   }
 
@@ -957,7 +1284,11 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
           continue;
         }
         failures.push(...problems(r, answer, r.check));
-        if (process.env.HOSTILE_HTTP_LOG) fs.appendFileSync(process.env.HOSTILE_HTTP_LOG, `${answer.status} ${Date.now() - sentAt}ms ${show(r)} => ${answer.body.toString('utf8').slice(0, 160).replace(/\s+/g, ' ')}\n`);
+        if (process.env.HOSTILE_HTTP_LOG)
+          fs.appendFileSync(
+            process.env.HOSTILE_HTTP_LOG,
+            `${answer.status} ${Date.now() - sentAt}ms ${show(r)} => ${answer.body.toString('utf8').slice(0, 160).replace(/\s+/g, ' ')}\n`,
+          );
         const seen = statuses.get(r.endpoint) ?? new Map<number, number>();
         statuses.set(r.endpoint, seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1));
         if (r.endpoint === IMPORT && answer.status === 200) {
@@ -980,12 +1311,17 @@ describe('hostile requests to the plain-HTTP endpoints', () => {
     await Promise.all(Array.from({ length: 6 }, worker));
 
     if (process.env.HOSTILE_HTTP_REPORT) {
-      const line = ([e, n]: [string, number]) => `${String(n).padStart(5)}  ${e}  (${[...(statuses.get(e) ?? [])].sort(([a], [b]) => a - b).map(([s, k]) => `${s}: ${k}`).join(', ')})`;
+      const line = ([e, n]: [string, number]) =>
+        `${String(n).padStart(5)}  ${e}  (${[...(statuses.get(e) ?? [])]
+          .sort(([a], [b]) => a - b)
+          .map(([s, k]) => `${s}: ${k}`)
+          .join(', ')})`;
       console.log(`${all.length} requests in ${Date.now() - started} ms\n${[...counts].map(line).join('\n')}`);
     }
     expect(failures).toEqual([]);
     expect(all.length).toBeGreaterThan(1500);
-    for (const e of [...GET_ENDPOINTS.map((x) => x.endpoint), '/oembed', IMPORT, '/healthz', '/readyz', 'unknown paths']) expect(counts.get(e) ?? 0).toBeGreaterThanOrEqual(50);
+    for (const e of [...GET_ENDPOINTS.map((x) => x.endpoint), '/oembed', IMPORT, '/healthz', '/readyz', 'unknown paths'])
+      expect(counts.get(e) ?? 0).toBeGreaterThanOrEqual(50);
 
     // Still serving, with the same answers as before the flood.
     for (const e of GET_ENDPOINTS) {

@@ -5,7 +5,19 @@ import { startHarness, type Harness } from './helpers/harness';
  * Anyone can send the API anything. Over a thousand generated hostile requests must each get a
  * coded answer below 500 and leave the database exactly as it was.
  */
-const TABLES = ['forum', 'session', 'session_participant', 'speaker', 'country', 'ministry', 'article', 'quote', 'initiative', 'app_user', 'audit_entry'];
+const TABLES = [
+  'forum',
+  'session',
+  'session_participant',
+  'speaker',
+  'country',
+  'ministry',
+  'article',
+  'quote',
+  'initiative',
+  'app_user',
+  'audit_entry',
+];
 
 describe('hostile input', () => {
   let h: Harness;
@@ -23,9 +35,9 @@ describe('hostile input', () => {
   async function fingerprint(): Promise<Record<string, string>> {
     const result: Record<string, string> = {};
     for (const table of TABLES) {
-      const [row] = await h.orm.em.getConnection().execute(
-        `select count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as f from "${table}" t`,
-      );
+      const [row] = await h.orm.em
+        .getConnection()
+        .execute(`select count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as f from "${table}" t`);
       result[table] = row.f;
     }
     return result;
@@ -45,12 +57,30 @@ describe('hostile input', () => {
     '',
     ' ',
   ];
-  const IDS = ['!!', 'Rm9ydW06MA', 'Rm9ydW06OTk5OTk5OTk5OTk5', Buffer.from('Session:-1').toString('base64url'), 'null', '0', 'a'.repeat(500)];
+  const IDS = [
+    '!!',
+    'Rm9ydW06MA',
+    'Rm9ydW06OTk5OTk5OTk5OTk5',
+    Buffer.from('Session:-1').toString('base64url'),
+    'null',
+    '0',
+    'a'.repeat(500),
+  ];
   const NUMBERS = [-1, 0, 101, 1e9, 2 ** 31, -(2 ** 31) - 1, 3.5];
 
   function* requests(): Generator<{ body: unknown; headers?: Record<string, string>; raw?: string; method?: string; query?: string }> {
     // Malformed bodies and content types.
-    for (const raw of ['{', '[]', '[{"query":"{ countries { code } }"}]', 'null', '"str"', '{"query": 1}', '{"query": null}', '{"variables": []}', '\u0000']) {
+    for (const raw of [
+      '{',
+      '[]',
+      '[{"query":"{ countries { code } }"}]',
+      'null',
+      '"str"',
+      '{"query": 1}',
+      '{"query": null}',
+      '{"variables": []}',
+      '\u0000',
+    ]) {
       yield { body: undefined, raw };
       yield { body: undefined, raw, headers: { 'content-type': 'text/plain' } };
     }
@@ -90,19 +120,30 @@ describe('hostile input', () => {
       'query($v: Int) { popularArticles(first: $v) { views } }',
       'query($v: Int) { search(query: "форум", first: $v) { totalCount } }',
     ];
-    for (const query of numberArgs) for (const v of [...NUMBERS, 'ten', null, true, [1], { a: 1 }]) yield { body: { query, variables: { v } } };
+    for (const query of numberArgs)
+      for (const v of [...NUMBERS, 'ten', null, true, [1], { a: 1 }]) yield { body: { query, variables: { v } } };
     // Wrong variable types, unknown fields, mutations over GET, missing operations.
-    for (const v of [1, true, null, [], {}, 'x'.repeat(10)]) yield { body: { query: 'query($v: [String!]!) { countries { code } }', variables: { v } } };
+    for (const v of [1, true, null, [], {}, 'x'.repeat(10)])
+      yield { body: { query: 'query($v: [String!]!) { countries { code } }', variables: { v } } };
     for (const field of ['password', 'passwordHash', 'secretHash', '__typename { x }', 'email', 'internalNotes']) {
       yield { body: { query: `{ speaker(slug: "aida-balaeva") { ${field} } }` } };
     }
-    for (const query of ['mutation { recordArticleView(slug: "x") }', 'mutation { deleteSpeaker(input: { id: "x", expectedVersion: 1 }) { id } }']) {
+    for (const query of [
+      'mutation { recordArticleView(slug: "x") }',
+      'mutation { deleteSpeaker(input: { id: "x", expectedVersion: 1 }) { id } }',
+    ]) {
       yield { body: undefined, method: 'GET', query };
     }
     yield { body: { query: 'query A { countries { code } } query B { forums { totalCount } }' } };
     yield { body: { query: '{ countries { code } }', operationName: 'Nope' } };
     // Every mutation without credentials, and with forged ones.
-    for (const authorization of [undefined, 'Bearer x', 'Bearer fpt_' + 'a'.repeat(43), 'Basic Zm9vOmJhcg==', 'Bearer ' + 'e'.repeat(5000)]) {
+    for (const authorization of [
+      undefined,
+      'Bearer x',
+      'Bearer fpt_' + 'a'.repeat(43),
+      'Basic Zm9vOmJhcg==',
+      'Bearer ' + 'e'.repeat(5000),
+    ]) {
       for (const query of [
         'mutation { createUser(input: { email: "a@b.c", password: "long enough password", role: ADMIN }) { email } }',
         'mutation { deleteForum(input: { id: "Rm9ydW06MQ" }) }',
@@ -121,7 +162,12 @@ describe('hostile input', () => {
     // Each generated request is sent four times, with different language headers, to pass a thousand.
     for (const language of ['ru', 'kk, en;q=0.5', '*;q=0, xx', 'en']) {
       for (const r of all) {
-        const headers: Record<string, string> = { 'content-type': 'application/json', 'accept-language': language, 'apollo-require-preflight': 'true', ...(r.headers ?? {}) };
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          'accept-language': language,
+          'apollo-require-preflight': 'true',
+          ...(r.headers ?? {}),
+        };
         const url = r.method === 'GET' ? `${h.url}/graphql?${new URLSearchParams({ query: r.query! })}` : `${h.url}/graphql`;
         const response = await fetch(url, {
           method: r.method ?? 'POST',
@@ -141,7 +187,8 @@ describe('hostile input', () => {
         if (!body) failures.push(`not JSON: ${label}`);
         for (const error of body?.errors ?? []) {
           if (typeof error?.extensions?.code !== 'string') failures.push(`uncoded error: ${label} ${JSON.stringify(error).slice(0, 200)}`);
-          if (/select |insert |update |delete from|at .*\.ts:\d+|node_modules/i.test(JSON.stringify(error))) failures.push(`leak: ${label}`);
+          if (/select |insert |update |delete from|at .*\.ts:\d+|node_modules/i.test(JSON.stringify(error)))
+            failures.push(`leak: ${label}`);
         }
       }
     }

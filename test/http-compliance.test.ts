@@ -34,13 +34,20 @@ describe('GraphQL over HTTP compliance', () => {
     }
     expect(results.length).toBeGreaterThan(50);
     expect(results.filter((r) => r.status === 'error')).toEqual([]);
-    expect(results.filter((r) => r.status !== 'ok').map((r) => r.id).sort()).toEqual([...DEVIATIONS].sort());
+    expect(
+      results
+        .filter((r) => r.status !== 'ok')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...DEVIATIONS].sort());
   });
 
   it('answers GET queries that carry the CSRF-prevention header', async () => {
     const query = encodeURIComponent('query($n: Int) { __typename speakers(first: $n) { nodes { slug } } }');
     const variables = encodeURIComponent(JSON.stringify({ n: 1 }));
-    const plain = await fetch(`${h.url}/graphql?query=${query}&variables=${variables}`, { headers: { accept: 'application/graphql-response+json' } });
+    const plain = await fetch(`${h.url}/graphql?query=${query}&variables=${variables}`, {
+      headers: { accept: 'application/graphql-response+json' },
+    });
     expect(plain.status).toBe(400);
     const preflighted = await fetch(`${h.url}/graphql?query=${query}&variables=${variables}`, {
       headers: { accept: 'application/graphql-response+json', 'apollo-require-preflight': 'true' },

@@ -119,9 +119,11 @@ describe('speaker import', () => {
   });
 
   const counts = async () => {
-    const [row] = await h.orm.em.getConnection().execute<{ speakers: string; audits: string }[]>(
-      'select (select count(*) from speaker) as speakers, (select count(*) from audit_entry) as audits',
-    );
+    const [row] = await h.orm.em
+      .getConnection()
+      .execute<{ speakers: string; audits: string }[]>(
+        'select (select count(*) from speaker) as speakers, (select count(*) from audit_entry) as audits',
+      );
     return row;
   };
 
@@ -147,7 +149,11 @@ describe('speaker import', () => {
     expect(csv.headers.get('cache-control')).toBe('no-store');
     const preflight = await fetch(`${h.url}/forums/camf/speakers/import`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://admin.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'https://admin.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
@@ -159,7 +165,11 @@ describe('speaker import', () => {
       rows: FIXTURE_ROWS,
     });
 
-    const json = await importHttp(JSON.stringify({ rows: JSON_ROWS }), { type: 'application/json', authorization: organiser, query: '?dryRun=true' });
+    const json = await importHttp(JSON.stringify({ rows: JSON_ROWS }), {
+      type: 'application/json',
+      authorization: organiser,
+      query: '?dryRun=true',
+    });
     expect(json.status).toBe(200);
     expect(json.body).toEqual(csv.body);
 
@@ -283,7 +293,13 @@ describe('speaker import', () => {
     const report = data!.importSpeakers;
     expect(report.applied).toBe(false);
     expect(report.totals).toEqual({ rows: 300, created: 298, updated: 0, unchanged: 0, errors: 2 });
-    expect(report.rows[149]).toEqual({ row: 150, action: 'ERROR', speakerSlug: null, changes: [], errors: [{ field: 'email', message: 'email must be an email address' }] });
+    expect(report.rows[149]).toEqual({
+      row: 150,
+      action: 'ERROR',
+      speakerSlug: null,
+      changes: [],
+      errors: [{ field: 'email', message: 'email must be an email address' }],
+    });
     expect(report.rows[199]).toEqual({
       row: 200,
       action: 'ERROR',
@@ -371,7 +387,9 @@ describe('speaker import', () => {
           action: 'ERROR',
           speakerSlug: null,
           changes: [],
-          errors: [{ field: '', message: 'This row matches a speaker of forums you do not organise; an admin or their organisers can change it' }],
+          errors: [
+            { field: '', message: 'This row matches a speaker of forums you do not organise; an admin or their organisers can change it' },
+          ],
         },
       ],
     });
@@ -389,7 +407,9 @@ describe('speaker import', () => {
       undefined,
       both,
     );
-    const entries = log.data!.auditLog.nodes.filter((e: { changes: { phone?: { after: string } } }) => e.changes.phone?.after === '+996 555 000 111');
+    const entries = log.data!.auditLog.nodes.filter(
+      (e: { changes: { phone?: { after: string } } }) => e.changes.phone?.after === '+996 555 000 111',
+    );
     for (const entry of entries) expect(entry.changes).toEqual({ phone: { before: '+996 555 111 222', after: '+996 555 000 111' } });
     expect(entries.map((e: { action: string; forum: { slug: string } }) => `${e.action} ${e.forum.slug}`).sort()).toEqual([
       'IMPORT_UPDATE camf',
@@ -427,9 +447,18 @@ describe('speaker import', () => {
     const rows = [JSON_ROWS[2]];
 
     expect(await importGql({ rows }, null)).toEqual({ data: null, errors: [gqlError('Sign in to do this', 'UNAUTHENTICATED')] });
-    expect(await importGql({ rows }, editor)).toEqual({ data: null, errors: [gqlError('This needs the ORGANISER or ADMIN role', 'FORBIDDEN')] });
-    expect(await importGql({ rows }, otherOrganiser)).toEqual({ data: null, errors: [gqlError('You do not organise this forum', 'FORBIDDEN')] });
-    expect(await importGql({ rows, forumSlug: 'nope' })).toEqual({ data: null, errors: [gqlError('No forum with slug "nope"', 'NOT_FOUND')] });
+    expect(await importGql({ rows }, editor)).toEqual({
+      data: null,
+      errors: [gqlError('This needs the ORGANISER or ADMIN role', 'FORBIDDEN')],
+    });
+    expect(await importGql({ rows }, otherOrganiser)).toEqual({
+      data: null,
+      errors: [gqlError('You do not organise this forum', 'FORBIDDEN')],
+    });
+    expect(await importGql({ rows, forumSlug: 'nope' })).toEqual({
+      data: null,
+      errors: [gqlError('No forum with slug "nope"', 'NOT_FOUND')],
+    });
     expect((await importGql({ rows })).data!.importSpeakers.totals.unchanged).toBe(1);
     expect((await importGql({ rows }, admin)).data!.importSpeakers.totals.unchanged).toBe(1);
 
@@ -443,9 +472,18 @@ describe('speaker import', () => {
       status: 401,
       body: httpError('The Authorization header must be "Bearer <token>"', 'UNAUTHENTICATED'),
     });
-    expect(await importHttp(csv, { authorization: editor })).toMatchObject({ status: 403, body: httpError('This needs the ORGANISER or ADMIN role', 'FORBIDDEN') });
-    expect(await importHttp(csv, { authorization: otherOrganiser })).toMatchObject({ status: 403, body: httpError('You do not organise this forum', 'FORBIDDEN') });
-    expect(await importHttp(csv, { authorization: organiser, forum: 'nope' })).toMatchObject({ status: 404, body: httpError('No forum with slug "nope"', 'NOT_FOUND') });
+    expect(await importHttp(csv, { authorization: editor })).toMatchObject({
+      status: 403,
+      body: httpError('This needs the ORGANISER or ADMIN role', 'FORBIDDEN'),
+    });
+    expect(await importHttp(csv, { authorization: otherOrganiser })).toMatchObject({
+      status: 403,
+      body: httpError('You do not organise this forum', 'FORBIDDEN'),
+    });
+    expect(await importHttp(csv, { authorization: organiser, forum: 'nope' })).toMatchObject({
+      status: 404,
+      body: httpError('No forum with slug "nope"', 'NOT_FOUND'),
+    });
     expect(await importHttp(csv, { authorization: organiser })).toMatchObject({ status: 200, body: { totals: { unchanged: 1 } } });
     expect(await importHttp(csv, { authorization: admin })).toMatchObject({ status: 200, body: { totals: { unchanged: 1 } } });
   });
@@ -469,23 +507,41 @@ describe('speaker import', () => {
     });
 
     const bad: [string, { type?: string; query?: string }, number, string][] = [
-      ['external_id,nickname\nA,b\n', {}, 400, 'Unknown CSV column(s): "nickname". Known columns: external_id, email, slug, full_name_ru, full_name_en, full_name_kk, position_ru, position_en, position_kk, organisation_ru, organisation_en, organisation_kk, bio_ru, bio_en, bio_kk, country, ministry, photo_url, phone, arrival_status, internal_notes'],
+      [
+        'external_id,nickname\nA,b\n',
+        {},
+        400,
+        'Unknown CSV column(s): "nickname". Known columns: external_id, email, slug, full_name_ru, full_name_en, full_name_kk, position_ru, position_en, position_kk, organisation_ru, organisation_en, organisation_kk, bio_ru, bio_en, bio_kk, country, ministry, photo_url, phone, arrival_status, internal_notes',
+      ],
       [
         `external_id,${Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')}\nA${','.repeat(10_000)}\n`,
         {},
         400,
         `Unknown CSV column(s): ${Array.from({ length: 10 }, (_, i) => `"c${i}"`).join(', ')} and 9990 more. Known columns: external_id, email, slug, full_name_ru, full_name_en, full_name_kk, position_ru, position_en, position_kk, organisation_ru, organisation_en, organisation_kk, bio_ru, bio_en, bio_kk, country, ministry, photo_url, phone, arrival_status, internal_notes`,
       ],
-      ['external_id,email\n"A,b\n', {}, 400, 'The CSV cannot be read: Quote Not Closed: the parsing is finished with an opening quote at line 2'],
+      [
+        'external_id,email\n"A,b\n',
+        {},
+        400,
+        'The CSV cannot be read: Quote Not Closed: the parsing is finished with an opening quote at line 2',
+      ],
       ['external_id\n', {}, 400, 'The import has no rows'],
       ['{"rows": {}}', { type: 'application/json' }, 400, 'The JSON body must be { "rows": [ ... ] }'],
-      ['{"rows": [], "dryRun": false}', { type: 'application/json' }, 400, 'Unknown key "dryRun" in the JSON body; dryRun goes in the query string'],
+      [
+        '{"rows": [], "dryRun": false}',
+        { type: 'application/json' },
+        400,
+        'Unknown key "dryRun" in the JSON body; dryRun goes in the query string',
+      ],
       ['{"rows": [', { type: 'application/json' }, 400, 'The body is not valid JSON'],
       ['external_id\nA\n', { query: '?dryRun=maybe' }, 400, 'dryRun must be true or false'],
       ['<rows/>', { type: 'application/xml' }, 415, 'Send the import as text/csv or application/json'],
     ];
     for (const [body, options, status, message] of bad) {
-      expect(await importHttp(body, { authorization: organiser, ...options })).toMatchObject({ status, body: httpError(message, 'BAD_USER_INPUT') });
+      expect(await importHttp(body, { authorization: organiser, ...options })).toMatchObject({
+        status,
+        body: httpError(message, 'BAD_USER_INPUT'),
+      });
     }
     const cp1251 = Buffer.from([0x61, 0x0a, 0xc0, 0xe8, 0xe4, 0xe0, 0x0a]);
     const response = await fetch(`${h.url}/forums/camf/speakers/import`, {
@@ -501,7 +557,8 @@ describe('speaker import', () => {
 
   it('reads the candidates for any number of rows with the same statements', async () => {
     const update = (prefix: string) => ({ externalId: 'CAMF-003', position: { en: `Counsellor ${prefix}` } });
-    const run = (prefix: string, count: number) => h.countStatements(() => importGql({ rows: [...generated(prefix, count), update(prefix)] }));
+    const run = (prefix: string, count: number) =>
+      h.countStatements(() => importGql({ rows: [...generated(prefix, count), update(prefix)] }));
     const small = await run('S', 30);
     const large = await run('L', 300);
     expect(small.result.data!.importSpeakers.totals).toEqual({ rows: 31, created: 30, updated: 1, unchanged: 0, errors: 0 });
@@ -572,7 +629,9 @@ describe('speaker import', () => {
         ],
       });
       expect(await counts()).toEqual(before);
-      const stored = await h.orm.em.getConnection().execute(`select slug, phone, position from speaker where slug like 'conc-%' order by slug`);
+      const stored = await h.orm.em
+        .getConnection()
+        .execute(`select slug, phone, position from speaker where slug like 'conc-%' order by slug`);
       expect(stored).toEqual([
         { slug: 'conc-a', phone: '+7 700 000 00 00', position: { en: 'Expert', ru: 'Эксперт' } },
         { slug: 'conc-b', phone: null, position: { en: 'Expert', ru: 'Эксперт' } },

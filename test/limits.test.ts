@@ -116,13 +116,22 @@ describe('query limits', () => {
   it("lets the test suite's real agenda and coverage queries through", async () => {
     const queries: [string, Record<string, unknown>][] = [
       // test/agenda-app.test.ts
-      [`query($slug: String!) { forum(slug: $slug) { days { date sessions { title participants { role speaker { fullName country { code name } } } } } } }`, { slug: 'camf-2025' }],
+      [
+        `query($slug: String!) { forum(slug: $slug) { days { date sessions { title participants { role speaker { fullName country { code name } } } } } } }`,
+        { slug: 'camf-2025' },
+      ],
       // test/agenda.test.ts, with the largest page
-      [`query Agenda($slug: String!, $first: Int) { forum(slug: $slug) { title sessions(first: $first) { totalCount edges { node {
-          title startsAt startsAtLocal participants { role speaker { fullName country { code name } ministry { slug shortName } } } } } } } }`, { slug: 'camf-2025', first: 100 }],
+      [
+        `query Agenda($slug: String!, $first: Int) { forum(slug: $slug) { title sessions(first: $first) { totalCount edges { node {
+          title startsAt startsAtLocal participants { role speaker { fullName country { code name } ministry { slug shortName } } } } } } } }`,
+        { slug: 'camf-2025', first: 100 },
+      ],
       // test/reading.test.ts
-      [`query($slug: String!) { forum(slug: $slug) { articles(first: 20) { nodes { title lead publishedAt authorName
-          speakers { fullName } countries { code name } } } } }`, { slug: 'camf-2025' }],
+      [
+        `query($slug: String!) { forum(slug: $slug) { articles(first: 20) { nodes { title lead publishedAt authorName
+          speakers { fullName } countries { code name } } } } }`,
+        { slug: 'camf-2025' },
+      ],
     ];
     for (const [query, variables] of queries) {
       const response = await h.post({ query, variables });
@@ -137,7 +146,11 @@ describe('query limits', () => {
     const queries = [JSON.parse(curl).query as string];
     for (const [, block] of readme.matchAll(/```graphql\n([\s\S]*?)```/g)) {
       // One query per block: mutation lines and comments are left out.
-      const query = block.split('\n').filter((line) => !/^(mutation|#)/.test(line)).join('\n').trim();
+      const query = block
+        .split('\n')
+        .filter((line) => !/^(mutation|#)/.test(line))
+        .join('\n')
+        .trim();
       if (query.startsWith('query')) queries.push(query);
     }
     expect(queries.length).toBeGreaterThanOrEqual(8);

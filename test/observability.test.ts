@@ -14,7 +14,15 @@ describe('observability', () => {
   const PASSWORD = 'correct horse battery staple';
 
   beforeAll(async () => {
-    const logger = pino({ level: 'info', base: undefined }, { write: (s: string) => { raw.push(s); lines.push(JSON.parse(s)); } });
+    const logger = pino(
+      { level: 'info', base: undefined },
+      {
+        write: (s: string) => {
+          raw.push(s);
+          lines.push(JSON.parse(s));
+        },
+      },
+    );
     h = await startHarness({ logger });
     const em = h.orm.em.fork();
     make.speaker(em, 'someone', make.country(em, 'KZ'));
@@ -61,7 +69,12 @@ describe('observability', () => {
       const error = lines.find((l) => l.requestId === id && l.msg === 'unexpected error');
       expect(error).toBeDefined();
       expect(error!.err.message).toMatch(/relation "speaker" does not exist/);
-      expect(await requestLine(id)).toMatchObject({ path: '/graphql', status: 200, outcome: 'refused', errorCodes: ['INTERNAL_SERVER_ERROR'] });
+      expect(await requestLine(id)).toMatchObject({
+        path: '/graphql',
+        status: 200,
+        outcome: 'refused',
+        errorCodes: ['INTERNAL_SERVER_ERROR'],
+      });
     });
 
     it('keeps a short safe X-Request-Id sent by the client, and replaces anything else', async () => {
@@ -100,7 +113,10 @@ describe('observability', () => {
       const me = await h.countStatements(() => h.post({ query: ME }, { authorization: `Bearer ${token}` }));
       expect(me.result.body).toEqual({ data: { me: { email: 'editor@example.org' } } });
       expect(await requestLine(me.result.headers.get('x-request-id')!)).toMatchObject({
-        operationName: 'Me', status: 200, outcome: 'ok', sqlStatements: me.statements,
+        operationName: 'Me',
+        status: 200,
+        outcome: 'ok',
+        sqlStatements: me.statements,
       });
 
       const everything = raw.join('');
@@ -166,7 +182,11 @@ describe('health probes', () => {
         body: { status: 'unavailable', reason: 'migrations pending', pendingMigrations: 1 },
       });
     } finally {
-      await connection.execute(`insert into mikro_orm_migrations (id, name, executed_at) values (?, ?, ?)`, [last.id, last.name, last.executed_at]);
+      await connection.execute(`insert into mikro_orm_migrations (id, name, executed_at) values (?, ?, ?)`, [
+        last.id,
+        last.name,
+        last.executed_at,
+      ]);
     }
     expect((await get('/readyz')).status).toBe(200);
   });
@@ -178,7 +198,11 @@ describe('health probes', () => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     }) as typeof connection.execute;
     try {
-      expect(await get('/readyz')).toEqual({ status: 503, cacheControl: 'no-store', body: { status: 'unavailable', reason: 'database unreachable' } });
+      expect(await get('/readyz')).toEqual({
+        status: 503,
+        cacheControl: 'no-store',
+        body: { status: 'unavailable', reason: 'database unreachable' },
+      });
       expect((await get('/healthz')).status).toBe(200);
     } finally {
       connection.execute = execute;

@@ -65,9 +65,14 @@ describe('organiser edits', () => {
     { message, path: [path], extensions: { code, ...extra } },
   ];
   const invalid = (path: string, field: string, problem: string) => [
-    { message: `Invalid argument: ${problem}`, path: [path], extensions: { code: 'BAD_USER_INPUT', field, invalid: [{ field, problems: [problem] }] } },
+    {
+      message: `Invalid argument: ${problem}`,
+      path: [path],
+      extensions: { code: 'BAD_USER_INPUT', field, invalid: [{ field, problems: [problem] }] },
+    },
   ];
-  const tableCount = async (table: string) => Number((await h.orm.em.getConnection().execute(`select count(*)::int as n from "${table}"`))[0].n);
+  const tableCount = async (table: string) =>
+    Number((await h.orm.em.getConnection().execute(`select count(*)::int as n from "${table}"`))[0].n);
   const counts = async () => ({
     speaker: await tableCount('speaker'),
     session: await tableCount('session'),
@@ -75,8 +80,10 @@ describe('organiser edits', () => {
     audit: await tableCount('audit_entry'),
   });
 
-  const SPEAKER_FIELDS = 'id slug version fullName position country { code } ministry { slug } links { title url } email phone internalNotes arrivalStatus';
-  const SESSION_FIELDS = 'id slug version revision status title kind language startsAt endsAt startsAtLocal room participants { id role position speaker { slug } }';
+  const SPEAKER_FIELDS =
+    'id slug version fullName position country { code } ministry { slug } links { title url } email phone internalNotes arrivalStatus';
+  const SESSION_FIELDS =
+    'id slug version revision status title kind language startsAt endsAt startsAtLocal room participants { id role position speaker { slug } }';
   const PARTICIPANT_FIELDS = `id role position speaker { slug } session { ${SESSION_FIELDS} }`;
   const CREATE_SPEAKER = `mutation($input: CreateSpeakerInput!) { createSpeaker(input: $input) { ${SPEAKER_FIELDS} } }`;
   const UPDATE_SPEAKER = `mutation($input: UpdateSpeakerInput!) { updateSpeaker(input: $input) { ${SPEAKER_FIELDS} } }`;
@@ -119,7 +126,8 @@ describe('organiser edits', () => {
   }
   const createSpeaker = async (slug: string, extra: Record<string, unknown> = {}) =>
     (await ok(CREATE_SPEAKER, { input: { forumSlug: 'camf', fields: speakerInput(slug, extra) } })).createSpeaker;
-  const createSession = async (slug: string, extra: Record<string, unknown> = {}) => (await ok(CREATE_SESSION, { input: sessionInput(slug, extra) })).createSession;
+  const createSession = async (slug: string, extra: Record<string, unknown> = {}) =>
+    (await ok(CREATE_SESSION, { input: sessionInput(slug, extra) })).createSession;
   const node = async (id: string, as?: string) => (await h.execute(NODE, { id }, 'en', as)).data!.node;
   const addParticipant = async (sessionId: string, speakerId: string, role = 'SPEAKER', position?: number) =>
     (await ok(ADD_PARTICIPANT, { input: { sessionId, speakerId, role, position } })).addParticipant;
@@ -135,17 +143,42 @@ describe('organiser edits', () => {
       expect(errorsOf(byEditor)).toEqual(coded('createSession', 'FORBIDDEN', 'This needs the ORGANISER or ADMIN role'));
       const byOther = await h.execute(CREATE_SESSION, { input: sessionInput('scope-other') }, 'en', otherOrganiser);
       expect(errorsOf(byOther)).toEqual(coded('createSession', 'FORBIDDEN', 'You do not organise this forum'));
-      const speakerByOther = await h.execute(CREATE_SPEAKER, { input: { forumSlug: 'camf', fields: speakerInput('scope-other') } }, 'en', otherOrganiser);
+      const speakerByOther = await h.execute(
+        CREATE_SPEAKER,
+        { input: { forumSlug: 'camf', fields: speakerInput('scope-other') } },
+        'en',
+        otherOrganiser,
+      );
       expect(errorsOf(speakerByOther)).toEqual(coded('createSpeaker', 'FORBIDDEN', 'You do not organise this forum'));
-      const speakerByEditor = await h.execute(CREATE_SPEAKER, { input: { forumSlug: 'camf', fields: speakerInput('scope-editor') } }, 'en', editor);
+      const speakerByEditor = await h.execute(
+        CREATE_SPEAKER,
+        { input: { forumSlug: 'camf', fields: speakerInput('scope-editor') } },
+        'en',
+        editor,
+      );
       expect(errorsOf(speakerByEditor)).toEqual(coded('createSpeaker', 'FORBIDDEN', 'This needs the ORGANISER or ADMIN role'));
 
       expect((await createSession('scope-organiser')).slug).toBe('scope-organiser');
-      expect((await ok(CREATE_SESSION, { input: sessionInput('scope-admin', { startsAt: '2025-04-17T14:00:00+05:00', endsAt: '2025-04-17T15:00:00+05:00' }) }, admin)).createSession.slug).toBe('scope-admin');
+      expect(
+        (
+          await ok(
+            CREATE_SESSION,
+            { input: sessionInput('scope-admin', { startsAt: '2025-04-17T14:00:00+05:00', endsAt: '2025-04-17T15:00:00+05:00' }) },
+            admin,
+          )
+        ).createSession.slug,
+      ).toBe('scope-admin');
       expect((await createSpeaker('scope-organiser')).slug).toBe('scope-organiser');
-      expect((await ok(CREATE_SPEAKER, { input: { forumSlug: 'camf', fields: speakerInput('scope-admin') } }, admin)).createSpeaker.slug).toBe('scope-admin');
+      expect(
+        (await ok(CREATE_SPEAKER, { input: { forumSlug: 'camf', fields: speakerInput('scope-admin') } }, admin)).createSpeaker.slug,
+      ).toBe('scope-admin');
 
-      const unknownForum = await h.execute(CREATE_SESSION, { input: sessionInput('scope-nowhere', { forumSlug: 'nowhere' }) }, 'en', organiser);
+      const unknownForum = await h.execute(
+        CREATE_SESSION,
+        { input: sessionInput('scope-nowhere', { forumSlug: 'nowhere' }) },
+        'en',
+        organiser,
+      );
       expect(errorsOf(unknownForum)).toEqual(coded('createSession', 'NOT_FOUND', 'No forum "nowhere"', { field: 'forumSlug' }));
     });
 
@@ -155,7 +188,11 @@ describe('organiser edits', () => {
       const speaker = await createSpeaker('scope-edits');
       const cases: [string, string, Record<string, unknown>][] = [
         ['updateSession', UPDATE_SESSION, { id: session.id, expectedVersion: 1, kind: 'WORKSHOP' }],
-        ['moveSession', MOVE_SESSION, { id: session.id, expectedVersion: 1, startsAt: '2025-04-17T18:00:00+05:00', endsAt: '2025-04-17T19:00:00+05:00' }],
+        [
+          'moveSession',
+          MOVE_SESSION,
+          { id: session.id, expectedVersion: 1, startsAt: '2025-04-17T18:00:00+05:00', endsAt: '2025-04-17T19:00:00+05:00' },
+        ],
         ['cancelSession', CANCEL_SESSION, { id: session.id, expectedVersion: 1 }],
         ['deleteSession', DELETE_SESSION, { id: session.id, expectedVersion: 1 }],
         ['addParticipant', ADD_PARTICIPANT, { sessionId: session.id, speakerId: ids.bolat, role: 'MODERATOR' }],
@@ -168,7 +205,10 @@ describe('organiser edits', () => {
       const before = await counts();
       for (const [name, query, input] of cases) {
         expect([name, errorsOf(await h.execute(query, { input }))]).toEqual([name, coded(name, 'UNAUTHENTICATED', 'Sign in to do this')]);
-        expect([name, errorsOf(await h.execute(query, { input }, 'en', editor))]).toEqual([name, coded(name, 'FORBIDDEN', 'This needs the ORGANISER or ADMIN role')]);
+        expect([name, errorsOf(await h.execute(query, { input }, 'en', editor))]).toEqual([
+          name,
+          coded(name, 'FORBIDDEN', 'This needs the ORGANISER or ADMIN role'),
+        ]);
         const byOther = errorsOf(await h.execute(query, { input }, 'en', otherOrganiser));
         expect([name, byOther![0].extensions]).toEqual([name, { code: 'FORBIDDEN' }]);
       }
@@ -178,19 +218,40 @@ describe('organiser edits', () => {
 
     it('lets organisers of any forum of a speaker update them, but deleting needs every forum of the speaker', async () => {
       // bolat takes part in camf and other; chen only in other.
-      const chenByCamf = await h.execute(UPDATE_SPEAKER, { input: { id: ids.chen, expectedVersion: 1, fields: { phone: '+7 700 111 11 11' } } }, 'en', organiser);
+      const chenByCamf = await h.execute(
+        UPDATE_SPEAKER,
+        { input: { id: ids.chen, expectedVersion: 1, fields: { phone: '+7 700 111 11 11' } } },
+        'en',
+        organiser,
+      );
       expect(errorsOf(chenByCamf)).toEqual(coded('updateSpeaker', 'FORBIDDEN', 'You do not organise a forum this speaker takes part in'));
       const bolat = (await node(ids.bolat, organiser)) as { version: number };
-      const updated = await ok(UPDATE_SPEAKER, { input: { id: ids.bolat, expectedVersion: bolat.version, fields: { position: { en: 'Anchor' } } } });
+      const updated = await ok(UPDATE_SPEAKER, {
+        input: { id: ids.bolat, expectedVersion: bolat.version, fields: { position: { en: 'Anchor' } } },
+      });
       expect(updated.updateSpeaker).toMatchObject({ position: 'Anchor', version: bolat.version + 1 });
 
-      const deleteBolat = await h.execute(DELETE_SPEAKER, { input: { id: ids.bolat, expectedVersion: bolat.version + 1 } }, 'en', organiser);
+      const deleteBolat = await h.execute(
+        DELETE_SPEAKER,
+        { input: { id: ids.bolat, expectedVersion: bolat.version + 1 } },
+        'en',
+        organiser,
+      );
       expect(errorsOf(deleteBolat)).toEqual(
-        coded('deleteSpeaker', 'FORBIDDEN', 'Deleting a speaker removes them from every forum they take part in: you must organise all of those forums'),
+        coded(
+          'deleteSpeaker',
+          'FORBIDDEN',
+          'Deleting a speaker removes them from every forum they take part in: you must organise all of those forums',
+        ),
       );
       // A speaker created for camf and booked nowhere belongs to camf: its organisers may delete it, others may not touch it.
       const lone = await createSpeaker('lone-speaker');
-      const byOther = await h.execute(UPDATE_SPEAKER, { input: { id: lone.id, expectedVersion: 1, fields: { phone: '+7 700 222 22 22' } } }, 'en', otherOrganiser);
+      const byOther = await h.execute(
+        UPDATE_SPEAKER,
+        { input: { id: lone.id, expectedVersion: 1, fields: { phone: '+7 700 222 22 22' } } },
+        'en',
+        otherOrganiser,
+      );
       expect(errorsOf(byOther)![0].extensions).toEqual({ code: 'FORBIDDEN' });
       expect((await ok(DELETE_SPEAKER, { input: { id: lone.id, expectedVersion: 1 } })).deleteSpeaker).toBe(lone.id);
       expect(await node(lone.id)).toBeNull();
@@ -252,7 +313,14 @@ describe('organiser edits', () => {
       const { updateSpeaker } = await ok(UPDATE_SPEAKER, {
         input: { id: created.id, expectedVersion: 1, fields: { position: { ru: 'Редактор' }, phone: null, email: 'ERLAN@example.org' } },
       });
-      expect(updateSpeaker).toMatchObject({ slug: 'erlan', version: 2, position: 'Редактор', phone: null, email: 'erlan@example.org', fullName: 'Name erlan' });
+      expect(updateSpeaker).toMatchObject({
+        slug: 'erlan',
+        version: 2,
+        position: 'Редактор',
+        phone: null,
+        email: 'erlan@example.org',
+        fullName: 'Name erlan',
+      });
       const [entry] = await auditOf('Speaker', created.id);
       expect(entry).toMatchObject({
         action: 'UPDATE',
@@ -267,12 +335,15 @@ describe('organiser edits', () => {
     });
 
     it('refuses missing required fields and invalid values with the offending field', async () => {
-      const create = (fields: Record<string, unknown>) => h.execute(CREATE_SPEAKER, { input: { forumSlug: 'camf', fields } }, 'en', organiser);
+      const create = (fields: Record<string, unknown>) =>
+        h.execute(CREATE_SPEAKER, { input: { forumSlug: 'camf', fields } }, 'en', organiser);
       const before = await counts();
       for (const name of ['slug', 'fullName', 'position', 'countryCode']) {
         const fields = speakerInput('missing');
         delete (fields as Record<string, unknown>)[name];
-        expect(errorsOf(await create(fields))).toEqual(coded('createSpeaker', 'BAD_USER_INPUT', `fields.${name} is required`, { field: `fields.${name}` }));
+        expect(errorsOf(await create(fields))).toEqual(
+          coded('createSpeaker', 'BAD_USER_INPUT', `fields.${name} is required`, { field: `fields.${name}` }),
+        );
       }
       expect(errorsOf(await create(speakerInput('x', { photoUrl: 'javascript:alert(1)' })))).toEqual(
         invalid('createSpeaker', 'fields.photoUrl', 'photoUrl must be an http(s) URL'),
@@ -280,7 +351,9 @@ describe('organiser edits', () => {
       expect(errorsOf(await create(speakerInput('x', { links: [{ title: 'Site', url: 'javascript:alert(1)' }] })))).toEqual(
         invalid('createSpeaker', 'fields.links.0.url', 'url must be an http(s) URL'),
       );
-      expect(errorsOf(await create(speakerInput('x', { email: 'not-an-email' })))).toEqual(invalid('createSpeaker', 'fields.email', 'email must be an email address'));
+      expect(errorsOf(await create(speakerInput('x', { email: 'not-an-email' })))).toEqual(
+        invalid('createSpeaker', 'fields.email', 'email must be an email address'),
+      );
       expect(errorsOf(await create(speakerInput('x', { countryCode: 'XX' })))).toEqual(
         coded('createSpeaker', 'BAD_USER_INPUT', 'Unknown country code "XX"', { field: 'fields.countryCode' }),
       );
@@ -298,13 +371,22 @@ describe('organiser edits', () => {
         coded('createSpeaker', 'BAD_USER_INPUT', 'Unknown ministry "no-such-ministry"', { field: 'fields.ministrySlug' }),
       );
       expect(errorsOf(await create(speakerInput('x', { fullName: {} })))).toEqual(
-        coded('createSpeaker', 'BAD_USER_INPUT', 'fields.fullName needs text in at least one language (kk, ru or en)', { field: 'fields.fullName' }),
+        coded('createSpeaker', 'BAD_USER_INPUT', 'fields.fullName needs text in at least one language (kk, ru or en)', {
+          field: 'fields.fullName',
+        }),
       );
       expect(errorsOf(await create(speakerInput('Not A Slug')))).toEqual(
         invalid('createSpeaker', 'fields.slug', 'slug must be lower-case letters, digits and single hyphens'),
       );
-      const update = await h.execute(UPDATE_SPEAKER, { input: { id: ids.aida, expectedVersion: 1, fields: { countryCode: null } } }, 'en', organiser);
-      expect(errorsOf(update)).toEqual(coded('updateSpeaker', 'BAD_USER_INPUT', 'fields.countryCode cannot be removed', { field: 'fields.countryCode' }));
+      const update = await h.execute(
+        UPDATE_SPEAKER,
+        { input: { id: ids.aida, expectedVersion: 1, fields: { countryCode: null } } },
+        'en',
+        organiser,
+      );
+      expect(errorsOf(update)).toEqual(
+        coded('updateSpeaker', 'BAD_USER_INPUT', 'fields.countryCode cannot be removed', { field: 'fields.countryCode' }),
+      );
       expect(await counts()).toEqual(before);
     });
 
@@ -312,7 +394,9 @@ describe('organiser edits', () => {
       const before = await counts();
       const create = (slug: string, extra: Record<string, unknown>) =>
         h.execute(CREATE_SPEAKER, { input: { forumSlug: 'camf', fields: speakerInput(slug, extra) } }, 'en', organiser);
-      expect(errorsOf(await create('aida', {}))).toEqual(coded('createSpeaker', 'CONFLICT', 'Another record already has this fields.slug', { field: 'fields.slug' }));
+      expect(errorsOf(await create('aida', {}))).toEqual(
+        coded('createSpeaker', 'CONFLICT', 'Another record already has this fields.slug', { field: 'fields.slug' }),
+      );
       expect(errorsOf(await create('aida-2', { email: 'AIDA@example.org' }))).toEqual(
         coded('createSpeaker', 'CONFLICT', 'Another record already has this fields.email', { field: 'fields.email' }),
       );
@@ -325,17 +409,27 @@ describe('organiser edits', () => {
 
     it('refuses ids that are malformed, of another type or unknown', async () => {
       const update = (id: string) => h.execute(UPDATE_SPEAKER, { input: { id, expectedVersion: 1, fields: {} } }, 'en', organiser);
-      expect(errorsOf(await update('nope!'))).toEqual(coded('updateSpeaker', 'BAD_USER_INPUT', '"nope!" is not a valid id', { field: 'id' }));
+      expect(errorsOf(await update('nope!'))).toEqual(
+        coded('updateSpeaker', 'BAD_USER_INPUT', '"nope!" is not a valid id', { field: 'id' }),
+      );
       expect(errorsOf(await update(ids.camfS1))).toEqual(
         coded('updateSpeaker', 'BAD_USER_INPUT', 'id must be an id of type Speaker, not Session', { field: 'id' }),
       );
-      expect(errorsOf(await update(toGlobalId('Speaker', 999999)))).toEqual(coded('updateSpeaker', 'NOT_FOUND', 'No such speaker', { field: 'id' }));
+      expect(errorsOf(await update(toGlobalId('Speaker', 999999)))).toEqual(
+        coded('updateSpeaker', 'NOT_FOUND', 'No such speaker', { field: 'id' }),
+      );
     });
   });
 
   describe('private speaker fields', () => {
     it('shows them to organisers of a forum the speaker takes part in and to admins; null to the public and other organisers', async () => {
-      const visible = { slug: 'aida', email: 'aida@example.org', phone: '+7 701 000 00 01', internalNotes: 'Vegetarian', arrivalStatus: 'UNKNOWN' };
+      const visible = {
+        slug: 'aida',
+        email: 'aida@example.org',
+        phone: '+7 701 000 00 01',
+        internalNotes: 'Vegetarian',
+        arrivalStatus: 'UNKNOWN',
+      };
       const hidden = { slug: 'aida', email: null, phone: null, internalNotes: null, arrivalStatus: null };
       expect((await h.execute(PRIVATE, { slug: 'aida' }, 'en', organiser)).data!.speaker).toEqual(visible);
       expect((await h.execute(PRIVATE, { slug: 'aida' }, 'en', admin)).data!.speaker).toEqual(visible);
@@ -365,7 +459,12 @@ describe('organiser edits', () => {
   describe('sessions', () => {
     it('creates a session in the forum time zone, canonical language, and audits it', async () => {
       // 00:30 in Almaty on the 16th is still the 15th in UTC: the forum's local date is what counts.
-      const session = await createSession('early-bird', { startsAt: '2025-04-16T00:30:00+05:00', endsAt: '2025-04-16T01:00:00+05:00', language: 'EN-gb', room: { en: 'Hall A' } });
+      const session = await createSession('early-bird', {
+        startsAt: '2025-04-16T00:30:00+05:00',
+        endsAt: '2025-04-16T01:00:00+05:00',
+        language: 'EN-gb',
+        room: { en: 'Hall A' },
+      });
       expect(session).toMatchObject({
         slug: 'early-bird',
         version: 1,
@@ -379,46 +478,77 @@ describe('organiser edits', () => {
       expect((await auditOf('Session', session.id))[0]).toMatchObject({
         action: 'CREATE',
         forum: { slug: 'camf' },
-        changes: { slug: { before: null, after: 'early-bird' }, startsAt: { before: null, after: '2025-04-15T19:30:00.000Z' }, room: { before: null, after: { en: 'Hall A' } } },
+        changes: {
+          slug: { before: null, after: 'early-bird' },
+          startsAt: { before: null, after: '2025-04-15T19:30:00.000Z' },
+          room: { before: null, after: { en: 'Hall A' } },
+        },
       });
     });
 
     it('refuses bad times, languages and titles with the offending field, writing nothing', async () => {
       const before = await counts();
-      const create = (extra: Record<string, unknown>) => h.execute(CREATE_SESSION, { input: sessionInput('bad-session', extra) }, 'en', organiser);
+      const create = (extra: Record<string, unknown>) =>
+        h.execute(CREATE_SESSION, { input: sessionInput('bad-session', extra) }, 'en', organiser);
       expect(errorsOf(await create({ endsAt: '2025-04-16T13:00:00+05:00' }))).toEqual(
         coded('createSession', 'BAD_USER_INPUT', 'endsAt must be after startsAt', { field: 'endsAt' }),
       );
       // 23:30 on the 15th in Almaty is the day before the forum, although the session ends on its first day.
       expect(errorsOf(await create({ startsAt: '2025-04-15T23:30:00+05:00', endsAt: '2025-04-16T00:30:00+05:00' }))).toEqual(
-        coded('createSession', 'BAD_USER_INPUT', 'startsAt must be on a day of the forum (2025-04-16 to 2025-04-17 in Asia/Almaty); it is on 2025-04-15 there', {
-          field: 'startsAt',
-        }),
+        coded(
+          'createSession',
+          'BAD_USER_INPUT',
+          'startsAt must be on a day of the forum (2025-04-16 to 2025-04-17 in Asia/Almaty); it is on 2025-04-15 there',
+          {
+            field: 'startsAt',
+          },
+        ),
       );
       expect(errorsOf(await create({ startsAt: '2025-04-17T23:30:00+05:00', endsAt: '2025-04-18T00:30:00+05:00' }))).toEqual(
-        coded('createSession', 'BAD_USER_INPUT', 'endsAt must be on a day of the forum (2025-04-16 to 2025-04-17 in Asia/Almaty); it is on 2025-04-18 there', {
-          field: 'endsAt',
-        }),
+        coded(
+          'createSession',
+          'BAD_USER_INPUT',
+          'endsAt must be on a day of the forum (2025-04-16 to 2025-04-17 in Asia/Almaty); it is on 2025-04-18 there',
+          {
+            field: 'endsAt',
+          },
+        ),
       );
-      expect(errorsOf(await create({ language: 'english' }))).toEqual(invalid('createSession', 'language', 'language must be a BCP 47 language tag such as kk, ru or en'));
-      expect(errorsOf(await create({ language: 'en-x' }))).toEqual(coded('createSession', 'BAD_USER_INPUT', '"en-x" is not a valid BCP 47 language tag', { field: 'language' }));
+      expect(errorsOf(await create({ language: 'english' }))).toEqual(
+        invalid('createSession', 'language', 'language must be a BCP 47 language tag such as kk, ru or en'),
+      );
+      expect(errorsOf(await create({ language: 'en-x' }))).toEqual(
+        coded('createSession', 'BAD_USER_INPUT', '"en-x" is not a valid BCP 47 language tag', { field: 'language' }),
+      );
       expect(errorsOf(await create({ title: { en: null } }))).toEqual(
         coded('createSession', 'BAD_USER_INPUT', 'title needs text in at least one language (kk, ru or en)', { field: 'title' }),
       );
-      expect(errorsOf(await create({ slug: 'camf-s1' }))).toEqual(coded('createSession', 'CONFLICT', 'Another record already has this slug', { field: 'slug' }));
+      expect(errorsOf(await create({ slug: 'camf-s1' }))).toEqual(
+        coded('createSession', 'CONFLICT', 'Another record already has this slug', { field: 'slug' }),
+      );
       expect(await counts()).toEqual(before);
       // A session ending at midnight still belongs to its day.
-      expect((await createSession('till-midnight', { startsAt: '2025-04-17T23:00:00+05:00', endsAt: '2025-04-18T00:00:00+05:00' })).slug).toBe('till-midnight');
+      expect(
+        (await createSession('till-midnight', { startsAt: '2025-04-17T23:00:00+05:00', endsAt: '2025-04-18T00:00:00+05:00' })).slug,
+      ).toBe('till-midnight');
     });
 
     it('updates, moves and cancels with versions, keeps a cancelled session in the agenda, and audits each change', async () => {
       const created = await createSession('lifecycle', { startsAt: '2025-04-16T18:00:00+05:00', endsAt: '2025-04-16T19:00:00+05:00' });
-      const { updateSession } = await ok(UPDATE_SESSION, { input: { id: created.id, expectedVersion: 1, title: { en: 'Renamed' }, kind: 'WORKSHOP' } });
+      const { updateSession } = await ok(UPDATE_SESSION, {
+        input: { id: created.id, expectedVersion: 1, title: { en: 'Renamed' }, kind: 'WORKSHOP' },
+      });
       expect(updateSession).toMatchObject({ version: 2, title: 'Renamed', kind: 'WORKSHOP', status: 'SCHEDULED' });
       expect(updateSession.revision).toBeGreaterThan(created.revision);
 
       const { moveSession } = await ok(MOVE_SESSION, {
-        input: { id: created.id, expectedVersion: 2, startsAt: '2025-04-17T10:00:00+05:00', endsAt: '2025-04-17T11:00:00+05:00', room: { en: 'Hall B' } },
+        input: {
+          id: created.id,
+          expectedVersion: 2,
+          startsAt: '2025-04-17T10:00:00+05:00',
+          endsAt: '2025-04-17T11:00:00+05:00',
+          room: { en: 'Hall B' },
+        },
       });
       expect(moveSession).toMatchObject({ version: 3, status: 'MOVED', startsAtLocal: '2025-04-17T10:00:00+05:00', room: 'Hall B' });
 
@@ -450,12 +580,18 @@ describe('organiser edits', () => {
       const before = await counts();
       for (const [name, query, input] of [
         ['updateSession', UPDATE_SESSION, { id: created.id, expectedVersion: 1, title: { en: 'Lost update' } }],
-        ['moveSession', MOVE_SESSION, { id: created.id, expectedVersion: 1, startsAt: '2025-04-17T20:00:00+05:00', endsAt: '2025-04-17T21:00:00+05:00' }],
+        [
+          'moveSession',
+          MOVE_SESSION,
+          { id: created.id, expectedVersion: 1, startsAt: '2025-04-17T20:00:00+05:00', endsAt: '2025-04-17T21:00:00+05:00' },
+        ],
         ['cancelSession', CANCEL_SESSION, { id: created.id, expectedVersion: 1 }],
         ['deleteSession', DELETE_SESSION, { id: created.id, expectedVersion: 1 }],
       ] as const) {
         expect(errorsOf(await h.execute(query, { input }, 'en', organiser))).toEqual(
-          coded(name, 'CONFLICT', 'The session has changed since you read it (it is at version 2, you sent 1); reload it and try again', { field: 'expectedVersion' }),
+          coded(name, 'CONFLICT', 'The session has changed since you read it (it is at version 2, you sent 1); reload it and try again', {
+            field: 'expectedVersion',
+          }),
         );
       }
       expect(await counts()).toEqual(before);
@@ -463,9 +599,19 @@ describe('organiser edits', () => {
 
       const speaker = await createSpeaker('stale-speaker');
       await ok(UPDATE_SPEAKER, { input: { id: speaker.id, expectedVersion: 1, fields: { phone: '+7 700 333 33 33' } } });
-      const stale = await h.execute(UPDATE_SPEAKER, { input: { id: speaker.id, expectedVersion: 1, fields: { phone: '+7 700 444 44 44' } } }, 'en', organiser);
+      const stale = await h.execute(
+        UPDATE_SPEAKER,
+        { input: { id: speaker.id, expectedVersion: 1, fields: { phone: '+7 700 444 44 44' } } },
+        'en',
+        organiser,
+      );
       expect(errorsOf(stale)).toEqual(
-        coded('updateSpeaker', 'CONFLICT', 'The speaker has changed since you read it (it is at version 2, you sent 1); reload it and try again', { field: 'expectedVersion' }),
+        coded(
+          'updateSpeaker',
+          'CONFLICT',
+          'The speaker has changed since you read it (it is at version 2, you sent 1); reload it and try again',
+          { field: 'expectedVersion' },
+        ),
       );
       expect(await node(speaker.id, organiser)).toMatchObject({ version: 2, phone: '+7 700 333 33 33' });
     });
@@ -482,13 +628,20 @@ describe('organiser edits', () => {
         const stale = await h.execute(DELETE_SPEAKER, { input: { id: speaker.id, expectedVersion: 1 } }, 'en', as);
         expect(stale.data).toBeNull();
         expect(errorsOf(stale)).toEqual(
-          coded('deleteSpeaker', 'CONFLICT', 'The speaker has changed since you read it (it is at version 2, you sent 1); reload it and try again', { field: 'expectedVersion' }),
+          coded(
+            'deleteSpeaker',
+            'CONFLICT',
+            'The speaker has changed since you read it (it is at version 2, you sent 1); reload it and try again',
+            { field: 'expectedVersion' },
+          ),
         );
       }
       expect(await counts()).toEqual(before);
       expect(await auditOf('Speaker', speaker.id)).toEqual(auditBefore);
       expect(await node(speaker.id, organiser)).toMatchObject({ slug: 'stale-delete', version: 2, phone: '+7 700 555 55 55' });
-      expect((await node(session.id)).participants).toEqual([expect.objectContaining({ role: 'PANELIST', speaker: { slug: 'stale-delete' } })]);
+      expect((await node(session.id)).participants).toEqual([
+        expect.objectContaining({ role: 'PANELIST', speaker: { slug: 'stale-delete' } }),
+      ]);
 
       // With the version it is at, the same call deletes the speaker and their participation.
       expect((await ok(DELETE_SPEAKER, { input: { id: speaker.id, expectedVersion: 2 } })).deleteSpeaker).toBe(speaker.id);
@@ -527,17 +680,27 @@ describe('organiser edits', () => {
       await addParticipant(created.id, ids.aida);
       const before = await counts();
       expect((await ok(DELETE_SESSION, { input: { id: created.id, expectedVersion: 1 } })).deleteSession).toBe(created.id);
-      expect(await counts()).toEqual({ ...before, session: before.session - 1, participant: before.participant - 1, audit: before.audit + 1 });
+      expect(await counts()).toEqual({
+        ...before,
+        session: before.session - 1,
+        participant: before.participant - 1,
+        audit: before.audit + 1,
+      });
       expect(await node(created.id)).toBeNull();
       const feed = (await h.execute(`{ agendaChanges(forumSlug: "camf", sinceVersion: 0) { removed { id } } }`)).data!.agendaChanges;
       expect(feed.removed).toContainEqual({ id: created.id });
-      expect((await auditOf('Session', created.id))[0]).toMatchObject({ action: 'DELETE', changes: { slug: { before: 'doomed', after: null } } });
+      expect((await auditOf('Session', created.id))[0]).toMatchObject({
+        action: 'DELETE',
+        changes: { slug: { before: 'doomed', after: null } },
+      });
     });
 
     it('shows a change in the public agenda and in agendaChanges', async () => {
       const { forum } = (await h.execute(`{ forum(slug: "camf") { scheduleVersion } }`)).data!;
       const created = await createSession('fresh', { startsAt: '2025-04-16T16:00:00+05:00', endsAt: '2025-04-16T16:30:00+05:00' });
-      await ok(MOVE_SESSION, { input: { id: created.id, expectedVersion: 1, startsAt: '2025-04-16T16:30:00+05:00', endsAt: '2025-04-16T17:00:00+05:00' } });
+      await ok(MOVE_SESSION, {
+        input: { id: created.id, expectedVersion: 1, startsAt: '2025-04-16T16:30:00+05:00', endsAt: '2025-04-16T17:00:00+05:00' },
+      });
       const FEED = `query($since: Int!) { agendaChanges(forumSlug: "camf", sinceVersion: $since) { version changed { slug status startsAtLocal } } }`;
       const feed = (await h.execute(FEED, { since: forum.scheduleVersion })).data!.agendaChanges;
       expect(feed.version).toBeGreaterThan(forum.scheduleVersion);
@@ -560,14 +723,23 @@ describe('organiser edits', () => {
       const first = await addParticipant(created.id, ids.aida, 'MODERATOR');
       expect(first).toMatchObject({ role: 'MODERATOR', position: 1, speaker: { slug: 'aida' } });
       const second = await addParticipant(created.id, ids.bolat, 'PANELIST', 1);
-      expect(second.session.participants.map((p: { speaker: { slug: string }; position: number }) => [p.speaker.slug, p.position])).toEqual([
-        ['bolat', 1],
-        ['aida', 2],
-      ]);
+      expect(second.session.participants.map((p: { speaker: { slug: string }; position: number }) => [p.speaker.slug, p.position])).toEqual(
+        [
+          ['bolat', 1],
+          ['aida', 2],
+        ],
+      );
       expect(second.session.revision).toBeGreaterThan(first.session.revision);
 
-      const duplicate = await h.execute(ADD_PARTICIPANT, { input: { sessionId: created.id, speakerId: ids.aida, role: 'MODERATOR' } }, 'en', organiser);
-      expect(errorsOf(duplicate)).toEqual(coded('addParticipant', 'CONFLICT', 'This speaker already takes part in the session as MODERATOR', { field: 'role' }));
+      const duplicate = await h.execute(
+        ADD_PARTICIPANT,
+        { input: { sessionId: created.id, speakerId: ids.aida, role: 'MODERATOR' } },
+        'en',
+        organiser,
+      );
+      expect(errorsOf(duplicate)).toEqual(
+        coded('addParticipant', 'CONFLICT', 'This speaker already takes part in the session as MODERATOR', { field: 'role' }),
+      );
 
       const { changeParticipantRole } = await ok(CHANGE_ROLE, { input: { id: first.id, role: 'KEYNOTE' } });
       expect(changeParticipantRole).toMatchObject({ id: first.id, role: 'KEYNOTE', position: 2 });
@@ -587,10 +759,28 @@ describe('organiser edits', () => {
       const gone = await h.execute(REMOVE_PARTICIPANT, { input: { id: first.id } }, 'en', organiser);
       expect(errorsOf(gone)).toEqual(coded('removeParticipant', 'NOT_FOUND', 'No such participant', { field: 'id' }));
 
-      expect((await auditOf('SessionParticipant', first.id)).map((e: { action: string; changes: unknown }) => [e.action, e.changes])).toEqual([
-        ['DELETE', { session: { before: 'panel', after: null }, speaker: { before: 'aida', after: null }, role: { before: 'KEYNOTE', after: null }, position: { before: 1, after: null } }],
+      expect(
+        (await auditOf('SessionParticipant', first.id)).map((e: { action: string; changes: unknown }) => [e.action, e.changes]),
+      ).toEqual([
+        [
+          'DELETE',
+          {
+            session: { before: 'panel', after: null },
+            speaker: { before: 'aida', after: null },
+            role: { before: 'KEYNOTE', after: null },
+            position: { before: 1, after: null },
+          },
+        ],
         ['UPDATE', { role: { before: 'MODERATOR', after: 'KEYNOTE' } }],
-        ['CREATE', { session: { before: null, after: 'panel' }, speaker: { before: null, after: 'aida' }, role: { before: null, after: 'MODERATOR' }, position: { before: null, after: 1 } }],
+        [
+          'CREATE',
+          {
+            session: { before: null, after: 'panel' },
+            speaker: { before: null, after: 'aida' },
+            role: { before: null, after: 'MODERATOR' },
+            position: { before: null, after: 1 },
+          },
+        ],
       ]);
       expect((await auditOf('Session', created.id))[0]).toMatchObject({
         action: 'REORDER_PARTICIPANTS',
@@ -602,7 +792,12 @@ describe('organiser edits', () => {
       // aida moderates camf-s1, 09:00-09:45 local on the 16th.
       const clash = await createSession('clash', { startsAt: '2025-04-16T09:30:00+05:00', endsAt: '2025-04-16T10:30:00+05:00' });
       const before = await counts();
-      const refused = await h.execute(ADD_PARTICIPANT, { input: { sessionId: clash.id, speakerId: ids.aida, role: 'SPEAKER' } }, 'en', organiser);
+      const refused = await h.execute(
+        ADD_PARTICIPANT,
+        { input: { sessionId: clash.id, speakerId: ids.aida, role: 'SPEAKER' } },
+        'en',
+        organiser,
+      );
       expect(errorsOf(refused)).toEqual(
         coded(
           'addParticipant',
@@ -635,7 +830,10 @@ describe('organiser edits', () => {
       const a = await createSession('busy-a', { startsAt: '2025-04-17T08:00:00+05:00', endsAt: '2025-04-17T09:00:00+05:00' });
       const b = await createSession('busy-b', { startsAt: '2025-04-17T08:30:00+05:00', endsAt: '2025-04-17T09:30:00+05:00' });
       const post = (sessionId: string) =>
-        h.post({ query: ADD_PARTICIPANT, variables: { input: { sessionId, speakerId: speaker.id, role: 'SPEAKER' } } }, { authorization: organiser });
+        h.post(
+          { query: ADD_PARTICIPANT, variables: { input: { sessionId, speakerId: speaker.id, role: 'SPEAKER' } } },
+          { authorization: organiser },
+        );
       const responses = await Promise.all([post(a.id), post(b.id)]);
       expect(responses.filter((r) => !r.body.errors)).toHaveLength(1);
       expect(responses.filter((r) => r.body.errors).map((r) => r.body.errors[0].extensions.code)).toEqual(['CONFLICT']);
@@ -653,7 +851,11 @@ describe('organiser edits', () => {
         }`,
         {
           // chen has this email already: the speaker update fails at the flush.
-          bad: { id: ids.aida, expectedVersion: (await node(ids.aida, organiser)).version, fields: { email: 'chen@example.org', phone: '+7 700 555 55 55' } },
+          bad: {
+            id: ids.aida,
+            expectedVersion: (await node(ids.aida, organiser)).version,
+            fields: { email: 'chen@example.org', phone: '+7 700 555 55 55' },
+          },
           good: { id: target.id, expectedVersion: 1, title: { en: 'Never applied' } },
         },
         'en',
@@ -664,12 +866,20 @@ describe('organiser edits', () => {
       expect(result.data).toBeNull();
       expect(await counts()).toEqual(before);
       expect(await node(target.id)).toMatchObject({ version: 1, title: 'Title after-failure' });
-      expect(await h.orm.em.fork().findOneOrFail(Speaker, { slug: 'aida' })).toMatchObject({ email: 'aida@example.org', phone: '+7 701 000 00 01' });
+      expect(await h.orm.em.fork().findOneOrFail(Speaker, { slug: 'aida' })).toMatchObject({
+        email: 'aida@example.org',
+        phone: '+7 701 000 00 01',
+      });
     });
 
     it('do not leak their changes into a later write on the same request context', async () => {
       const target = await createSession('same-context', { startsAt: '2025-04-17T18:00:00+05:00', endsAt: '2025-04-17T18:30:00+05:00' });
-      const ctx = await createContext(h.orm, { languages: [Language.EN], publicBaseUrl: h.config.publicBaseUrl, authorization: admin, auth: h.config });
+      const ctx = await createContext(h.orm, {
+        languages: [Language.EN],
+        publicBaseUrl: h.config.publicBaseUrl,
+        authorization: admin,
+        auth: h.config,
+      });
       // Loaded into the request's identity map first, as a query earlier in the request would.
       const aida = await ctx.em.findOneOrFail(Speaker, { slug: 'aida' });
       await expect(
@@ -679,10 +889,16 @@ describe('organiser edits', () => {
         ),
       ).rejects.toMatchObject({ extensions: { code: 'CONFLICT', field: 'fields.email' } });
       const before = await counts();
-      const session = await new SessionMutationResolver().updateSession({ id: target.id, expectedVersion: 1, title: { en: 'Applied' } } as never, ctx);
+      const session = await new SessionMutationResolver().updateSession(
+        { id: target.id, expectedVersion: 1, title: { en: 'Applied' } } as never,
+        ctx,
+      );
       expect(session.version).toBe(2);
       expect(await counts()).toEqual({ ...before, audit: before.audit + 1 });
-      expect(await h.orm.em.fork().findOneOrFail(Speaker, { slug: 'aida' })).toMatchObject({ email: 'aida@example.org', phone: '+7 701 000 00 01' });
+      expect(await h.orm.em.fork().findOneOrFail(Speaker, { slug: 'aida' })).toMatchObject({
+        email: 'aida@example.org',
+        phone: '+7 701 000 00 01',
+      });
       expect((await auditOf('Session', target.id))[0]).toMatchObject({ action: 'UPDATE', actorEmail: expect.stringMatching(/^admin-/) });
     });
   });

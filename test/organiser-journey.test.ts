@@ -39,7 +39,15 @@ describe('an organising team prepares camf-2025', () => {
     const root = path.join(__dirname, '..');
     await promisify(execFile)(
       process.execPath,
-      [path.join(root, 'node_modules/ts-node/dist/bin.js'), '--swc', 'src/cli/create-user.ts', '--email', 'admin@camf.kz', '--password', 'first admin password'],
+      [
+        path.join(root, 'node_modules/ts-node/dist/bin.js'),
+        '--swc',
+        'src/cli/create-user.ts',
+        '--email',
+        'admin@camf.kz',
+        '--password',
+        'first admin password',
+      ],
       { cwd: root, env: { ...process.env, DATABASE_URL: h.databaseUrl, LOG_LEVEL: 'silent', JEST_WORKER_ID: '' } },
     );
     const admin = `Bearer ${(await gql(LOGIN, { email: 'admin@camf.kz', password: 'first admin password' })).data.login.accessToken}`;
@@ -81,7 +89,9 @@ describe('an organising team prepares camf-2025', () => {
     expect((await gql(ADD, { input: { sessionId: session.id, speakerId: ids.data.a.id, role: 'MODERATOR' } }, organiser)).data).toEqual({
       addParticipant: { role: 'MODERATOR', speaker: { slug: 'aliya-ivanova' } },
     });
-    expect((await gql(ADD, { input: { sessionId: session.id, speakerId: ids.data.b.id, role: 'PANELIST' } }, organiser)).errors).toBeUndefined();
+    expect(
+      (await gql(ADD, { input: { sessionId: session.id, speakerId: ids.data.b.id, role: 'PANELIST' } }, organiser)).errors,
+    ).toBeUndefined();
 
     // 5. The public agenda shows them, without their private fields.
     const agenda = await gql(
@@ -104,13 +114,25 @@ describe('an organising team prepares camf-2025', () => {
     const codeOf = (r: { errors?: { extensions: { code: string } }[] }) => r.errors?.[0]?.extensions.code;
     expect(codeOf(await gql(ADD, { input: { sessionId: session.id, speakerId: ids.data.a.id, role: 'HOST' } }))).toBe('UNAUTHENTICATED');
     expect(codeOf(await gql(ADD, { input: { sessionId: session.id, speakerId: ids.data.a.id, role: 'HOST' } }, editor))).toBe('FORBIDDEN');
-    expect(codeOf(await gql(ADD, { input: { sessionId: session.id, speakerId: ids.data.a.id, role: 'HOST' } }, otherOrganiser))).toBe('FORBIDDEN');
-    expect(codeOf(await gql(ADD, { input: { sessionId: session.id, speakerId: ids.data.a.id, role: 'HOST' } }, 'Bearer forged.token.value'))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await gql(ADD, { input: { sessionId: session.id, speakerId: ids.data.a.id, role: 'HOST' } }, otherOrganiser))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      codeOf(await gql(ADD, { input: { sessionId: session.id, speakerId: ids.data.a.id, role: 'HOST' } }, 'Bearer forged.token.value')),
+    ).toBe('UNAUTHENTICATED');
     expect((await importCsv(false, otherOrganiser)).status).toBe(403);
     expect((await importCsv(false, organiser, 'camf-2022')).status).toBe(403);
-    expect(codeOf(await gql(`mutation($input: CreateUserInput!) { createUser(input: $input) { email } }`, {
-      input: { email: 'x@camf.kz', password: 'another password', role: 'ADMIN' },
-    }, organiser))).toBe('FORBIDDEN');
+    expect(
+      codeOf(
+        await gql(
+          `mutation($input: CreateUserInput!) { createUser(input: $input) { email } }`,
+          {
+            input: { email: 'x@camf.kz', password: 'another password', role: 'ADMIN' },
+          },
+          organiser,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
 
     // 7. The audit log shows each step, and the organiser sees their forum's entries.
     const log = await gql(`{ auditLog(first: 50) { nodes { actorEmail entityType action } } }`, {}, admin);

@@ -75,15 +75,25 @@ describe('oEmbed', () => {
   });
 
   it('answers 404 for URLs that name nothing public, 501 for XML, 400 for bad input', async () => {
-    const notFound = { errors: [{ message: 'No public article, session, speaker or forum has this URL', extensions: { code: 'NOT_FOUND' } }] };
-    for (const url of [`${PUBLIC_BASE_URL}/articles/draft`, `${PUBLIC_BASE_URL}/articles/nope`, `${PUBLIC_BASE_URL}/weird/story`, 'https://elsewhere.example/articles/story']) {
+    const notFound = {
+      errors: [{ message: 'No public article, session, speaker or forum has this URL', extensions: { code: 'NOT_FOUND' } }],
+    };
+    for (const url of [
+      `${PUBLIC_BASE_URL}/articles/draft`,
+      `${PUBLIC_BASE_URL}/articles/nope`,
+      `${PUBLIC_BASE_URL}/weird/story`,
+      'https://elsewhere.example/articles/story',
+    ]) {
       expect(await oembed({ url })).toMatchObject({ status: 404, body: notFound });
     }
     expect(await oembed({ url: `${PUBLIC_BASE_URL}/articles/story`, format: 'xml' })).toMatchObject({
       status: 501,
       body: { errors: [{ message: 'Only format=json is supported', extensions: { code: 'NOT_IMPLEMENTED' } }] },
     });
-    expect(await oembed({})).toMatchObject({ status: 400, body: { errors: [{ message: 'url is required', extensions: { code: 'BAD_USER_INPUT' } }] } });
+    expect(await oembed({})).toMatchObject({
+      status: 400,
+      body: { errors: [{ message: 'url is required', extensions: { code: 'BAD_USER_INPUT' } }] },
+    });
     expect(await oembed({ url: `${PUBLIC_BASE_URL}/articles/story`, lang: 'de' })).toMatchObject({
       status: 400,
       body: { errors: [{ message: 'lang must be one of: kk, ru, en', extensions: { code: 'BAD_USER_INPUT' } }] },

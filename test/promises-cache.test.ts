@@ -162,7 +162,10 @@ describe('bounds of the response cache', () => {
   /** Lets notifications of earlier writes arrive. */
   const settle = () => sleep(150);
 
-  async function ask(query: string, options: { base?: string; headers?: Record<string, string>; method?: 'GET' | 'POST' | 'PUT' } = {}): Promise<Answer> {
+  async function ask(
+    query: string,
+    options: { base?: string; headers?: Record<string, string>; method?: 'GET' | 'POST' | 'PUT' } = {},
+  ): Promise<Answer> {
     const method = options.method ?? 'POST';
     const response =
       method === 'GET'
@@ -409,7 +412,9 @@ describe('bounds of the response cache', () => {
   async function waitForLockWaiters(n = 1): Promise<void> {
     const until = Date.now() + 3000;
     while (Date.now() < until) {
-      const { rows } = await sql.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+      const { rows } = await sql.query(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+      );
       if (rows[0].n >= n) return;
       await sleep(10);
     }
@@ -419,7 +424,10 @@ describe('bounds of the response cache', () => {
   it('keeps apart GET requests that CSRF prevention tells apart, so that a refused one never finds an entry', async () => {
     const QUERY = '{ countries { code name } }';
     // A JSON content type, or an x-apollo-operation-name header, lets a GET through without apollo-require-preflight.
-    for (const headers of [{ 'content-type': 'application/json' }, { 'x-apollo-operation-name': 'Countries' }] as Record<string, string>[]) {
+    for (const headers of [{ 'content-type': 'application/json' }, { 'x-apollo-operation-name': 'Countries' }] as Record<
+      string,
+      string
+    >[]) {
       expect(cacheOf(await ask(QUERY, { method: 'GET', headers }))).toBe('MISS');
       expect(cacheOf(await ask(QUERY, { method: 'GET', headers }))).toBe('HIT');
     }
@@ -439,7 +447,9 @@ describe('bounds of the response cache', () => {
           let text = '';
           response.setEncoding('utf8');
           response.on('data', (chunk: string) => (text += chunk));
-          response.on('end', () => resolve({ status: response.statusCode!, cache: response.headers['x-cache'] as string | undefined, text }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode!, cache: response.headers['x-cache'] as string | undefined, text }),
+          );
         });
         request.on('error', reject);
       });
@@ -560,7 +570,11 @@ describe('bounds of the response cache', () => {
 
   it('is off when CACHE_MAX_AGE is 0, and then listens for nothing', async () => {
     const listeners = async () =>
-      (await sql.query('select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()', [LISTENER_APPLICATION_NAME])).rows[0].n;
+      (
+        await sql.query('select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()', [
+          LISTENER_APPLICATION_NAME,
+        ])
+      ).rows[0].n;
     const before = await listeners();
     const uncached = await createApp(h.orm, { ...h.config, cacheMaxAgeSeconds: 0 });
     await new Promise<void>((resolve) => uncached.httpServer.listen(0, '127.0.0.1', resolve));
@@ -583,9 +597,10 @@ describe('bounds of the response cache', () => {
     /** When each listening connection (this file's apps') last sent a statement, and which. */
     const listenerActivity = async () =>
       (
-        await sql.query('select pid, query_start, query from pg_stat_activity where application_name = $1 and datname = current_database() order by pid', [
-          LISTENER_APPLICATION_NAME,
-        ])
+        await sql.query(
+          'select pid, query_start, query from pg_stat_activity where application_name = $1 and datname = current_database() order by pid',
+          [LISTENER_APPLICATION_NAME],
+        )
       ).rows;
     await settle();
     await ask(QUERY);
@@ -605,13 +620,17 @@ describe('bounds of the response cache', () => {
     // Only fields named at the top count as view counting: a fragment is waited for too.
     await ask('mutation { ... on Mutation { recordArticleView(slug: "missing") } }');
     const again = await listenerActivity();
-    expect(again.filter((row, i) => row.query_start.getTime() !== caughtUp[i].query_start.getTime()).map((row) => row.query)).toEqual(['select 1']);
+    expect(again.filter((row, i) => row.query_start.getTime() !== caughtUp[i].query_start.getTime()).map((row) => row.query)).toEqual([
+      'select 1',
+    ]);
     expect(cacheOf(await ask(QUERY))).toBe('HIT');
   });
 
   it('reconnects its listener after a quarter of a second, every time, and says so', async () => {
     const terminate = () =>
-      sql.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()', [LISTENER_APPLICATION_NAME]);
+      sql.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()', [
+        LISTENER_APPLICATION_NAME,
+      ]);
     const warnings = () => lines.filter((l) => l.msg?.startsWith('response cache: no connection listening'));
     const recoveries = () => lines.filter((l) => l.msg === 'response cache: listening for content changes again');
     // Connecting the first time is no recovery.
@@ -627,8 +646,16 @@ describe('bounds of the response cache', () => {
       expect(cacheOf(await askUntil(QUERY, (a) => cacheOf(a) === 'BYPASS', 1000))).toBe('BYPASS');
       expect(cacheOf(await askUntil(QUERY, (a) => cacheOf(a) === 'HIT', 5000))).toBe('HIT');
       // The delay starts over once connected: each loss waits 250 ms before the first retry.
-      expect(warnings().slice(before.warnings).map((l) => [l.level, l.retryInMs])).toEqual(Array.from({ length: round }, () => [40, 250]));
-      expect(recoveries().slice(before.recoveries).map((l) => l.level)).toEqual(Array.from({ length: round }, () => 30));
+      expect(
+        warnings()
+          .slice(before.warnings)
+          .map((l) => [l.level, l.retryInMs]),
+      ).toEqual(Array.from({ length: round }, () => [40, 250]));
+      expect(
+        recoveries()
+          .slice(before.recoveries)
+          .map((l) => l.level),
+      ).toEqual(Array.from({ length: round }, () => 30));
     }
   });
 
@@ -646,7 +673,10 @@ describe('bounds of the response cache', () => {
     expect(cacheOf(await ask(QUERY))).toBe('HIT');
     await admin.query(`alter database "${name}" allow_connections false`);
     try {
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = $2', [LISTENER_APPLICATION_NAME, name]);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = $2', [
+        LISTENER_APPLICATION_NAME,
+        name,
+      ]);
       // The loss, then at least one refused attempt.
       const until = Date.now() + 5000;
       while (warnings().length < before.warnings + 2 && Date.now() < until) await sleep(20);
@@ -655,7 +685,9 @@ describe('bounds of the response cache', () => {
       await admin.end();
     }
     expect(cacheOf(await askUntil(QUERY, (a) => cacheOf(a) === 'HIT', 8000))).toBe('HIT');
-    const delays = warnings().slice(before.warnings).map((l) => l.retryInMs);
+    const delays = warnings()
+      .slice(before.warnings)
+      .map((l) => l.retryInMs);
     expect(delays.slice(0, 2)).toEqual([250, 500]);
     delays.forEach((delay, i) => expect(delay).toBe(250 * 2 ** i));
     expect(recoveries().length).toBe(before.recoveries + 1);
@@ -686,7 +718,8 @@ describe('bounds of the response cache', () => {
       expect(await until(() => second.closed)).toBe(true);
       expect(first.closed).toBe(true);
       const backends = async () =>
-        (await sql.query('select count(*)::int as n from pg_stat_activity where client_port = $1', [second.upstream.localPort])).rows[0].n as number;
+        (await sql.query('select count(*)::int as n from pg_stat_activity where client_port = $1', [second.upstream.localPort])).rows[0]
+          .n as number;
       for (let i = 0; i < 100 && (await backends()) > 0; i += 1) await sleep(10);
       expect(await backends()).toBe(0);
       await sleep(600);

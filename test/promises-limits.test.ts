@@ -82,7 +82,8 @@ describe('boundaries of the query limits', () => {
     });
 
     it('counts the levels inside named and inline fragments, and the deepest of sibling fields', async () => {
-      const named = (inner: string) => `{ forums(first: 1) { ...F } } fragment F on ForumConnection { nodes { sessions(first: 1) { ${inner} } } }`;
+      const named = (inner: string) =>
+        `{ forums(first: 1) { ...F } } fragment F on ForumConnection { nodes { sessions(first: 1) { ${inner} } } }`;
       await runs(named('totalCount'));
       expect((await refused(named('nodes { slug }'))).extensions).toMatchObject({ limit: 'depth', actual: 5 });
 
@@ -91,12 +92,15 @@ describe('boundaries of the query limits', () => {
       expect((await refused(inline('nodes { slug }'))).extensions).toMatchObject({ limit: 'depth', actual: 5 });
 
       // The same fragment spread twice is measured once and counts the same both times.
-      const twice = (inner: string) => `{ a: forums(first: 1) { ...F } b: forums(first: 1) { ...F } } fragment F on ForumConnection { nodes { sessions(first: 1) { ${inner} } } }`;
+      const twice = (inner: string) =>
+        `{ a: forums(first: 1) { ...F } b: forums(first: 1) { ...F } } fragment F on ForumConnection { nodes { sessions(first: 1) { ${inner} } } }`;
       await runs(twice('totalCount'));
       expect((await refused(twice('nodes { slug }'))).extensions).toMatchObject({ limit: 'depth', actual: 5 });
 
       // A shallow field after a deep one does not hide the depth of the first.
-      expect((await refused(`{ forums(first: 1) { nodes { sessions(first: 1) { nodes { slug } } } } __typename }`)).extensions).toMatchObject({ actual: 5 });
+      expect(
+        (await refused(`{ forums(first: 1) { nodes { sessions(first: 1) { nodes { slug } } } } __typename }`)).extensions,
+      ).toMatchObject({ actual: 5 });
     });
 
     it('leaves introspection to graphql-js, which bounds it itself', async () => {
@@ -120,10 +124,21 @@ describe('boundaries of the query limits', () => {
 
     it('counts aliases inside fields, inline fragments, and named fragments once per spread', async () => {
       await runs('{ countries { a: code b: code } c: __typename }');
-      expect((await refused('{ countries { a: code b: code } c: __typename d: __typename }')).extensions).toMatchObject({ limit: 'aliases', actual: 4 });
-      expect((await refused('{ ... on Query { a: __typename b: __typename } countries { c: code d: code } }')).extensions).toMatchObject({ actual: 4 });
+      expect((await refused('{ countries { a: code b: code } c: __typename d: __typename }')).extensions).toMatchObject({
+        limit: 'aliases',
+        actual: 4,
+      });
+      expect((await refused('{ ... on Query { a: __typename b: __typename } countries { c: code d: code } }')).extensions).toMatchObject({
+        actual: 4,
+      });
       await runs('{ ...F } fragment F on Query { a: __typename b: __typename }');
-      expect((await refused('{ ...F countries { ...G } } fragment F on Query { a: __typename b: __typename } fragment G on Country { c: code d: code }')).extensions).toMatchObject({ actual: 4 });
+      expect(
+        (
+          await refused(
+            '{ ...F countries { ...G } } fragment F on Query { a: __typename b: __typename } fragment G on Country { c: code d: code }',
+          )
+        ).extensions,
+      ).toMatchObject({ actual: 4 });
       expect((await refused('{ ...F ...F } fragment F on Query { a: __typename b: __typename }')).extensions).toMatchObject({ actual: 4 });
     });
   });
@@ -139,12 +154,24 @@ describe('boundaries of the query limits', () => {
 
     it('counts directives on fragment spreads, on inline fragments, and inside fragments once per spread', async () => {
       await runs('{ ...F @include(if: true) ... @skip(if: false) { __typename } } fragment F on Query { __typename }');
-      expect((await refused('{ ...F @include(if: true) ... @skip(if: false) { __typename } } fragment F on Query { __typename @include(if: true) }')).extensions).toMatchObject({
+      expect(
+        (
+          await refused(
+            '{ ...F @include(if: true) ... @skip(if: false) { __typename } } fragment F on Query { __typename @include(if: true) }',
+          )
+        ).extensions,
+      ).toMatchObject({
         limit: 'directives',
         actual: 3,
       });
       await runs('{ ...F } fragment F on Query { __typename @include(if: true) countries @skip(if: false) { code } }');
-      expect((await refused('{ ...F ...G } fragment F on Query { __typename @include(if: true) } fragment G on Query { ...F countries @skip(if: false) { code } }')).extensions).toMatchObject({ actual: 3 });
+      expect(
+        (
+          await refused(
+            '{ ...F ...G } fragment F on Query { __typename @include(if: true) } fragment G on Query { ...F countries @skip(if: false) { code } }',
+          )
+        ).extensions,
+      ).toMatchObject({ actual: 3 });
     });
   });
 
@@ -171,15 +198,26 @@ describe('boundaries of the query limits', () => {
       expect((await refused('{ forums(first: 10) { nodes { slug title } } }', undefined, post)).extensions).toMatchObject({ actual: 31 });
       // edges: 1 + 1 × (cursor + node { slug }) = 4 per item.
       await runs('{ forums(first: 7) { edges { cursor node { slug } } } }', undefined, post);
-      expect((await refused('{ forums(first: 8) { edges { cursor node { slug } } } }', undefined, post)).extensions).toMatchObject({ actual: 1 + 8 * 4 });
+      expect((await refused('{ forums(first: 8) { edges { cursor node { slug } } } }', undefined, post)).extensions).toMatchObject({
+        actual: 1 + 8 * 4,
+      });
       // countries: a list without first, assumed to hold 4: 1 + 4 × (code + name) = 9; forums without first: its default page of 20.
-      expect(await runs('{ countries { code name } forums { totalCount } }', undefined, post)).toEqual({ countries: [{ code: 'KZ', name: 'Казахстан' }], forums: { totalCount: 1 } });
-      expect((await refused('{ countries { code name } forums { totalCount } __typename }', undefined, post)).extensions).toMatchObject({ limit: 'cost', actual: 9 + 21 + 1 });
+      expect(await runs('{ countries { code name } forums { totalCount } }', undefined, post)).toEqual({
+        countries: [{ code: 'KZ', name: 'Казахстан' }],
+        forums: { totalCount: 1 },
+      });
+      expect((await refused('{ countries { code name } forums { totalCount } __typename }', undefined, post)).extensions).toMatchObject({
+        limit: 'cost',
+        actual: 9 + 21 + 1,
+      });
       // Nested lists multiply: countries (4) × forums of a country (4) × 2 fields.
       await runs('{ countries { forums { slug } } }', undefined, post);
-      expect((await refused('{ countries { forums { slug title } } }', undefined, post)).extensions).toMatchObject({ actual: 1 + 4 * (1 + 4 * 2) });
+      expect((await refused('{ countries { forums { slug title } } }', undefined, post)).extensions).toMatchObject({
+        actual: 1 + 4 * (1 + 4 * 2),
+      });
       // A search's hits are its page: 1 + 3 × (1 + 1 × (kind + rank)) = 10 per search.
-      const searches = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `s${i}: search(query: "forum", first: 3) { hits { kind rank } }`).join(' ')} }`;
+      const searches = (n: number) =>
+        `{ ${Array.from({ length: n }, (_, i) => `s${i}: search(query: "forum", first: 3) { hits { kind rank } }`).join(' ')} }`;
       await runs(searches(3), undefined, post);
       expect((await refused(searches(4).replace('s0: ', ''), undefined, post)).extensions).toMatchObject({ actual: 40 });
     });
@@ -215,7 +253,10 @@ describe('boundaries of the query limits', () => {
 
     it('answers an explicit null for a paging argument with a default as BAD_USER_INPUT, not as a limit', async () => {
       // `first: Int! = 20` takes a nullable variable (the default covers an absent one), but not null.
-      for (const query of ['query($n: Int) { forums(first: $n) { totalCount } }', 'query($n: Int) { countries { articles(first: $n) { totalCount } } }']) {
+      for (const query of [
+        'query($n: Int) { forums(first: $n) { totalCount } }',
+        'query($n: Int) { countries { articles(first: $n) { totalCount } } }',
+      ]) {
         const response = await h.post({ query, variables: { n: null } });
         expect([response.status, response.body]).toEqual([
           400,
@@ -239,7 +280,10 @@ describe('boundaries of the query limits', () => {
 
     beforeAll(async () => {
       // An app of its own: 100 tokens, the smallest GRAPHQL_MAX_TOKENS, would not fit the other tests' documents.
-      tokensApp = await createApp(h.orm, loadConfig({ ...ENV, PUBLIC_BASE_URL: h.config.publicBaseUrl, RESPONSE_CACHE_MB: '0', GRAPHQL_MAX_TOKENS: String(MAX.tokens) }));
+      tokensApp = await createApp(
+        h.orm,
+        loadConfig({ ...ENV, PUBLIC_BASE_URL: h.config.publicBaseUrl, RESPONSE_CACHE_MB: '0', GRAPHQL_MAX_TOKENS: String(MAX.tokens) }),
+      );
       await new Promise<void>((resolve) => tokensApp!.httpServer.listen(0, '127.0.0.1', resolve));
       tokensUrl = `http://127.0.0.1:${(tokensApp.httpServer.address() as AddressInfo).port}/graphql`;
     });
@@ -249,7 +293,11 @@ describe('boundaries of the query limits', () => {
     });
 
     async function post(query: string) {
-      const response = await fetch(tokensUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const response = await fetch(tokensUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
       return { status: response.status, body: (await response.json()) as any };
     }
 

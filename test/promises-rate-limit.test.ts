@@ -21,12 +21,19 @@ describe('rate-limit budgets, windows and unlimited', () => {
 
   /** An app on the test database with these settings on top of the defaults; its /graphql URL. */
   async function startApp(env: Record<string, string>): Promise<(body: unknown, headers?: Record<string, string>) => Promise<Answer>> {
-    const app = await createApp(h.orm, loadConfig({ PUBLIC_BASE_URL: h.config.publicBaseUrl, RESPONSE_CACHE_MB: '0', JWT_SECRET: SECRET, ...env }));
+    const app = await createApp(
+      h.orm,
+      loadConfig({ PUBLIC_BASE_URL: h.config.publicBaseUrl, RESPONSE_CACHE_MB: '0', JWT_SECRET: SECRET, ...env }),
+    );
     apps.push(app);
     await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}/graphql`;
     return async (body, headers = {}) => {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
       return { status: response.status, headers: response.headers, body: await response.json() };
     };
   }
@@ -50,7 +57,9 @@ describe('rate-limit budgets, windows and unlimited', () => {
   }
 
   /** n top-level mutation fields in one document; each is NOT_FOUND (signed in) or UNAUTHENTICATED. */
-  const revokes = (n: number) => ({ query: `mutation { ${Array.from({ length: n }, (_, i) => `r${i}: revokeApiToken(id: "${900 + i}")`).join(' ')} }` });
+  const revokes = (n: number) => ({
+    query: `mutation { ${Array.from({ length: n }, (_, i) => `r${i}: revokeApiToken(id: "${900 + i}")`).join(' ')} }`,
+  });
   const login = (email: string, password = 'a wrong guess') => ({
     query: 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }',
     variables: { email, password },
@@ -110,12 +119,17 @@ describe('rate-limit budgets, windows and unlimited', () => {
       expectAllowed(await post(revokes(2)), 'UNAUTHENTICATED');
       expectLimited(await post(revokes(1)), 60);
       // Queries stay free for everyone.
-      expect((await post({ query: '{ me { email } }' }, { authorization: alice.user })).body).toEqual({ data: { me: { email: 'alice@example.org' } } });
+      expect((await post({ query: '{ me { email } }' }, { authorization: alice.user })).body).toEqual({
+        data: { me: { email: 'alice@example.org' } },
+      });
     });
 
     it('counts top-level mutation fields through fragments, once per field, and neither __typename nor article views', async () => {
       const carol = await client('carol@example.org');
-      for (let i = 0; i < 4; i += 1) expect((await post({ query: 'mutation { __typename }' }, { authorization: carol.user })).body).toEqual({ data: { __typename: 'Mutation' } });
+      for (let i = 0; i < 4; i += 1)
+        expect((await post({ query: 'mutation { __typename }' }, { authorization: carol.user })).body).toEqual({
+          data: { __typename: 'Mutation' },
+        });
       const mixed = { query: 'mutation { v: recordArticleView(slug: "missing") a: revokeApiToken(id: "1") b: revokeApiToken(id: "2") }' };
       expectAllowed(await post(mixed, { authorization: carol.user }), 'NOT_FOUND');
       expectLimited(await post(mixed, { authorization: carol.user }), 60);
@@ -126,9 +140,24 @@ describe('rate-limit budgets, windows and unlimited', () => {
       expectLimited(await post(revokes(1), { authorization: dave.user }), 60);
 
       const erin = await client('erin@example.org');
-      expectLimited(await post({ query: 'mutation { ...M } fragment M on Mutation { a: revokeApiToken(id: "1") b: revokeApiToken(id: "2") c: revokeApiToken(id: "3") }' }, { authorization: erin.user }), 60);
+      expectLimited(
+        await post(
+          {
+            query:
+              'mutation { ...M } fragment M on Mutation { a: revokeApiToken(id: "1") b: revokeApiToken(id: "2") c: revokeApiToken(id: "3") }',
+          },
+          { authorization: erin.user },
+        ),
+        60,
+      );
       const frank = await client('frank@example.org');
-      expectLimited(await post({ query: 'mutation { ... on Mutation { a: revokeApiToken(id: "1") b: revokeApiToken(id: "2") c: revokeApiToken(id: "3") } }' }, { authorization: frank.user }), 60);
+      expectLimited(
+        await post(
+          { query: 'mutation { ... on Mutation { a: revokeApiToken(id: "1") b: revokeApiToken(id: "2") c: revokeApiToken(id: "3") } }' },
+          { authorization: frank.user },
+        ),
+        60,
+      );
     });
   });
 
@@ -155,12 +184,17 @@ describe('rate-limit budgets, windows and unlimited', () => {
     it('counts only login fields, by their email argument wherever it stands', async () => {
       // Other mutations are no sign-in attempts (they have a budget of their own).
       for (let i = 0; i < 2; i += 1) expectAllowed(await post(revokes(3)), 'UNAUTHENTICATED');
-      const passwordFirst = (password: string) => ({ query: `mutation { login(password: "${password}", email: "oscar@example.org") { accessToken } }` });
+      const passwordFirst = (password: string) => ({
+        query: `mutation { login(password: "${password}", email: "oscar@example.org") { accessToken } }`,
+      });
       expectAllowed(await post(passwordFirst('one')), 'UNAUTHENTICATED');
       expectAllowed(await post(passwordFirst('two')), 'UNAUTHENTICATED');
       expectLimited(await post(passwordFirst('three')), 60);
       // An email of the wrong type is GraphQL's to refuse, and still an attempt.
-      const wrongType = { query: 'mutation($email: String!) { login(email: $email, password: "x") { accessToken } }', variables: { email: 42 } };
+      const wrongType = {
+        query: 'mutation($email: String!) { login(email: $email, password: "x") { accessToken } }',
+        variables: { email: 42 },
+      };
       for (let i = 0; i < 2; i += 1) {
         const refused = await post(wrongType);
         expect([refused.status, refused.body.errors[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
@@ -170,7 +204,10 @@ describe('rate-limit budgets, windows and unlimited', () => {
 
     it('counts every aliased login of one document, per email', async () => {
       expectLimited(await post(logins('ivan@example.org', 3)), 60);
-      const two = { query: 'mutation { a: login(email: "judy@example.org", password: "x") { accessToken } b: login(email: "mallory@example.org", password: "x") { accessToken } }' };
+      const two = {
+        query:
+          'mutation { a: login(email: "judy@example.org", password: "x") { accessToken } b: login(email: "mallory@example.org", password: "x") { accessToken } }',
+      };
       expectAllowed(await post(two), 'UNAUTHENTICATED');
       expectAllowed(await post(two), 'UNAUTHENTICATED');
       expectLimited(await post(two), 60);

@@ -60,10 +60,13 @@ describe('API tokens narrowed to forums', () => {
   }
 
   const auditRows = async () =>
-    (await h.orm.em.getConnection().execute<{ slug: string | null; n: number }[]>(
-      'select f.slug, count(*)::int as n from audit_entry a left join forum f on f.id = a.forum_id group by f.slug order by f.slug',
-    ));
-  const tableCount = async (table: string) => Number((await h.orm.em.getConnection().execute(`select count(*)::int as n from "${table}"`))[0].n);
+    await h.orm.em
+      .getConnection()
+      .execute<{ slug: string | null; n: number }[]>(
+        'select f.slug, count(*)::int as n from audit_entry a left join forum f on f.id = a.forum_id group by f.slug order by f.slug',
+      );
+  const tableCount = async (table: string) =>
+    Number((await h.orm.em.getConnection().execute(`select count(*)::int as n from "${table}"`))[0].n);
   const counts = async () => ({
     speaker: await tableCount('speaker'),
     session: await tableCount('session'),
@@ -78,7 +81,12 @@ describe('API tokens narrowed to forums', () => {
     const em = h.orm.em.fork();
     for (const slug of ['erlan-karin', 'aida-balaeva']) {
       const speaker = await em.findOneOrFail(Speaker, { slug });
-      Object.assign(speaker, { email: `${slug}@example.org`, phone: '+7 700 000 00 00', internalNotes: `notes on ${slug}`, arrivalStatus: ArrivalStatus.CONFIRMED });
+      Object.assign(speaker, {
+        email: `${slug}@example.org`,
+        phone: '+7 700 000 00 00',
+        internalNotes: `notes on ${slug}`,
+        arrivalStatus: ArrivalStatus.CONFIRMED,
+      });
     }
     await em.flush();
     organiser = await h.signIn(Role.ORGANISER, ['camf-2022', 'camf-2025']);
@@ -97,7 +105,12 @@ describe('API tokens narrowed to forums', () => {
     await h?.close();
   });
 
-  const privateOf = (slug: string) => ({ email: `${slug}@example.org`, phone: '+7 700 000 00 00', internalNotes: `notes on ${slug}`, arrivalStatus: 'CONFIRMED' });
+  const privateOf = (slug: string) => ({
+    email: `${slug}@example.org`,
+    phone: '+7 700 000 00 00',
+    internalNotes: `notes on ${slug}`,
+    arrivalStatus: 'CONFIRMED',
+  });
   const hidden = { email: null, phone: null, internalNotes: null, arrivalStatus: null };
 
   it("hides private speaker fields of the user's other forum from the token, by slug and through the agenda", async () => {
@@ -125,14 +138,26 @@ describe('API tokens narrowed to forums', () => {
     const cases: [string, string, Record<string, unknown>][] = [
       ['updateSpeaker', UPDATE_SPEAKER, { id: erlan.id, expectedVersion: erlan.version, fields: { phone: '+7 700 999 99 99' } }],
       ['deleteSpeaker', DELETE_SPEAKER, { id: erlan.id, expectedVersion: erlan.version }],
-      ['createSpeaker', CREATE_SPEAKER, { forumSlug: 'camf-2022', fields: { slug: 'intruder', fullName: { en: 'Intruder' }, countryCode: 'KZ' } }],
+      [
+        'createSpeaker',
+        CREATE_SPEAKER,
+        { forumSlug: 'camf-2022', fields: { slug: 'intruder', fullName: { en: 'Intruder' }, countryCode: 'KZ' } },
+      ],
       ['updateSession', UPDATE_SESSION, { id: opening.id, expectedVersion: opening.version, title: { en: 'Renamed by the token' } }],
       ['cancelSession', CANCEL_SESSION, { id: opening.id, expectedVersion: opening.version }],
       ['deleteSession', DELETE_SESSION, { id: opening.id, expectedVersion: opening.version }],
       [
         'createSession',
         CREATE_SESSION,
-        { forumSlug: 'camf-2022', slug: 'intruder', title: { en: 'Intruder' }, kind: 'PANEL', language: 'ru', startsAt: '2022-12-21T10:00:00+06:00', endsAt: '2022-12-21T11:00:00+06:00' },
+        {
+          forumSlug: 'camf-2022',
+          slug: 'intruder',
+          title: { en: 'Intruder' },
+          kind: 'PANEL',
+          language: 'ru',
+          startsAt: '2022-12-21T10:00:00+06:00',
+          endsAt: '2022-12-21T11:00:00+06:00',
+        },
       ],
       ['addParticipant', ADD_PARTICIPANT, { sessionId: panel.id, speakerId: erlan.id, role: 'PANELIST' }],
       ['changeParticipantRole', CHANGE_ROLE, { id: moderator.id, role: 'HOST' }],
@@ -149,9 +174,13 @@ describe('API tokens narrowed to forums', () => {
     expect(await sessionOf(organiser, 'camf-2022', 'camf-2022-opening-panel')).toEqual(panel);
 
     // The user's own sign-in and unnarrowed token may: the refusals above came from the narrowing.
-    const updated = await ok(organiser, UPDATE_SPEAKER, { input: { id: erlan.id, expectedVersion: erlan.version, fields: { phone: '+7 700 111 11 11' } } });
+    const updated = await ok(organiser, UPDATE_SPEAKER, {
+      input: { id: erlan.id, expectedVersion: erlan.version, fields: { phone: '+7 700 111 11 11' } },
+    });
     expect(updated.updateSpeaker).toEqual({ version: erlan.version + 1, phone: '+7 700 111 11 11' });
-    const byUnnarrowed = await ok(unnarrowed, UPDATE_SESSION, { input: { id: opening.id, expectedVersion: opening.version, title: { en: 'Opening (renamed)' } } });
+    const byUnnarrowed = await ok(unnarrowed, UPDATE_SESSION, {
+      input: { id: opening.id, expectedVersion: opening.version, title: { en: 'Opening (renamed)' } },
+    });
     expect(byUnnarrowed.updateSession).toEqual({ version: opening.version + 1, title: 'Opening (renamed)' });
   });
 
@@ -160,9 +189,13 @@ describe('API tokens narrowed to forums', () => {
     const session = await sessionOf(narrowed, 'camf-2025', 'camf-2025-information-landscape-of-the-future');
     const before = await tableCount('audit_entry');
 
-    const updated = await ok(narrowed, UPDATE_SPEAKER, { input: { id: aida.id, expectedVersion: aida.version, fields: { phone: '+7 700 222 22 22' } } });
+    const updated = await ok(narrowed, UPDATE_SPEAKER, {
+      input: { id: aida.id, expectedVersion: aida.version, fields: { phone: '+7 700 222 22 22' } },
+    });
     expect(updated.updateSpeaker).toEqual({ version: aida.version + 1, phone: '+7 700 222 22 22' });
-    const renamed = await ok(narrowed, UPDATE_SESSION, { input: { id: session.id, expectedVersion: session.version, title: { en: 'The future landscape' } } });
+    const renamed = await ok(narrowed, UPDATE_SESSION, {
+      input: { id: session.id, expectedVersion: session.version, title: { en: 'The future landscape' } },
+    });
     expect(renamed.updateSession).toEqual({ version: session.version + 1, title: 'The future landscape' });
     const added = await ok(narrowed, ADD_PARTICIPANT, { input: { sessionId: session.id, speakerId: aida.id, role: 'MODERATOR' } });
     expect(added.addParticipant).toEqual({ role: 'MODERATOR', speaker: { slug: 'aida-balaeva' } });
@@ -191,10 +224,17 @@ describe('API tokens narrowed to forums', () => {
     const only2025 = await h.signIn(Role.ORGANISER, ['camf-2025']);
     const editor = await h.signIn(Role.EDITOR);
     const tokens = await tableCount('api_token');
-    for (const [who, forumSlugs] of [[only2025, ['camf-2025', 'camf-2022']], [editor, ['camf-2025']]] as const) {
+    for (const [who, forumSlugs] of [
+      [only2025, ['camf-2025', 'camf-2022']],
+      [editor, ['camf-2025']],
+    ] as const) {
       const refused = await as(who, CREATE_TOKEN, { input: { name: 'too wide', forumSlugs } });
       expect(refused.errors?.map((e) => [e.extensions.code, e.extensions.field, e.message])).toEqual([
-        ['BAD_USER_INPUT', 'forumSlugs', forumSlugs.length === 2 ? 'Not one of your forums: camf-2022' : 'Not one of your forums: camf-2025'],
+        [
+          'BAD_USER_INPUT',
+          'forumSlugs',
+          forumSlugs.length === 2 ? 'Not one of your forums: camf-2022' : 'Not one of your forums: camf-2025',
+        ],
       ]);
     }
     // A token narrowed to camf-2025 must not make itself an unnarrowed one, nor any other.
@@ -208,15 +248,19 @@ describe('API tokens narrowed to forums', () => {
     const token = await createToken(only2025, ['camf-2025']);
     expect((await ok(token, SPEAKER, { slug: 'aida-balaeva' })).speaker.email).toBe('aida-balaeva@example.org');
     // The user of the token just made.
-    await h.orm.em.getConnection().execute('delete from user_forum where user_id = (select user_id from api_token order by id desc limit 1)');
+    await h.orm.em
+      .getConnection()
+      .execute('delete from user_forum where user_id = (select user_id from api_token order by id desc limit 1)');
     expect((await ok(token, SPEAKER, { slug: 'aida-balaeva' })).speaker).toMatchObject(hidden);
     const aida = (await ok(organiser, SPEAKER, { slug: 'aida-balaeva' })).speaker;
-    const refused = await as(token, UPDATE_SPEAKER, { input: { id: aida.id, expectedVersion: aida.version, fields: { phone: '+7 700 333 33 33' } } });
+    const refused = await as(token, UPDATE_SPEAKER, {
+      input: { id: aida.id, expectedVersion: aida.version, fields: { phone: '+7 700 333 33 33' } },
+    });
     expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
     expect((await ok(token, AUDIT)).auditLog.totalCount).toBe(0);
   });
 
-  it('keeps a token narrowed when its only forum is deleted: it then acts in no forum, not in all of its user\'s', async () => {
+  it("keeps a token narrowed when its only forum is deleted: it then acts in no forum, not in all of its user's", async () => {
     const admin = await h.signIn(Role.ADMIN);
     const CREATE_FORUM = `mutation($input: CreateForumInput!) { createForum(input: $input) { id } }`;
     const input = {
@@ -234,11 +278,15 @@ describe('API tokens narrowed to forums', () => {
     const token = await createToken(both, ['short-lived']);
     expect((await ok(token, SPEAKER, { slug: 'aida-balaeva' })).speaker).toMatchObject(hidden);
 
-    expect(await ok(admin, `mutation($input: ForumIdInput!) { deleteForum(input: $input) }`, { input: { id: forumId } })).toEqual({ deleteForum: forumId });
+    expect(await ok(admin, `mutation($input: ForumIdInput!) { deleteForum(input: $input) }`, { input: { id: forumId } })).toEqual({
+      deleteForum: forumId,
+    });
     expect((await ok(token, SPEAKER, { slug: 'aida-balaeva' })).speaker).toMatchObject(hidden);
     const aida = (await ok(both, SPEAKER, { slug: 'aida-balaeva' })).speaker;
     expect(aida.email).toBe('aida-balaeva@example.org');
-    const refused = await as(token, UPDATE_SPEAKER, { input: { id: aida.id, expectedVersion: aida.version, fields: { phone: '+7 700 555 55 55' } } });
+    const refused = await as(token, UPDATE_SPEAKER, {
+      input: { id: aida.id, expectedVersion: aida.version, fields: { phone: '+7 700 555 55 55' } },
+    });
     expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
     expect((await ok(token, AUDIT)).auditLog.totalCount).toBe(0);
   });
@@ -250,7 +298,9 @@ describe('API tokens narrowed to forums', () => {
     expect((await ok(token, SPEAKER, { slug: 'aida-balaeva' })).speaker.email).toBe('aida-balaeva@example.org');
     const erlan = (await ok(admin, SPEAKER, { slug: 'erlan-karin' })).speaker;
     expect(erlan.email).toBe('erlan-karin@example.org');
-    const refused = await as(token, UPDATE_SPEAKER, { input: { id: erlan.id, expectedVersion: erlan.version, fields: { phone: '+7 700 444 44 44' } } });
+    const refused = await as(token, UPDATE_SPEAKER, {
+      input: { id: erlan.id, expectedVersion: erlan.version, fields: { phone: '+7 700 444 44 44' } },
+    });
     expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
     expect(new Set((await ok(token, AUDIT)).auditLog.nodes.map((n: any) => n.forum?.slug))).toEqual(new Set(['camf-2025']));
 
@@ -263,19 +313,37 @@ describe('API tokens narrowed to forums', () => {
       [`mutation($input: ForumIdInput!) { deleteForum(input: $input) }`, { id: idOf('camf-2022') }],
       [
         `mutation($input: CreateForumInput!) { createForum(input: $input) { id } }`,
-        { slug: 'by-token', title: { en: 'By token' }, edition: 1, city: { en: 'Almaty' }, hostCountryCode: 'KZ', timeZone: 'Asia/Almaty', startDate: '2027-05-12', endDate: '2027-05-13' },
+        {
+          slug: 'by-token',
+          title: { en: 'By token' },
+          edition: 1,
+          city: { en: 'Almaty' },
+          hostCountryCode: 'KZ',
+          timeZone: 'Asia/Almaty',
+          startDate: '2027-05-12',
+          endDate: '2027-05-13',
+        },
       ],
-      [`mutation($input: CreateUserInput!) { createUser(input: $input) { email } }`, { email: 'second-admin@test.example', password: 'a long passphrase', role: 'ADMIN' }],
+      [
+        `mutation($input: CreateUserInput!) { createUser(input: $input) { email } }`,
+        { email: 'second-admin@test.example', password: 'a long passphrase', role: 'ADMIN' },
+      ],
     ];
     const before = { forums: await tableCount('forum'), users: await tableCount('app_user'), audit: await tableCount('audit_entry') };
     for (const [query, input] of beyond) {
       expect([query, (await as(token, query, { input })).errors?.map((e) => e.extensions.code)]).toEqual([query, ['FORBIDDEN']]);
     }
-    expect({ forums: await tableCount('forum'), users: await tableCount('app_user'), audit: await tableCount('audit_entry') }).toEqual(before);
-    expect((await ok(admin, '{ forums { nodes { slug edition } } }')).forums.nodes).toEqual(forums.map(({ slug, edition }: any) => ({ slug, edition })));
+    expect({ forums: await tableCount('forum'), users: await tableCount('app_user'), audit: await tableCount('audit_entry') }).toEqual(
+      before,
+    );
+    expect((await ok(admin, '{ forums { nodes { slug edition } } }')).forums.nodes).toEqual(
+      forums.map(({ slug, edition }: any) => ({ slug, edition })),
+    );
     // Its own forum it may change.
     const edition = forums.find((f: any) => f.slug === 'camf-2025').edition;
-    expect((await ok(token, UPDATE_FORUM, { input: { id: idOf('camf-2025'), edition: edition + 10 } })).updateForum).toEqual({ edition: edition + 10 });
+    expect((await ok(token, UPDATE_FORUM, { input: { id: idOf('camf-2025'), edition: edition + 10 } })).updateForum).toEqual({
+      edition: edition + 10,
+    });
   });
 
   it('answers 401 to an expired token and to a token of a disabled user; records when a token was last used', async () => {
@@ -291,7 +359,10 @@ describe('API tokens narrowed to forums', () => {
     await em.getConnection().execute("update api_token set expires_at = now() - interval '1 second' where id = ?", [used.id]);
     const expired = await h.post({ query: '{ me { role } }' }, { authorization: expiring });
     expect(expired.status).toBe(401);
-    expect(expired.body.errors[0]).toMatchObject({ message: 'This API token is unknown, expired or revoked', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(expired.body.errors[0]).toMatchObject({
+      message: 'This API token is unknown, expired or revoked',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     // Still some time left: it works.
     await em.getConnection().execute("update api_token set expires_at = now() + interval '1 hour' where id = ?", [used.id]);
     expect((await h.post({ query: '{ me { role } }' }, { authorization: expiring })).body).toEqual({ data: { me: { role: 'ORGANISER' } } });

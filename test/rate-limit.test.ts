@@ -31,7 +31,11 @@ describe('rate limits', () => {
   const VIEW = 'mutation($slug: String!) { recordArticleView(slug: $slug) }';
 
   async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, headers: response.headers, body: (await response.json()) as any };
   }
 
@@ -67,14 +71,17 @@ describe('rate limits', () => {
   it('takes the client IP from X-Forwarded-For only from the proxies TRUST_PROXY names', async () => {
     const forwardedFrom = (ip: string) => ({ 'x-forwarded-for': ip });
     // Not trusted (the default): a made-up X-Forwarded-For is no way around the limit above.
-    expectRateLimited(await h.post({ query: LOGIN, variables: { email: 'editor@example.org', password: 'guess' } }, forwardedFrom('203.0.113.9')));
+    expectRateLimited(
+      await h.post({ query: LOGIN, variables: { email: 'editor@example.org', password: 'guess' } }, forwardedFrom('203.0.113.9')),
+    );
 
     // Behind a proxy on loopback, each forwarded client has its own attempts.
     const proxied = await createApp(h.orm, { ...h.config, trustProxy: ['loopback'] });
     await new Promise<void>((resolve) => proxied.httpServer.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(proxied.httpServer.address() as AddressInfo).port}/graphql`;
-      const attempt = (ip: string) => post(url, { query: LOGIN, variables: { email: 'editor@example.org', password: 'guess' } }, forwardedFrom(ip));
+      const attempt = (ip: string) =>
+        post(url, { query: LOGIN, variables: { email: 'editor@example.org', password: 'guess' } }, forwardedFrom(ip));
       for (let i = 1; i <= 10; i += 1) expect((await attempt('203.0.113.1')).status).toBe(401);
       expectRateLimited(await attempt('203.0.113.1'));
       expect((await attempt('203.0.113.2')).status).toBe(401);
@@ -90,7 +97,9 @@ describe('rate limits', () => {
   });
 
   it('counts every aliased login in one document', async () => {
-    const many = Array.from({ length: 11 }, (_, i) => `a${i}: login(email: "alias@example.org", password: "p${i}") { accessToken }`).join(' ');
+    const many = Array.from({ length: 11 }, (_, i) => `a${i}: login(email: "alias@example.org", password: "p${i}") { accessToken }`).join(
+      ' ',
+    );
     expectRateLimited(await h.post({ query: `mutation { ${many} }` }));
   });
 

@@ -41,7 +41,11 @@ beforeAll(async () => {
   const tm = make.country(em, 'TM');
 
   const kzMci = make.ministry(em, kz, 'kz-mci');
-  kzMci.name = { en: 'Ministry of Culture and Information', ru: 'Министерство культуры и информации', kk: 'Мәдениет және ақпарат министрлігі' };
+  kzMci.name = {
+    en: 'Ministry of Culture and Information',
+    ru: 'Министерство культуры и информации',
+    kk: 'Мәдениет және ақпарат министрлігі',
+  };
   kzMci.shortName = { ru: 'МКИ РК', kk: 'МАМ' };
   make.ministry(em, kz, 'kz-mfa');
   const uzAim = make.ministry(em, uz, 'uz-aim');
@@ -126,10 +130,9 @@ async function data(query: string, variables?: Record<string, unknown>, acceptLa
 }
 
 async function sessionId(slug: string): Promise<string> {
-  const { forum } = await data(
-    `query($slug: String!) { forum(slug: $slug) { sessions(first: 100) { nodes { id slug } } } }`,
-    { slug: slug.replace(/-(s\d+|late)$/, '') },
-  );
+  const { forum } = await data(`query($slug: String!) { forum(slug: $slug) { sessions(first: 100) { nodes { id slug } } } }`, {
+    slug: slug.replace(/-(s\d+|late)$/, ''),
+  });
   return forum.sessions.nodes.find((s: any) => s.slug === slug).id;
 }
 
@@ -158,7 +161,13 @@ describe('relations, navigable both ways', () => {
       organisers: [{ slug: 'kz-mci' }],
       countries: [{ code: 'KZ' }, { code: 'UZ' }],
       initiatives: [
-        { slug: 'joint-tv', status: 'PROPOSED', title: 'Initiative joint-tv', countries: [{ code: 'KZ' }, { code: 'UZ' }], forum: { slug: 'camf-2025' } },
+        {
+          slug: 'joint-tv',
+          status: 'PROPOSED',
+          title: 'Initiative joint-tv',
+          countries: [{ code: 'KZ' }, { code: 'UZ' }],
+          forum: { slug: 'camf-2025' },
+        },
       ],
       articles: { totalCount: 2, nodes: [{ slug: 'uz-delegation' }, { slug: 'camf-opening' }] },
     });
@@ -353,12 +362,16 @@ describe('root fields', () => {
 
   // Searching the JSON text would match the language keys: "en" would find every speaker.
   it('speakers(filter: {search}) matches names only, not the language keys of the stored JSON', async () => {
-    const { speakers } = await data(`query($search: String) { speakers(filter: { search: $search }) { totalCount nodes { slug } } }`, { search: 'en' });
+    const { speakers } = await data(`query($search: String) { speakers(filter: { search: $search }) { totalCount nodes { slug } } }`, {
+      search: 'en',
+    });
     expect(speakers).toEqual({ totalCount: 0, nodes: [] });
   });
 
   it('speaker(slug)', async () => {
-    const { speaker } = await data(`query($slug: String!) { speaker(slug: $slug) { slug fullName(lang: EN) position(lang: EN) } }`, { slug: 'aida' });
+    const { speaker } = await data(`query($slug: String!) { speaker(slug: $slug) { slug fullName(lang: EN) position(lang: EN) } }`, {
+      slug: 'aida',
+    });
     expect(speaker).toEqual({ slug: 'aida', fullName: 'Aida Balaeva', position: 'Minister of Culture and Information' });
   });
 
@@ -402,10 +415,9 @@ describe('root fields', () => {
   });
 
   it('ministry(slug)', async () => {
-    const { ministry } = await data(
-      `query($slug: String!) { ministry(slug: $slug) { slug kind name(lang: EN) shortName(lang: RU) } }`,
-      { slug: 'kz-mci' },
-    );
+    const { ministry } = await data(`query($slug: String!) { ministry(slug: $slug) { slug kind name(lang: EN) shortName(lang: RU) } }`, {
+      slug: 'kz-mci',
+    });
     expect(ministry).toEqual({ slug: 'kz-mci', kind: 'MINISTRY', name: 'Ministry of Culture and Information', shortName: 'МКИ РК' });
   });
 
@@ -451,12 +463,16 @@ describe('root fields', () => {
 
   // Searching the JSON text would match the language keys: "ru" would find every article.
   it('articles(filter: {query}) matches the text only, not the language keys of the stored JSON', async () => {
-    const { articles } = await data(`query($query: String) { articles(filter: { query: $query }) { totalCount nodes { slug } } }`, { query: 'ru' });
+    const { articles } = await data(`query($query: String) { articles(filter: { query: $query }) { totalCount nodes { slug } } }`, {
+      query: 'ru',
+    });
     expect(articles).toEqual({ totalCount: 0, nodes: [] });
   });
 
   it('article(slug)', async () => {
-    const { article } = await data(`query($slug: String!) { article(slug: $slug) { slug title(lang: EN) lead } }`, { slug: 'uz-delegation' });
+    const { article } = await data(`query($slug: String!) { article(slug: $slug) { slug title(lang: EN) lead } }`, {
+      slug: 'uz-delegation',
+    });
     expect(article).toEqual({ slug: 'uz-delegation', title: 'Article uz-delegation', lead: 'Лид uz-delegation' });
   });
 
@@ -526,12 +542,22 @@ describe('connections', () => {
     expect(slugs(page2.nodes)).toEqual(['kg-3', 'kg-4']);
     expect(page2.edges.map((e: any) => e.node)).toEqual(page2.nodes);
     expect(page2.totalCount).toBe(5);
-    expect(page2.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: true, startCursor: page2.edges[0].cursor, endCursor: page2.edges[1].cursor });
+    expect(page2.pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: true,
+      startCursor: page2.edges[0].cursor,
+      endCursor: page2.edges[1].cursor,
+    });
 
     const page3 = await kgPage(2, page2.pageInfo.endCursor);
     expect(slugs(page3.nodes)).toEqual(['kg-5']);
     expect(page3.totalCount).toBe(5);
-    expect(page3.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: page3.edges[0].cursor, endCursor: page3.edges[0].cursor });
+    expect(page3.pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: true,
+      startCursor: page3.edges[0].cursor,
+      endCursor: page3.edges[0].cursor,
+    });
 
     // An edge cursor continues after its own item, like endCursor does.
     expect(slugs((await kgPage(10, page2.edges[0].cursor)).nodes)).toEqual(['kg-4', 'kg-5']);
@@ -572,7 +598,12 @@ describe('connections', () => {
     const paged: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 4; i += 1) {
-      const page: any = (await data(`query($after: String) { articles(first: 10, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { slug } } }`, { after })).articles;
+      const page: any = (
+        await data(
+          `query($after: String) { articles(first: 10, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { slug } } }`,
+          { after },
+        )
+      ).articles;
       expect(page.totalCount).toBe(36);
       expect(page.pageInfo.hasNextPage).toBe(i < 3);
       paged.push(...slugs(page.nodes));
@@ -601,14 +632,21 @@ describe('connections', () => {
           message: 'Invalid argument: first must not be greater than 100',
           locations: [{ line: 1, column: 23 }],
           path: ['articles'],
-          extensions: { code: 'BAD_USER_INPUT', field: 'first', invalid: [{ field: 'first', problems: ['first must not be greater than 100'] }] },
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            field: 'first',
+            invalid: [{ field: 'first', problems: ['first must not be greater than 100'] }],
+          },
         },
       ],
     });
   });
 
   it('first: -1 is refused with BAD_USER_INPUT, on nested connections too', async () => {
-    const result = await h.execute(`query($code: String!, $first: Int!) { country(code: $code) { speakers(first: $first) { totalCount } } }`, { code: 'KG', first: -1 });
+    const result = await h.execute(
+      `query($code: String!, $first: Int!) { country(code: $code) { speakers(first: $first) { totalCount } } }`,
+      { code: 'KG', first: -1 },
+    );
     expect(result).toEqual({
       data: { country: null },
       errors: [
@@ -616,7 +654,11 @@ describe('connections', () => {
           message: 'Invalid argument: first must not be less than 0',
           locations: [{ line: 1, column: 62 }],
           path: ['country', 'speakers'],
-          extensions: { code: 'BAD_USER_INPUT', field: 'first', invalid: [{ field: 'first', problems: ['first must not be less than 0'] }] },
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            field: 'first',
+            invalid: [{ field: 'first', problems: ['first must not be less than 0'] }],
+          },
         },
       ],
     });
@@ -698,17 +740,11 @@ describe('connections', () => {
       const DAY_PAGE = `query($forum: String!, $day: LocalDate, $after: String) { forum(slug: $forum) { sessions(filter: { day: $day }, first: 2, after: $after) {
         totalCount pageInfo { hasNextPage endCursor } nodes { slug }
       } } }`;
-      const page1 = await data(
-        DAY_PAGE,
-        { forum: 'camf-2025', day: '2025-04-17', after: null },
-      );
+      const page1 = await data(DAY_PAGE, { forum: 'camf-2025', day: '2025-04-17', after: null });
       expect(page1.forum.sessions.totalCount).toBe(3);
       expect(slugs(page1.forum.sessions.nodes)).toEqual(['camf-2025-late', 'camf-2025-s3']);
       expect(page1.forum.sessions.pageInfo.hasNextPage).toBe(true);
-      const page2 = await data(
-        DAY_PAGE,
-        { forum: 'camf-2025', day: '2025-04-17', after: page1.forum.sessions.pageInfo.endCursor },
-      );
+      const page2 = await data(DAY_PAGE, { forum: 'camf-2025', day: '2025-04-17', after: page1.forum.sessions.pageInfo.endCursor });
       expect(page2.forum.sessions).toEqual({
         totalCount: 3,
         pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
@@ -816,14 +852,34 @@ describe('languages', () => {
     const query = `query($kz: String!, $uz: String!, $mfa: String!) { kz: country(code: $kz) { name } uz: country(code: $uz) { name } ministry(slug: $mfa) { shortName } }`;
     const keys = { kz: 'KZ', uz: 'UZ', mfa: 'kz-mfa' };
     // Kazakh first, English before Russian where there is no Kazakh.
-    expect(await data(query, keys, 'en;q=0.8, kk')).toEqual({ kz: { name: 'Қазақстан' }, uz: { name: 'Country UZ' }, ministry: { shortName: 'KZ-MFA' } });
-    expect(await data(query, keys, 'kk-KZ,en;q=0.9,ru;q=0.5')).toEqual({ kz: { name: 'Қазақстан' }, uz: { name: 'Country UZ' }, ministry: { shortName: 'KZ-MFA' } });
-    expect(await data(query, keys, 'en-GB')).toEqual({ kz: { name: 'Kazakhstan' }, uz: { name: 'Country UZ' }, ministry: { shortName: 'KZ-MFA' } });
+    expect(await data(query, keys, 'en;q=0.8, kk')).toEqual({
+      kz: { name: 'Қазақстан' },
+      uz: { name: 'Country UZ' },
+      ministry: { shortName: 'KZ-MFA' },
+    });
+    expect(await data(query, keys, 'kk-KZ,en;q=0.9,ru;q=0.5')).toEqual({
+      kz: { name: 'Қазақстан' },
+      uz: { name: 'Country UZ' },
+      ministry: { shortName: 'KZ-MFA' },
+    });
+    expect(await data(query, keys, 'en-GB')).toEqual({
+      kz: { name: 'Kazakhstan' },
+      uz: { name: 'Country UZ' },
+      ministry: { shortName: 'KZ-MFA' },
+    });
     // No header, or only unsupported languages: Russian first.
     expect(await data(query, keys)).toEqual({ kz: { name: 'Казахстан' }, uz: { name: 'Страна UZ' }, ministry: { shortName: 'KZ-MFA' } });
-    expect(await data(query, keys, 'de, fr;q=0.5')).toEqual({ kz: { name: 'Казахстан' }, uz: { name: 'Страна UZ' }, ministry: { shortName: 'KZ-MFA' } });
+    expect(await data(query, keys, 'de, fr;q=0.5')).toEqual({
+      kz: { name: 'Казахстан' },
+      uz: { name: 'Страна UZ' },
+      ministry: { shortName: 'KZ-MFA' },
+    });
     // q=0 means "not this one".
-    expect(await data(query, keys, 'kk;q=0, en')).toEqual({ kz: { name: 'Kazakhstan' }, uz: { name: 'Country UZ' }, ministry: { shortName: 'KZ-MFA' } });
+    expect(await data(query, keys, 'kk;q=0, en')).toEqual({
+      kz: { name: 'Kazakhstan' },
+      uz: { name: 'Country UZ' },
+      ministry: { shortName: 'KZ-MFA' },
+    });
   });
 
   it('lang: overrides the header for its field only, and falls back when that language is absent', async () => {
@@ -868,7 +924,11 @@ describe('languages', () => {
         descriptionTranslations: null,
       },
       ministry: {
-        nameTranslations: { en: 'Ministry of Culture and Information', ru: 'Министерство культуры и информации', kk: 'Мәдениет және ақпарат министрлігі' },
+        nameTranslations: {
+          en: 'Ministry of Culture and Information',
+          ru: 'Министерство культуры и информации',
+          kk: 'Мәдениет және ақпарат министрлігі',
+        },
         shortNameTranslations: { en: null, ru: 'МКИ РК', kk: 'МАМ' },
       },
       speaker: { fullNameTranslations: { en: 'Speaker bakhyt', ru: 'Спикер bakhyt', kk: null }, bioTranslations: null },
@@ -878,7 +938,11 @@ describe('languages', () => {
         bodyTranslations: null,
         quotes: [{ textTranslations: { en: 'Quote aida', ru: 'Цитата aida', kk: null } }],
       },
-      camf2025: { initiatives: [{ titleTranslations: { en: 'Initiative joint-tv', ru: 'Инициатива joint-tv', kk: null }, descriptionTranslations: null }] },
+      camf2025: {
+        initiatives: [
+          { titleTranslations: { en: 'Initiative joint-tv', ru: 'Инициатива joint-tv', kk: null }, descriptionTranslations: null },
+        ],
+      },
     });
   });
 
@@ -910,10 +974,21 @@ describe('statement counts', () => {
         nodes {
           slug
           title
-          forums { slug }
-          speakers { slug country { code } }
-          countries { code }
-          ministries { slug }
+          forums {
+            slug
+          }
+          speakers {
+            slug
+            country {
+              code
+            }
+          }
+          countries {
+            code
+          }
+          ministries {
+            slug
+          }
         }
       }
     }

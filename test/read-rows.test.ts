@@ -46,6 +46,18 @@ describe('read rows', () => {
       if (rows.length > 0) checked.push(meta.className);
     }
     // The seed data reaches every table the public API reads.
-    expect(checked).toEqual(expect.arrayContaining(['Forum', 'Session', 'SessionParticipant', 'Speaker', 'Country', 'Ministry', 'Article', 'Quote', 'Initiative']));
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        'Forum',
+        'Session',
+        'SessionParticipant',
+        'Speaker',
+        'Country',
+        'Ministry',
+        'Article',
+        'Quote',
+        'Initiative',
+      ]),
+    );
   });
 });

@@ -54,7 +54,10 @@ describe('statements of the read path', () => {
       if (meta.abstract || meta.embeddable || !meta.tableName) continue;
       const props = new Map<string, ColumnMode>();
       for (const prop of meta.props) {
-        const column = prop.persist !== false && prop.fieldNames?.length && (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE);
+        const column =
+          prop.persist !== false &&
+          prop.fieldNames?.length &&
+          (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE);
         if (column) props.set(prop.name, prop.columnTypes?.[0] === 'jsonb' ? 'local' : 'raw');
       }
       byEntity.set(meta.className, { props, key: `every column of ${meta.className}` });
@@ -86,7 +89,10 @@ describe('statements of the read path', () => {
     let answer;
     try {
       answer = await h.post(
-        { query: '{ forum(slug: "projected") { title sessions { nodes { title participants { role speaker { fullName country { name } } } } } } }' },
+        {
+          query:
+            '{ forum(slug: "projected") { title sessions { nodes { title participants { role speaker { fullName country { name } } } } } } }',
+        },
         { 'accept-language': 'kk' },
       );
     } finally {
@@ -96,7 +102,8 @@ describe('statements of the read path', () => {
     expect(answer.body.data.forum.sessions.nodes[0].participants[0].speaker.country.name).toBe('Қазақстан');
     const sql = texts.join('\n');
     expect(texts.length).toBe(3);
-    for (const column of ['"description"', 's."bio"', 's."position"', '"room"', '"internal_notes"', '.*']) expect([column, sql.includes(column)]).toEqual([column, false]);
+    for (const column of ['"description"', 's."bio"', 's."position"', '"room"', '"internal_notes"', '.*'])
+      expect([column, sql.includes(column)]).toEqual([column, false]);
     // Each text in the reader's language first, reduced in SQL: the speaker's name, the country's.
     expect(sql).toContain(`when coalesce(s."full_name"->>'kk', '') <> ''`);
     expect(sql).toContain(`when coalesce(c."name"->>'kk', '') <> ''`);
@@ -112,7 +119,12 @@ describe('statements of the read path', () => {
         for (const [entity, props] of Object.entries(reads ?? {})) {
           const meta = h.orm.getMetadata().find(entity);
           expect([`${type.name}.${field.name}`, entity, Boolean(meta)]).toEqual([`${type.name}.${field.name}`, entity, true]);
-          for (const prop of props) expect([`${type.name}.${field.name}`, `${entity}.${prop}`, prop in meta!.properties]).toEqual([`${type.name}.${field.name}`, `${entity}.${prop}`, true]);
+          for (const prop of props)
+            expect([`${type.name}.${field.name}`, `${entity}.${prop}`, prop in meta!.properties]).toEqual([
+              `${type.name}.${field.name}`,
+              `${entity}.${prop}`,
+              true,
+            ]);
           declared.push(`${type.name}.${field.name}`);
         }
       }
@@ -121,14 +133,17 @@ describe('statements of the read path', () => {
   });
 
   it("reads inside a write's transaction through that transaction's connection", async () => {
-    await h.orm.em.fork().transactional(async (tx) => {
-      tx.create(Country, { code: 'ZZ', name: { en: 'Not yet committed' } });
-      await tx.flush();
-      const loaders = createLoaders(tx);
-      // Another connection would not see the row, nor could a pool of one give it.
-      expect((await loaders.countryByCode.load('ZZ'))?.name).toEqual({ en: 'Not yet committed' });
-      throw new Error('roll back');
-    }).catch((error: Error) => expect(error.message).toBe('roll back'));
+    await h.orm.em
+      .fork()
+      .transactional(async (tx) => {
+        tx.create(Country, { code: 'ZZ', name: { en: 'Not yet committed' } });
+        await tx.flush();
+        const loaders = createLoaders(tx);
+        // Another connection would not see the row, nor could a pool of one give it.
+        expect((await loaders.countryByCode.load('ZZ'))?.name).toEqual({ en: 'Not yet committed' });
+        throw new Error('roll back');
+      })
+      .catch((error: Error) => expect(error.message).toBe('roll back'));
     expect(await createLoaders(h.orm.em.fork()).countryByCode.load('ZZ')).toBeNull();
   });
 });

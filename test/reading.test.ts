@@ -48,7 +48,12 @@ describe('reading blocks', () => {
       expect(await h.execute(VIEW, { slug })).toEqual({
         data: null,
         errors: [
-          { message: `No published article "${slug}"`, locations: [{ line: 1, column: 28 }], path: ['recordArticleView'], extensions: { code: 'NOT_FOUND' } },
+          {
+            message: `No published article "${slug}"`,
+            locations: [{ line: 1, column: 28 }],
+            path: ['recordArticleView'],
+            extensions: { code: 'NOT_FOUND' },
+          },
         ],
       });
     }
@@ -71,7 +76,9 @@ describe('reading blocks', () => {
       { views: 3, article: { slug: 'same-speaker' } },
       { views: 1, article: { slug: 'unrelated' } },
     ]);
-    expect((await h.execute(POPULAR, { forum: 'camf', since: today })).data!.popularArticles).toEqual([{ views: 100, article: { slug: 'main' } }]);
+    expect((await h.execute(POPULAR, { forum: 'camf', since: today })).data!.popularArticles).toEqual([
+      { views: 100, article: { slug: 'main' } },
+    ]);
     const tooMany = await h.execute(POPULAR, { first: 51 });
     expect(tooMany.errors![0]).toEqual({
       message: 'first must be between 1 and 50',
@@ -102,9 +109,31 @@ describe('reading blocks', () => {
     const { data } = await h.execute(`{ camf: articleArchive(forumSlug: "camf") { year count months { month count days { date count } } }
       all: articleArchive { year count months { month count } } none: articleArchive(forumSlug: "nope") { year } }`);
     expect(data!.camf).toEqual([
-      { year: 2025, count: 2, months: [{ month: 4, count: 2, days: [{ date: '2025-04-17', count: 1 }, { date: '2025-04-16', count: 1 }] }] },
+      {
+        year: 2025,
+        count: 2,
+        months: [
+          {
+            month: 4,
+            count: 2,
+            days: [
+              { date: '2025-04-17', count: 1 },
+              { date: '2025-04-16', count: 1 },
+            ],
+          },
+        ],
+      },
     ]);
-    expect(data!.all).toEqual([{ year: 2025, count: 5, months: [{ month: 5, count: 2 }, { month: 4, count: 3 }] }]);
+    expect(data!.all).toEqual([
+      {
+        year: 2025,
+        count: 5,
+        months: [
+          { month: 5, count: 2 },
+          { month: 4, count: 3 },
+        ],
+      },
+    ]);
     expect(data!.none).toEqual([]);
   });
 

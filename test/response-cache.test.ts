@@ -57,7 +57,11 @@ describe('response cache', () => {
   async function ask(query: string, headers: Record<string, string> = {}, method: 'GET' | 'POST' = 'POST'): Promise<Answer> {
     const request =
       method === 'POST'
-        ? fetch(`${h.url}/graphql`, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) })
+        ? fetch(`${h.url}/graphql`, {
+            method,
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify({ query }),
+          })
         : fetch(`${h.url}/graphql?${new URLSearchParams({ query })}`, { headers });
     const { result, statements } = await h.countStatements(async () => {
       const response = await request;
@@ -171,7 +175,11 @@ describe('response cache', () => {
     };
 
     await clearedBeforeAnswer(
-      await mutate('mutation($input: UpdateForumInput!) { updateForum(input: $input) { title } }', { input: { id: forum.id, title: { en: 'Renamed forum' } } }, admin),
+      await mutate(
+        'mutation($input: UpdateForumInput!) { updateForum(input: $input) { title } }',
+        { input: { id: forum.id, title: { en: 'Renamed forum' } } },
+        admin,
+      ),
     );
     const afterForum = await ask(AGENDA);
     expect(cacheOf(afterForum)).toBe('MISS');
@@ -188,7 +196,11 @@ describe('response cache', () => {
 
     const [article] = (await ask(ARTICLES)).body.data.articles.nodes;
     await clearedBeforeAnswer(
-      await mutate('mutation($input: UpdateArticleInput!) { updateArticle(input: $input) { title } }', { input: { id: article.id, title: { en: 'Renamed article' } } }, editor),
+      await mutate(
+        'mutation($input: UpdateArticleInput!) { updateArticle(input: $input) { title } }',
+        { input: { id: article.id, title: { en: 'Renamed article' } } },
+        editor,
+      ),
     );
     expect((await ask(ARTICLES)).body.data.articles.nodes[0].title).toBe('Renamed article');
   });
@@ -306,9 +318,10 @@ describe('response cache', () => {
     await settle();
     await ask(AGENDA);
     expect(cacheOf(await ask(AGENDA))).toBe('HIT');
-    const { rows } = await sql.query('select pg_terminate_backend(pid) as terminated from pg_stat_activity where application_name = $1 and datname = current_database()', [
-      LISTENER_APPLICATION_NAME,
-    ]);
+    const { rows } = await sql.query(
+      'select pg_terminate_backend(pid) as terminated from pg_stat_activity where application_name = $1 and datname = current_database()',
+      [LISTENER_APPLICATION_NAME],
+    );
     expect(rows).toEqual([{ terminated: true }]);
 
     const bypassed = await askUntil(AGENDA, (a) => cacheOf(a) === 'BYPASS', 1000);
@@ -319,9 +332,10 @@ describe('response cache', () => {
     const back = await askUntil(AGENDA, (a) => cacheOf(a) === 'HIT', 5000);
     expect(cacheOf(back)).toBe('HIT');
     expect(back.statements).toBe(0);
-    const { rows: listening } = await sql.query('select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()', [
-      LISTENER_APPLICATION_NAME,
-    ]);
+    const { rows: listening } = await sql.query(
+      'select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()',
+      [LISTENER_APPLICATION_NAME],
+    );
     expect(listening).toEqual([{ n: 1 }]);
   });
 });
@@ -348,7 +362,11 @@ describe('response cache turned off (RESPONSE_CACHE_MB=0)', () => {
       expect(response.headers.get('x-cache')).toBeNull();
       expect(statements).toBeGreaterThan(0);
     }
-    const listeners = await h.orm.em.getConnection().execute('select count(*)::int as n from pg_stat_activity where application_name = ? and datname = current_database()', [LISTENER_APPLICATION_NAME]);
+    const listeners = await h.orm.em
+      .getConnection()
+      .execute('select count(*)::int as n from pg_stat_activity where application_name = ? and datname = current_database()', [
+        LISTENER_APPLICATION_NAME,
+      ]);
     expect(listeners).toEqual([{ n: 0 }]);
   });
 });

@@ -39,7 +39,15 @@ describe('schema', () => {
   it('resolves directly every field whose type-graphql resolver would only pass the call on (src/shared/direct-resolvers.ts)', () => {
     const direct = resolveFieldsDirectly(schema);
     expect(direct).toEqual(
-      expect.arrayContaining(['Session.id', 'Session.title', 'Session.titleTranslations', 'Session.participants', 'SessionParticipant.speaker', 'Speaker.country', 'Speaker.ministry']),
+      expect.arrayContaining([
+        'Session.id',
+        'Session.title',
+        'Session.titleTranslations',
+        'Session.participants',
+        'SessionParticipant.speaker',
+        'Speaker.country',
+        'Speaker.ministry',
+      ]),
     );
     // What is left to type-graphql takes arguments that it converts or validates, or (LocalizedText)
     // has a plain object as its parent. A new field that quietly takes the slow path shows up here.

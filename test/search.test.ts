@@ -34,7 +34,13 @@ interface ArticleText {
 }
 
 /** A published article (unless `status` says otherwise) with exactly the given text. */
-function article(em: EntityManager, slug: string, publishedAt: Date | string | number, text: ArticleText, status = ArticleStatus.PUBLISHED): Article {
+function article(
+  em: EntityManager,
+  slug: string,
+  publishedAt: Date | string | number,
+  text: ArticleText,
+  status = ArticleStatus.PUBLISHED,
+): Article {
   const created = make.article(em, slug, new Date(publishedAt).toISOString());
   created.title = text.title;
   created.lead = text.lead ?? null;
@@ -49,14 +55,20 @@ beforeAll(async () => {
   const kz = make.country(em, 'KZ');
 
   article(em, 'ru-opening', '2025-04-16T10:00:00Z', { title: { ru: 'Медиафорум открылся' }, lead: { ru: 'Делегации съехались в Астану' } });
-  article(em, 'ru-regional', '2025-04-16T11:00:00Z', { title: { ru: 'Итоги дня' }, body: { ru: 'Главный форум региона собрал журналистов' } });
+  article(em, 'ru-regional', '2025-04-16T11:00:00Z', {
+    title: { ru: 'Итоги дня' },
+    body: { ru: 'Главный форум региона собрал журналистов' },
+  });
   article(em, 'en-begins', '2025-04-16T12:00:00Z', { title: { en: 'The forum begins' } });
   article(em, 'kk-opening', '2025-04-16T09:00:00Z', { title: { ru: 'Открытие', kk: 'Медиафорум ашылды' } });
   article(em, 'html', '2025-04-16T13:00:00Z', { title: { ru: 'Уязвимость <script>alert(1)</script> & эксплойт найдены' } });
 
   // The body match is newer, so only the rank puts the title match first.
   article(em, 'rank-title', '2025-01-01T00:00:00Z', { title: { en: 'Bishkek declaration' } });
-  const rankBody = article(em, 'rank-body', '2025-02-01T00:00:00Z', { title: { en: 'Day two' }, body: { en: 'Delegates signed the Bishkek declaration' } });
+  const rankBody = article(em, 'rank-body', '2025-02-01T00:00:00Z', {
+    title: { en: 'Day two' },
+    body: { en: 'Delegates signed the Bishkek declaration' },
+  });
   rankBody.language = 'en';
 
   const now = Date.now();
@@ -111,7 +123,11 @@ interface Hit {
   node: { __typename: string; slug: string };
 }
 
-async function search(query: string, variables: Record<string, unknown> = {}, acceptLanguage?: string): Promise<{ totalCount: number; hits: Hit[] }> {
+async function search(
+  query: string,
+  variables: Record<string, unknown> = {},
+  acceptLanguage?: string,
+): Promise<{ totalCount: number; hits: Hit[] }> {
   return (await data(SEARCH, { query, ...variables }, acceptLanguage)).search;
 }
 
@@ -195,7 +211,14 @@ describe('matching', () => {
       { query: 'Samarkand' },
     );
     expect(result.hits).toEqual([
-      { node: { slug: 'samarkand', publishedAt: '2025-04-17T10:00:00.000Z', status: 'PUBLISHED', titleTranslations: { en: 'Samarkand hosts delegates' } } },
+      {
+        node: {
+          slug: 'samarkand',
+          publishedAt: '2025-04-17T10:00:00.000Z',
+          status: 'PUBLISHED',
+          titleTranslations: { en: 'Samarkand hosts delegates' },
+        },
+      },
       { node: { slug: 'camf-s1', startsAt: '2025-04-16T04:00:00.000Z', forum: { slug: 'camf' } } },
       { node: { slug: 'scholar', organisation: 'Samarkand State University' } },
     ]);
@@ -210,7 +233,14 @@ describe('matching', () => {
       'en',
     );
     expect(result.search.hits).toEqual([
-      { node: { id: expect.any(String), fullName: 'Aida Balaeva', position: 'Minister of Culture and Information', country: { code: 'KZ' } } },
+      {
+        node: {
+          id: expect.any(String),
+          fullName: 'Aida Balaeva',
+          position: 'Minister of Culture and Information',
+          country: { code: 'KZ' },
+        },
+      },
     ]);
     const { node } = await data(`query($id: ID!) { node(id: $id) { ... on Speaker { slug } } }`, { id: result.search.hits[0].node.id });
     expect(node).toEqual({ slug: 'aida' });
@@ -257,7 +287,9 @@ describe('ranking', () => {
 describe('snippets', () => {
   it('mark the matched words and escape the markup of the source text', async () => {
     const { hits } = await search('уязвимость');
-    expect(hits.map((hit) => hit.snippet)).toEqual(['<mark>Уязвимость</mark> &lt;script&gt;alert(1)&lt;/script&gt; &amp; эксплойт найдены']);
+    expect(hits.map((hit) => hit.snippet)).toEqual([
+      '<mark>Уязвимость</mark> &lt;script&gt;alert(1)&lt;/script&gt; &amp; эксплойт найдены',
+    ]);
     expect((await search('медиафорума')).hits.map((hit) => hit.snippet)).toEqual([
       '<mark>Медиафорум</mark> открылся — Делегации съехались в Астану',
       '<mark>Медиафорум</mark> ашылды',
@@ -269,7 +301,8 @@ describe('snippets', () => {
   });
 
   it("come from the reader's language when it matches there, else from the first of their languages that matches", async () => {
-    const snippets = async (query: string, acceptLanguage?: string) => (await search(query, {}, acceptLanguage)).hits.map((hit) => hit.snippet);
+    const snippets = async (query: string, acceptLanguage?: string) =>
+      (await search(query, {}, acceptLanguage)).hits.map((hit) => hit.snippet);
     expect(await snippets('Балаева')).toEqual(['Аида <mark>Балаева</mark> — Министр культуры и информации']);
     expect(await snippets('Балаева', 'kk')).toEqual(['Аида <mark>Балаева</mark> — Мәдениет және ақпарат министрі']);
     // No English text matches a Cyrillic name: the next language that does.
@@ -284,7 +317,9 @@ describe('snippets', () => {
       { query: 'query($q: String!) { search(query: $q) { hits { snippet } } }', variables: { q: 'министрі' } },
       { 'accept-language': 'kk-KZ, ru;q=0.5' },
     );
-    expect(response.body).toEqual({ data: { search: { hits: [{ snippet: 'Аида Балаева — Мәдениет және ақпарат <mark>министрі</mark>' }] } } });
+    expect(response.body).toEqual({
+      data: { search: { hits: [{ snippet: 'Аида Балаева — Мәдениет және ақпарат <mark>министрі</mark>' }] } },
+    });
   });
 });
 
@@ -296,14 +331,19 @@ describe('validation', () => {
     });
     expect(await h.execute(`query($q: String) { articles(filter: { query: $q }) { totalCount } }`, { q: long })).toEqual({
       errors: [
-        { message: 'Field "query" of argument "filter" is longer than 200 characters', extensions: { code: 'BAD_USER_INPUT', argument: 'filter', field: 'query' } },
+        {
+          message: 'Field "query" of argument "filter" is longer than 200 characters',
+          extensions: { code: 'BAD_USER_INPUT', argument: 'filter', field: 'query' },
+        },
       ],
     });
     expect(await found('а'.repeat(200))).toEqual([]);
   });
 
   it('refuses a blank query and more than 50 hits, without touching the database', async () => {
-    const { result: blank, statements } = await h.countStatements(() => h.execute(`query($q: String!) { search(query: $q) { totalCount } }`, { q: ' \t ' }));
+    const { result: blank, statements } = await h.countStatements(() =>
+      h.execute(`query($q: String!) { search(query: $q) { totalCount } }`, { q: ' \t ' }),
+    );
     expect(blank).toEqual({
       data: null,
       errors: [
@@ -316,14 +356,20 @@ describe('validation', () => {
       ],
     });
     expect(statements).toBe(0);
-    expect(await h.execute(`query($q: String!, $first: Int) { search(query: $q, first: $first) { totalCount } }`, { q: 'forum', first: 51 })).toEqual({
+    expect(
+      await h.execute(`query($q: String!, $first: Int) { search(query: $q, first: $first) { totalCount } }`, { q: 'forum', first: 51 }),
+    ).toEqual({
       data: null,
       errors: [
         {
           message: 'Invalid argument: first must not be greater than 50',
           locations: [{ line: 1, column: 35 }],
           path: ['search'],
-          extensions: { code: 'BAD_USER_INPUT', field: 'first', invalid: [{ field: 'first', problems: ['first must not be greater than 50'] }] },
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            field: 'first',
+            invalid: [{ field: 'first', problems: ['first must not be greater than 50'] }],
+          },
         },
       ],
     });

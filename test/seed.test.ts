@@ -2,9 +2,24 @@ import { seed } from '../src/db/seed';
 import { startHarness, type Harness } from './helpers/harness';
 
 const TABLES = [
-  'country', 'ministry', 'speaker', 'forum', 'forum_country', 'forum_organiser', 'session',
-  'session_participant', 'initiative', 'initiative_country', 'article', 'article_forum',
-  'article_session', 'article_speaker', 'article_country', 'article_ministry', 'article_view_day', 'quote',
+  'country',
+  'ministry',
+  'speaker',
+  'forum',
+  'forum_country',
+  'forum_organiser',
+  'session',
+  'session_participant',
+  'initiative',
+  'initiative_country',
+  'article',
+  'article_forum',
+  'article_session',
+  'article_speaker',
+  'article_country',
+  'article_ministry',
+  'article_view_day',
+  'quote',
 ];
 
 describe('seed data', () => {
@@ -98,7 +113,9 @@ describe('seed data', () => {
 
     const feed = (await (await fetch(`${h.url}/forums/camf-2025/feed.json`)).json()) as any;
     expect(feed.items.map((i: any) => i.id)).toEqual([url]);
-    const card = (await (await fetch(`${h.url}/oembed?${new URLSearchParams({ url })}`, { headers: { 'accept-language': 'ru' } })).json()) as any;
+    const card = (await (
+      await fetch(`${h.url}/oembed?${new URLSearchParams({ url })}`, { headers: { 'accept-language': 'ru' } })
+    ).json()) as any;
     expect(card.title).toBe('Второй Центрально-Азиатский медиафорум стартовал в Астане');
     expect(card.author_name).toBe('Дана Аменова');
   });

@@ -35,8 +35,18 @@ describe('text from outside', () => {
       ['forum(slug:)', 'query($v: String!) { forum(slug: $v) { id } }', { v: `camf${NUL}2025` }, { argument: 'slug' }],
       ['search(query:)', 'query($v: String!) { search(query: $v) { totalCount } }', { v: `форум${NUL}` }, { argument: 'query' }],
       ['country(code:)', 'query($v: String!) { country(code: $v) { code } }', { v: `K${NUL}` }, { argument: 'code' }],
-      ['articles(filter: { speakerSlug: })', 'query($v: String) { articles(filter: { speakerSlug: $v }) { totalCount } }', { v: `aida${NUL}` }, { argument: 'filter', field: 'speakerSlug' }],
-      ['login(email:)', 'mutation($v: String!) { login(email: $v, password: "a long enough password") { accessToken } }', { v: `a${NUL}@b.kz` }, { argument: 'email' }],
+      [
+        'articles(filter: { speakerSlug: })',
+        'query($v: String) { articles(filter: { speakerSlug: $v }) { totalCount } }',
+        { v: `aida${NUL}` },
+        { argument: 'filter', field: 'speakerSlug' },
+      ],
+      [
+        'login(email:)',
+        'mutation($v: String!) { login(email: $v, password: "a long enough password") { accessToken } }',
+        { v: `a${NUL}@b.kz` },
+        { argument: 'email' },
+      ],
     ];
     it.each(cases)('%s with a NUL', async (_name, query, variables, names) => {
       const response = await h.post({ query, variables });
@@ -55,7 +65,8 @@ describe('text from outside', () => {
 
     it('checks arguments of nested fields and inside fragments', async () => {
       const nested = await h.post({
-        query: 'query($z: String) { forum(slug: "camf-2025") { ...F } } fragment F on Forum { sessions(first: 1) { nodes { startsAtLocal(timeZone: $z) } } }',
+        query:
+          'query($z: String) { forum(slug: "camf-2025") { ...F } } fragment F on Forum { sessions(first: 1) { nodes { startsAtLocal(timeZone: $z) } } }',
         variables: { z: `Asia/Almaty${NUL}` },
       });
       expect(nested.status).toBe(400);
@@ -68,7 +79,12 @@ describe('text from outside', () => {
       const response = await h.post(
         {
           query: 'mutation($input: CreateSpeakerInput!) { createSpeaker(input: $input) { id } }',
-          variables: { input: { forumSlug: 'camf-2025', fields: { slug: 'nul-speaker', fullName: { ru: `Имя${NUL}` }, position: { ru: 'Должность' }, countryCode: 'KZ' } } },
+          variables: {
+            input: {
+              forumSlug: 'camf-2025',
+              fields: { slug: 'nul-speaker', fullName: { ru: `Имя${NUL}` }, position: { ru: 'Должность' }, countryCode: 'KZ' },
+            },
+          },
         },
         { authorization: organiser },
       );
@@ -87,20 +103,38 @@ describe('text from outside', () => {
     ])('refuses %s', async (_name, v, message) => {
       const response = await h.post({ query: 'query($v: String!) { forum(slug: $v) { id } }', variables: { v } });
       expect(response.status).toBe(400);
-      expect(response.body.errors[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT', argument: 'slug' } });
+      expect(response.body.errors[0]).toMatchObject({
+        message: expect.stringMatching(message),
+        extensions: { code: 'BAD_USER_INPUT', argument: 'slug' },
+      });
     });
 
     it('accepts what the rules allow: the maximum length, emoji, right-to-left text, line breaks in long text', async () => {
-      const atMaximum = await h.post({ query: 'query($v: String!) { forum(slug: $v) { id } }', variables: { v: 'a'.repeat(TEXT_RULES.slug.maxLength) } });
+      const atMaximum = await h.post({
+        query: 'query($v: String!) { forum(slug: $v) { id } }',
+        variables: { v: 'a'.repeat(TEXT_RULES.slug.maxLength) },
+      });
       expect(atMaximum.body).toEqual({ data: { forum: null } });
-      const unusual = await h.post({ query: 'query($v: String!) { search(query: $v) { totalCount } }', variables: { v: '🙂 مرحبا медиа' } });
+      const unusual = await h.post({
+        query: 'query($v: String!) { search(query: $v) { totalCount } }',
+        variables: { v: '🙂 مرحبا медиа' },
+      });
       expect(unusual.body.errors).toBeUndefined();
 
       const response = await h.post(
         {
           query: 'mutation($input: CreateSpeakerInput!) { createSpeaker(input: $input) { slug bio } }',
           variables: {
-            input: { forumSlug: 'camf-2025', fields: { slug: 'multi-line-bio', fullName: { ru: 'Имя 🙂' }, position: { ru: 'Должность' }, countryCode: 'KZ', bio: { ru: 'Строка 1\r\nСтрока 2\tи ещё' } } },
+            input: {
+              forumSlug: 'camf-2025',
+              fields: {
+                slug: 'multi-line-bio',
+                fullName: { ru: 'Имя 🙂' },
+                position: { ru: 'Должность' },
+                countryCode: 'KZ',
+                bio: { ru: 'Строка 1\r\nСтрока 2\tи ещё' },
+              },
+            },
           },
         },
         { authorization: organiser, 'accept-language': 'ru' },
@@ -161,13 +195,15 @@ describe('text from outside', () => {
       if (named !== GraphQLString && named !== GraphQLID) return;
       if (perLanguage.has(typeName)) return; // takes the rule of the field holding it
       if (!rule) missing.push(`${typeName}.${name}`);
-      else if (!holder.description?.includes(`At most ${rule.maxLength.toLocaleString('en-US')} characters`)) missing.push(`${typeName}.${name} (description)`);
+      else if (!holder.description?.includes(`At most ${rule.maxLength.toLocaleString('en-US')} characters`))
+        missing.push(`${typeName}.${name} (description)`);
     };
     // Per-language inputs first, so their kk/ru/en fields are known as such.
     const types = Object.values(schema.getTypeMap()).filter((t) => !t.name.startsWith('__'));
     for (const pass of [1, 2]) {
       for (const type of types) {
-        if (isObjectType(type) || isInterfaceType(type)) for (const field of Object.values(type.getFields())) for (const arg of field.args) visit(type.name, arg.name, arg);
+        if (isObjectType(type) || isInterfaceType(type))
+          for (const field of Object.values(type.getFields())) for (const arg of field.args) visit(type.name, arg.name, arg);
         if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) visit(type.name, field.name, field);
       }
       if (pass === 1) missing.length = 0;

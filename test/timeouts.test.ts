@@ -40,8 +40,17 @@ describe('database timeouts', () => {
 
   async function timedPost(body: unknown, headers: Record<string, string> = {}) {
     const started = Date.now();
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any, ms: Date.now() - started };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      body: (await response.json()) as any,
+      ms: Date.now() - started,
+    };
   }
 
   it('answers 503 when a statement exceeds STATEMENT_TIMEOUT_MS (57014)', async () => {

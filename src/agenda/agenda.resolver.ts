@@ -27,7 +27,8 @@ function distinctNames(values: (Translations | null | undefined)[], lang: Langua
 export class ForumAgendaResolver {
   @Reads({ Forum: ['startDate', 'endDate', 'timeZone'], Session: ['startsAt'] })
   @FieldResolver(() => [ForumDay], {
-    description: 'The agenda day by day: every local date from start to end (and any other date with sessions), each with its sessions in start order.',
+    description:
+      'The agenda day by day: every local date from start to end (and any other date with sessions), each with its sessions in start order.',
   })
   async days(@Root() forum: Forum, @Ctx() { loaders }: Context): Promise<ForumDay[]> {
     const byDate = new Map<string, Session[]>(datesBetween(forum.startDate, forum.endDate).map((d) => [d, []]));
@@ -41,19 +42,30 @@ export class ForumAgendaResolver {
   @Reads({ Session: ['room'] })
   @FieldResolver(() => [String], { description: 'The rooms used by the agenda, sorted.' })
   async rooms(@Root() forum: Forum, @LangArg() lang: Language | undefined, @Ctx() ctx: Context): Promise<string[]> {
-    return distinctNames((await ctx.loaders.sessionsByForumId.load(forum.id)).map((s) => s.room), lang, ctx);
+    return distinctNames(
+      (await ctx.loaders.sessionsByForumId.load(forum.id)).map((s) => s.room),
+      lang,
+      ctx,
+    );
   }
 
   @Reads({ Session: ['track'] })
   @FieldResolver(() => [String], { description: 'The thematic tracks of the agenda, sorted.' })
   async tracks(@Root() forum: Forum, @LangArg() lang: Language | undefined, @Ctx() ctx: Context): Promise<string[]> {
-    return distinctNames((await ctx.loaders.sessionsByForumId.load(forum.id)).map((s) => s.track), lang, ctx);
+    return distinctNames(
+      (await ctx.loaders.sessionsByForumId.load(forum.id)).map((s) => s.track),
+      lang,
+      ctx,
+    );
   }
 }
 
 @Resolver()
 export class AgendaResolver {
-  @Query(() => NowAndNext, { nullable: true, description: "What is on at a moment in a forum and what comes next in each room; null for an unknown forum." })
+  @Query(() => NowAndNext, {
+    nullable: true,
+    description: 'What is on at a moment in a forum and what comes next in each room; null for an unknown forum.',
+  })
   async nowAndNext(
     @Arg('forumSlug', { description: 'The forum slug.' }) forumSlug: string,
     @Arg('at', () => GraphQLDateTime, { nullable: true, description: 'The moment to look at; default: now.' }) at: Date | undefined,
@@ -100,7 +112,9 @@ export class AgendaResolver {
     // and again next time (harmless), never skipped.
     const version = forum.scheduleVersion;
     if (sinceVersion < 0 || sinceVersion > version) {
-      throw new BadUserInputError(`sinceVersion must be between 0 and the current schedule version ${version}`, { argument: 'sinceVersion' });
+      throw new BadUserInputError(`sinceVersion must be between 0 and the current schedule version ${version}`, {
+        argument: 'sinceVersion',
+      });
     }
     const [changed, removed] = await Promise.all([
       findBySql(

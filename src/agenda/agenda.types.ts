@@ -8,7 +8,9 @@ export class ForumDay {
   @Field(() => GraphQLLocalDate, { description: 'The local date in the forum time zone.' })
   date!: string;
 
-  @Field(() => [Session], { description: 'Sessions starting on this local date, in start order; cancelled ones included and marked by `status`.' })
+  @Field(() => [Session], {
+    description: 'Sessions starting on this local date, in start order; cancelled ones included and marked by `status`.',
+  })
   sessions!: Session[];
 }
 
@@ -20,7 +22,10 @@ export class NowAndNext {
   @Field(() => [Session], { description: 'Sessions running at that moment (started, not yet ended), not cancelled, in start order.' })
   now!: Session[];
 
-  @Field(() => [Session], { description: 'For each room (sessions without a room count as one), the first session starting after that moment, not cancelled, in start order.' })
+  @Field(() => [Session], {
+    description:
+      'For each room (sessions without a room count as one), the first session starting after that moment, not cancelled, in start order.',
+  })
   next!: Session[];
 }
 
@@ -44,7 +49,10 @@ export class AgendaChanges {
   @Field(() => Int, { description: 'The schedule version this answer brings the client to; ask from it next time.' })
   version!: number;
 
-  @Field(() => [Session], { description: 'Sessions created or changed since `sinceVersion` (their participants or speakers included), as they are now, in start order.' })
+  @Field(() => [Session], {
+    description:
+      'Sessions created or changed since `sinceVersion` (their participants or speakers included), as they are now, in start order.',
+  })
   changed!: Session[];
 
   @Field(() => [RemovedSession], { description: 'Sessions removed since `sinceVersion`.' })

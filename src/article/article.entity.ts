@@ -35,10 +35,16 @@ export const ARTICLE_SEARCH_VECTOR = searchVectorSql([
   ['body', 'C'],
 ]);
 
-@ObjectType('Article', { implements: Node, description: 'A news article covering a forum, linked to the sessions, people, countries and ministries it mentions.' })
+@ObjectType('Article', {
+  implements: Node,
+  description: 'A news article covering a forum, linked to the sessions, people, countries and ministries it mentions.',
+})
 @Entity({ tableName: 'article' })
 @Index({ properties: ['publishedAt'] })
-@Index({ name: 'article_search_index', expression: `create index "article_search_index" on "article" using gin ((${ARTICLE_SEARCH_VECTOR}))` })
+@Index({
+  name: 'article_search_index',
+  expression: `create index "article_search_index" on "article" using gin ((${ARTICLE_SEARCH_VECTOR}))`,
+})
 export class Article extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier, usually the slug of the source URL.' })
   @Property({ type: 'string' })
@@ -82,7 +88,9 @@ export class Article extends BaseEntity {
   @Property({ type: 'string', length: 16 })
   language!: string;
 
-  @Field(() => ArticleStatus, { description: 'Draft, scheduled (embargoed) or published; public queries only ever return published articles.' })
+  @Field(() => ArticleStatus, {
+    description: 'Draft, scheduled (embargoed) or published; public queries only ever return published articles.',
+  })
   @Enum({ items: () => ArticleStatus, nativeEnumName: 'article_status', default: ArticleStatus.PUBLISHED })
   status: ArticleStatus & Opt = ArticleStatus.PUBLISHED;
 
@@ -129,7 +137,11 @@ export class Article extends BaseEntity {
     return this.lead ?? null;
   }
 
-  @Field(() => String, { name: 'body', nullable: true, description: 'The text: a summary in our own words with a link to the source, not a copy.' })
+  @Field(() => String, {
+    name: 'body',
+    nullable: true,
+    description: 'The text: a summary in our own words with a link to the source, not a copy.',
+  })
   localBody(@LangArg() lang: Language | undefined, @Ctx() ctx: Context): string | null {
     return pick(this.body, lang, ctx.languages);
   }

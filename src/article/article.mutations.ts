@@ -16,7 +16,14 @@ import { Speaker } from '../speaker/speaker.entity';
 import { ArticleCountry, ArticleForum, ArticleMinistry, ArticleSession, ArticleSpeaker, LinkKind } from './article-link.entity';
 import { Article, ArticleStatus } from './article.entity';
 import { idOf, requiredTranslations, translationsOf } from '../shared/input-rules';
-import { ArticleIdInput, CreateArticleInput, PublishArticleInput, ScheduleArticleInput, SetArticleLinksInput, UpdateArticleInput } from './article.mutation-inputs';
+import {
+  ArticleIdInput,
+  CreateArticleInput,
+  PublishArticleInput,
+  ScheduleArticleInput,
+  SetArticleLinksInput,
+  UpdateArticleInput,
+} from './article.mutation-inputs';
 
 /*
  * Editors' changes to articles. Each mutation runs in one transaction (`em.transactional`, on a
@@ -118,26 +125,59 @@ const bySlug =
 
 const LINK_LISTS = [
   {
-    field: 'forums', keyName: 'slug', label: 'forum', target: Forum, pivot: ArticleForum, property: 'forum',
-    find: bySlug(Forum), keyOf: (t: Forum) => t.slug, name: (t: Forum) => t.slug,
+    field: 'forums',
+    keyName: 'slug',
+    label: 'forum',
+    target: Forum,
+    pivot: ArticleForum,
+    property: 'forum',
+    find: bySlug(Forum),
+    keyOf: (t: Forum) => t.slug,
+    name: (t: Forum) => t.slug,
   } satisfies LinkList<Forum>,
   {
-    field: 'sessions', keyName: 'id', label: 'session', target: Session, pivot: ArticleSession, property: 'session',
+    field: 'sessions',
+    keyName: 'id',
+    label: 'session',
+    target: Session,
+    pivot: ArticleSession,
+    property: 'session',
     find: (em: EntityManager, keys: (string | number)[]) => em.find(Session, { id: { $in: keys as number[] } }),
-    keyOf: (t: Session) => t.id, name: (t: Session) => t.slug,
+    keyOf: (t: Session) => t.id,
+    name: (t: Session) => t.slug,
   } satisfies LinkList<Session>,
   {
-    field: 'speakers', keyName: 'slug', label: 'speaker', target: Speaker, pivot: ArticleSpeaker, property: 'speaker',
-    find: bySlug(Speaker), keyOf: (t: Speaker) => t.slug, name: (t: Speaker) => t.slug,
+    field: 'speakers',
+    keyName: 'slug',
+    label: 'speaker',
+    target: Speaker,
+    pivot: ArticleSpeaker,
+    property: 'speaker',
+    find: bySlug(Speaker),
+    keyOf: (t: Speaker) => t.slug,
+    name: (t: Speaker) => t.slug,
   } satisfies LinkList<Speaker>,
   {
-    field: 'countries', keyName: 'code', label: 'country', target: Country, pivot: ArticleCountry, property: 'country',
+    field: 'countries',
+    keyName: 'code',
+    label: 'country',
+    target: Country,
+    pivot: ArticleCountry,
+    property: 'country',
     find: (em: EntityManager, keys: (string | number)[]) => em.find(Country, { code: { $in: keys as string[] } }),
-    keyOf: (t: Country) => t.code, name: (t: Country) => t.code,
+    keyOf: (t: Country) => t.code,
+    name: (t: Country) => t.code,
   } satisfies LinkList<Country>,
   {
-    field: 'ministries', keyName: 'slug', label: 'ministry', target: Ministry, pivot: ArticleMinistry, property: 'ministry',
-    find: bySlug(Ministry), keyOf: (t: Ministry) => t.slug, name: (t: Ministry) => t.slug,
+    field: 'ministries',
+    keyName: 'slug',
+    label: 'ministry',
+    target: Ministry,
+    pivot: ArticleMinistry,
+    property: 'ministry',
+    find: bySlug(Ministry),
+    keyOf: (t: Ministry) => t.slug,
+    name: (t: Ministry) => t.slug,
   } satisfies LinkList<Ministry>,
 ] as LinkList<LinkTarget>[];
 
@@ -161,7 +201,14 @@ async function resolveLinks(em: EntityManager, list: LinkList<LinkTarget>, items
     if (seen.has(item.key)) throw new BadUserInputError(`The ${list.label} "${item.given}" is listed twice`, { field: fieldOf(index) });
     seen.set(item.key, index);
   });
-  const found = new Map((await list.find(em, items.map((i) => i.key))).map((t) => [list.keyOf(t), t]));
+  const found = new Map(
+    (
+      await list.find(
+        em,
+        items.map((i) => i.key),
+      )
+    ).map((t) => [list.keyOf(t), t]),
+  );
   return items.map((item, index) => {
     const target = found.get(item.key);
     if (!target) throw new BadUserInputError(`Unknown ${list.label} "${item.given}"`, { field: fieldOf(index) });
@@ -181,7 +228,10 @@ async function replaceLinks(
   type Pivot = Record<string, unknown> & { kind: LinkKind };
   const existing = (await em.find(list.pivot, { article: article.id } as never, { populate: [list.property] as never })) as Pivot[];
   const targetOf = (link: Pivot) => link[list.property] as LinkTarget;
-  const entry = (target: LinkTarget, kind: LinkKind): LinkRecord => ({ [list.keyName === 'id' ? 'slug' : list.keyName]: list.name(target), kind });
+  const entry = (target: LinkTarget, kind: LinkKind): LinkRecord => ({
+    [list.keyName === 'id' ? 'slug' : list.keyName]: list.name(target),
+    kind,
+  });
   const sorted = (records: LinkRecord[]) => records.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   const before = sorted(existing.map((link) => entry(targetOf(link), link.kind)));
 
@@ -395,7 +445,13 @@ export class ArticleMutations {
       await em.flush();
       const changes = changedFields(before, after);
       if (Object.keys(changes).length > 0) {
-        audit(em, viewer, { entityType: 'Article', entityId: article.id, action: 'LINK', forumId: (await auditForumOf(em, article.id)) ?? forumBefore, changes });
+        audit(em, viewer, {
+          entityType: 'Article',
+          entityId: article.id,
+          action: 'LINK',
+          forumId: (await auditForumOf(em, article.id)) ?? forumBefore,
+          changes,
+        });
       }
       return article;
     });

@@ -42,7 +42,10 @@ export class ArticleFilter {
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Only articles published at or after this moment.' })
   publishedFrom?: Date | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Only articles published before this moment (for a day: the next midnight).' })
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'Only articles published before this moment (for a day: the next midnight).',
+  })
   publishedTo?: Date | null;
 
   @Field(() => String, {
@@ -63,9 +66,12 @@ function sessionIdOf(globalId: string): number {
 
 @Resolver(() => Article)
 export class ArticleResolver {
-  @Query(() => ArticleConnection, { description: 'News articles, newest first (best match first with `filter.query`), optionally filtered.' })
+  @Query(() => ArticleConnection, {
+    description: 'News articles, newest first (best match first with `filter.query`), optionally filtered.',
+  })
   async articles(
-    @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions the articles must meet.' }) filter: ArticleFilter | undefined,
+    @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions the articles must meet.' })
+    filter: ArticleFilter | undefined,
     @Args() args: PageArgs,
     @Ctx() { em }: Context,
   ): Promise<Connection<Article>> {

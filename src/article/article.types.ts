@@ -8,7 +8,10 @@ export const ArticleConnection = ConnectionType(Article, 'Article');
 
 @ArgsType()
 export class ArticlePageArgs extends PageArgs {
-  @Field(() => LinkKind, { nullable: true, description: 'Only articles linked this way (COVERS: about it; MENTIONS: in passing); default: both.' })
+  @Field(() => LinkKind, {
+    nullable: true,
+    description: 'Only articles linked this way (COVERS: about it; MENTIONS: in passing); default: both.',
+  })
   link?: LinkKind | null;
 }
 

@@ -20,7 +20,20 @@ export const NEWEST_FIRST = 't.published_at desc, t.id desc';
 
 /** Pages of the public articles linked to each parent through Article's many-to-many `prop`. */
 export function articlePageLoader(em: EntityManager, prop: 'forums' | 'sessions' | 'speakers' | 'countries' | 'ministries') {
-  return pageLoader(em, Article, linkedFrom(em, Article, prop, [['publishedAt', 'desc'], ['id', 'desc']], publicArticle('t')));
+  return pageLoader(
+    em,
+    Article,
+    linkedFrom(
+      em,
+      Article,
+      prop,
+      [
+        ['publishedAt', 'desc'],
+        ['id', 'desc'],
+      ],
+      publicArticle('t'),
+    ),
+  );
 }
 
 /** All quotes of public articles under each parent, by Quote's many-to-one `prop` (a session's, a speaker's). */
@@ -58,7 +71,10 @@ export function relatedArticlesLoader(em: EntityManager) {
       const most = Math.max(...keys.map((k) => k.first));
       // Relatedness comes from other articles' links: any article or link may change it.
       readList(em, Article);
-      const rows = await selectEntities(em, Article, sql.replace('%COLUMNS%', selectList(em, Article, 't')), [...RELATEDNESS.map(() => ids), most]);
+      const rows = await selectEntities(em, Article, sql.replace('%COLUMNS%', selectList(em, Article, 't')), [
+        ...RELATEDNESS.map(() => ids),
+        most,
+      ]);
       return keys.map((k) => rows.filter((m) => m.parent === k.article && m.position <= k.first).map((m) => m.entity));
     },
     { cacheKeyFn: (k) => `${k.article}:${k.first}` },

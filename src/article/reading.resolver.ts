@@ -24,16 +24,20 @@ function limit(first: number, argument = 'first'): number {
 /** "Most read", "read also" and the date archive: what a press site shows around an article. */
 @Resolver(() => Article)
 export class ReadingResolver {
-  @Query(() => [ArticleViews], { description: 'Most read articles, by views since a moment (all time by default), optionally of one forum.' })
+  @Query(() => [ArticleViews], {
+    description: 'Most read articles, by views since a moment (all time by default), optionally of one forum.',
+  })
   async popularArticles(
     @Arg('forumSlug', () => String, { nullable: true, description: 'Only articles linked to this forum.' }) forumSlug: string | undefined,
-    @Arg('since', () => GraphQLDateTime, { nullable: true, description: 'Count views from this moment (by UTC day); default: all time.' }) since: Date | undefined,
+    @Arg('since', () => GraphQLDateTime, { nullable: true, description: 'Count views from this moment (by UTC day); default: all time.' })
+    since: Date | undefined,
     @Arg('first', () => Int, { defaultValue: 10, description: `How many, at most ${MAX_LIST}.` }) first: number,
     @Ctx() { em }: Context,
   ): Promise<ArticleViews[]> {
-    const forumCondition = 'exists (select 1 from article_forum af join forum f on f.id = af.forum_id where af.article_id = t.id and f.slug = ?)';
+    const forumCondition =
+      'exists (select 1 from article_forum af join forum f on f.id = af.forum_id where af.article_id = t.id and f.slug = ?)';
     const views = since
-      ? 'coalesce((select sum(v.views) from article_view_day v where v.article_id = t.id and v.day >= (?::timestamptz at time zone \'UTC\')::date), 0)'
+      ? "coalesce((select sum(v.views) from article_view_day v where v.article_id = t.id and v.day >= (?::timestamptz at time zone 'UTC')::date), 0)"
       : 't.view_count';
     readList(em, Article);
     const rows = await query(

@@ -102,7 +102,10 @@ export class AuthResolver {
   }
 
   @Mutation(() => User, { description: 'Creates a user (admins only).' })
-  async createUser(@Arg('input', () => CreateUserInput, { description: 'The new user.' }) input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
+  async createUser(
+    @Arg('input', () => CreateUserInput, { description: 'The new user.' }) input: CreateUserInput,
+    @Ctx() ctx: Context,
+  ): Promise<User> {
     const viewer = requireAdmin(ctx.viewer);
     if (input.role !== Role.ORGANISER && input.forumSlugs.length) {
       throw new BadUserInputError('Only organisers have forums', { field: 'forumSlugs' });
@@ -122,7 +125,11 @@ export class AuthResolver {
         entityId: user.id,
         action: 'CREATE',
         forumId: null,
-        changes: { email: { before: null, after: user.email }, role: { before: null, after: user.role }, forums: { before: [], after: input.forumSlugs } },
+        changes: {
+          email: { before: null, after: user.email },
+          role: { before: null, after: user.role },
+          forums: { before: [], after: input.forumSlugs },
+        },
       });
       await ctx.em.flush();
     } catch (error) {
@@ -133,7 +140,8 @@ export class AuthResolver {
   }
 
   @Mutation(() => NewApiToken, {
-    description: 'Creates an API token acting as the signed-in user, optionally for fewer forums. Not through another API token (FORBIDDEN).',
+    description:
+      'Creates an API token acting as the signed-in user, optionally for fewer forums. Not through another API token (FORBIDDEN).',
   })
   async createApiToken(
     @Arg('input', () => CreateApiTokenInput, { description: 'The token.' }) input: CreateApiTokenInput,
@@ -170,4 +178,3 @@ export class AuthResolver {
     return true;
   }
 }
-

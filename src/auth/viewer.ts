@@ -68,7 +68,14 @@ export async function authenticate(em: EntityManager, header: string | undefined
       throw new UnauthenticatedError('This API token is unknown, expired or revoked');
     }
     const own = forumIdsOf(token.user);
-    const forumIds = token.narrowed ? new Set(token.forums.getItems().map((f) => f.id).filter((id) => own === 'all' || own.has(id))) : own;
+    const forumIds = token.narrowed
+      ? new Set(
+          token.forums
+            .getItems()
+            .map((f) => f.id)
+            .filter((id) => own === 'all' || own.has(id)),
+        )
+      : own;
     // Recorded for the token list; a lost update here only makes the time less exact.
     await em.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: now });
     return { user: token.user, forumIds, tokenId: token.id };

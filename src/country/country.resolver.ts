@@ -21,7 +21,10 @@ export class CountryResolver {
   }
 
   @Query(() => Country, { nullable: true, description: 'A country by its ISO 3166-1 alpha-2 code (any case); null when unknown.' })
-  country(@Arg('code', { description: 'ISO 3166-1 alpha-2 code, e.g. `KZ`.' }) code: string, @Ctx() { loaders }: Context): Promise<Country | null> {
+  country(
+    @Arg('code', { description: 'ISO 3166-1 alpha-2 code, e.g. `KZ`.' }) code: string,
+    @Ctx() { loaders }: Context,
+  ): Promise<Country | null> {
     return loaders.countryByCode.load(code.toUpperCase());
   }
 

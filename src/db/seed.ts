@@ -56,13 +56,18 @@ export async function seed(em: EntityManager, data: SeedData = camfSeed): Promis
     for (const m of data.ministries) {
       ministries.set(
         m.slug,
-        await upsert(tx, Ministry, { slug: m.slug }, {
-          kind: MinistryKind[m.kind],
-          country: lookup(countries, m.country, 'country'),
-          name: m.name,
-          shortName: m.shortName ?? null,
-          website: m.website ?? null,
-        }),
+        await upsert(
+          tx,
+          Ministry,
+          { slug: m.slug },
+          {
+            kind: MinistryKind[m.kind],
+            country: lookup(countries, m.country, 'country'),
+            name: m.name,
+            shortName: m.shortName ?? null,
+            website: m.website ?? null,
+          },
+        ),
       );
     }
 
@@ -70,16 +75,21 @@ export async function seed(em: EntityManager, data: SeedData = camfSeed): Promis
     for (const s of data.speakers) {
       speakers.set(
         s.slug,
-        await upsert(tx, Speaker, { slug: s.slug }, {
-          fullName: s.fullName,
-          position: s.position,
-          bio: s.bio ?? null,
-          photoUrl: s.photoUrl ?? null,
-          country: lookup(countries, s.country, 'country'),
-          ministry: s.ministry ? lookup(ministries, s.ministry, 'ministry') : null,
-          organisation: s.organisation ?? null,
-          links: s.links ?? [],
-        }),
+        await upsert(
+          tx,
+          Speaker,
+          { slug: s.slug },
+          {
+            fullName: s.fullName,
+            position: s.position,
+            bio: s.bio ?? null,
+            photoUrl: s.photoUrl ?? null,
+            country: lookup(countries, s.country, 'country'),
+            ministry: s.ministry ? lookup(ministries, s.ministry, 'ministry') : null,
+            organisation: s.organisation ?? null,
+            links: s.links ?? [],
+          },
+        ),
       );
     }
 
@@ -88,37 +98,47 @@ export async function seed(em: EntityManager, data: SeedData = camfSeed): Promis
     let participants = 0;
     let initiatives = 0;
     for (const f of data.forums) {
-      const forum = await upsert(tx, Forum, { slug: f.slug }, {
-        title: f.title,
-        edition: f.edition,
-        city: f.city,
-        venue: f.venue ?? null,
-        hostCountry: lookup(countries, f.hostCountry, 'country'),
-        timeZone: f.timeZone,
-        startDate: f.startDate,
-        endDate: f.endDate,
-        participantCount: f.participantCount ?? null,
-        description: f.description ?? null,
-        website: f.website ?? null,
-      });
+      const forum = await upsert(
+        tx,
+        Forum,
+        { slug: f.slug },
+        {
+          title: f.title,
+          edition: f.edition,
+          city: f.city,
+          venue: f.venue ?? null,
+          hostCountry: lookup(countries, f.hostCountry, 'country'),
+          timeZone: f.timeZone,
+          startDate: f.startDate,
+          endDate: f.endDate,
+          participantCount: f.participantCount ?? null,
+          description: f.description ?? null,
+          website: f.website ?? null,
+        },
+      );
       await tx.populate(forum, ['organisers', 'countries']);
       forum.organisers.set(f.organisers.map((slug) => lookup(ministries, slug, 'ministry')));
       forum.countries.set(f.countries.map((code) => lookup(countries, code, 'country')));
       forums.set(f.slug, forum);
 
       for (const s of f.sessions) {
-        const session = await upsert(tx, Session, { slug: s.slug }, {
-          forum,
-          title: s.title,
-          description: s.description ?? null,
-          kind: SessionKind[s.kind],
-          startsAt: new Date(s.startsAt),
-          endsAt: new Date(s.endsAt),
-          room: s.room ?? null,
-          track: s.track ?? null,
-          language: s.language,
-          audience: s.audience ?? null,
-        });
+        const session = await upsert(
+          tx,
+          Session,
+          { slug: s.slug },
+          {
+            forum,
+            title: s.title,
+            description: s.description ?? null,
+            kind: SessionKind[s.kind],
+            startsAt: new Date(s.startsAt),
+            endsAt: new Date(s.endsAt),
+            room: s.room ?? null,
+            track: s.track ?? null,
+            language: s.language,
+            audience: s.audience ?? null,
+          },
+        );
         sessions.set(s.slug, session);
         for (const [index, p] of (s.participants ?? []).entries()) {
           const speaker = lookup(speakers, p.speaker, 'speaker');
@@ -127,12 +147,17 @@ export async function seed(em: EntityManager, data: SeedData = camfSeed): Promis
         }
       }
       for (const i of f.initiatives) {
-        const initiative = await upsert(tx, Initiative, { slug: i.slug }, {
-          forum,
-          title: i.title,
-          description: i.description ?? null,
-          status: InitiativeStatus[i.status],
-        });
+        const initiative = await upsert(
+          tx,
+          Initiative,
+          { slug: i.slug },
+          {
+            forum,
+            title: i.title,
+            description: i.description ?? null,
+            status: InitiativeStatus[i.status],
+          },
+        );
         await tx.populate(initiative, ['countries']);
         initiative.countries.set(i.countries.map((code) => lookup(countries, code, 'country')));
         initiatives += 1;
@@ -141,20 +166,25 @@ export async function seed(em: EntityManager, data: SeedData = camfSeed): Promis
 
     const articles = new Map<string, Article>();
     for (const a of data.articles) {
-      const article = await upsert(tx, Article, { slug: a.slug }, {
-        title: a.title,
-        lead: a.lead ?? null,
-        body: a.body ?? null,
-        sourceUrl: a.sourceUrl,
-        outletName: a.outletName,
-        outletUrl: a.outletUrl ?? null,
-        authorName: a.authorName ?? null,
-        authorTitle: a.authorTitle ?? null,
-        photoCredit: a.photoCredit ?? null,
-        language: a.language,
-        publishedAt: new Date(a.publishedAt),
-        viewCount: a.viewCount,
-      });
+      const article = await upsert(
+        tx,
+        Article,
+        { slug: a.slug },
+        {
+          title: a.title,
+          lead: a.lead ?? null,
+          body: a.body ?? null,
+          sourceUrl: a.sourceUrl,
+          outletName: a.outletName,
+          outletUrl: a.outletUrl ?? null,
+          authorName: a.authorName ?? null,
+          authorTitle: a.authorTitle ?? null,
+          photoCredit: a.photoCredit ?? null,
+          language: a.language,
+          publishedAt: new Date(a.publishedAt),
+          viewCount: a.viewCount,
+        },
+      );
       await tx.populate(article, ['forums', 'sessions', 'speakers', 'countries', 'ministries']);
       article.forums.set(a.forums.map((slug) => lookup(forums, slug, 'forum')));
       article.sessions.set(a.sessions.map((slug) => lookup(sessions, slug, 'session')));
@@ -167,12 +197,14 @@ export async function seed(em: EntityManager, data: SeedData = camfSeed): Promis
         const kind = a.covers?.includes(relation as keyof typeof LINK_PIVOTS) ? LinkKind.COVERS : LinkKind.MENTIONS;
         await tx.nativeUpdate(pivot, { article, kind: { $ne: kind } }, { kind });
       }
-      await tx.getConnection().execute(
-        'insert into article_view_day (article_id, day, views) values (?, ?, ?) on conflict (article_id, day) do update set views = excluded.views',
-        [article.id, a.publishedAt.slice(0, 10), a.viewCount],
-        'run',
-        tx.getTransactionContext(),
-      );
+      await tx
+        .getConnection()
+        .execute(
+          'insert into article_view_day (article_id, day, views) values (?, ?, ?) on conflict (article_id, day) do update set views = excluded.views',
+          [article.id, a.publishedAt.slice(0, 10), a.viewCount],
+          'run',
+          tx.getTransactionContext(),
+        );
     }
 
     for (const q of data.quotes) {

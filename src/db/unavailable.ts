@@ -12,7 +12,12 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'
  * Errors that carry no code: knex's pool gave up waiting for a connection (KnexTimeoutError;
  * MikroORM may rewrap it and lose the class name), or pg lost the connection.
  */
-const MESSAGES = [/^Knex: Timeout acquiring a connection/, /^Connection terminated/, /not queryable/, /^timeout exceeded when trying to connect/];
+const MESSAGES = [
+  /^Knex: Timeout acquiring a connection/,
+  /^Connection terminated/,
+  /not queryable/,
+  /^timeout exceeded when trying to connect/,
+];
 
 /**
  * Whether an error means the database cannot answer right now (busy, too slow, down or
@@ -22,7 +27,15 @@ const MESSAGES = [/^Knex: Timeout acquiring a connection/, /^Connection terminat
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
-  const e = error as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; thrownValue?: unknown; errors?: unknown };
+  const e = error as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+    thrownValue?: unknown;
+    errors?: unknown;
+  };
   if (e.name === 'KnexTimeoutError') return true;
   if (typeof e.code === 'string' && (SQLSTATES.has(e.code) || SOCKET_CODES.has(e.code))) return true;
   if (typeof e.message === 'string' && MESSAGES.some((m) => m.test(e.message as string))) return true;

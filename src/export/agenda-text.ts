@@ -28,7 +28,8 @@ const ROLES: Record<ParticipantRole, Label> = {
 
 // C0 controls (but tab and newlines), DEL and lone surrogates: not allowed in XML 1.0 nor in
 // iCalendar TEXT, and never meant in a title.
-const UNPRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNPRINTABLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text safe for every export format: no control characters, `\n` line ends, trimmed. */
 export function clean(text: string): string {

@@ -95,7 +95,10 @@ export function acronymOf(slug: string): string {
 /** The session slug when both formats accept it, else a safe form of it made unique by the id. */
 function eventSlug(session: ExportSession): string {
   if (JSON_SLUG.test(session.slug)) return session.slug;
-  const safe = session.slug.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/[^a-z0-9]+$/, '');
+  const safe = session.slug
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/[^a-z0-9]+$/, '');
   return safe ? `${safe}-${session.id}` : `session-${session.id}`;
 }
 
@@ -154,7 +157,12 @@ function person(participant: ExportParticipant, text: AgendaText): SchedulePerso
  * The forum's schedule in one language. `sessionUrl` gives each event's absolute URL (its public
  * page on the portal).
  */
-export function buildSchedule(forum: ExportForum, sessions: ExportSession[], text: AgendaText, sessionUrl: (slug: string) => string): ScheduleModel {
+export function buildSchedule(
+  forum: ExportForum,
+  sessions: ExportSession[],
+  text: AgendaText,
+  sessionUrl: (slug: string) => string,
+): ScheduleModel {
   const zone = forum.timeZone;
   const rooms = new Map<string, string>();
   const tracks = new Set<string>();
@@ -205,16 +213,14 @@ export function buildSchedule(forum: ExportForum, sessions: ExportSession[], tex
   const dates = new Set<string>();
   for (let date = forum.startDate; date <= forum.endDate; date = addDays(date, 1)) dates.add(date);
   for (const date of byDay.keys()) dates.add(date);
-  const days = [...dates].sort().map(
-    (date, i): ScheduleDay => ({
-      index: i + 1,
-      date,
-      start: localTimeIso(date, DAY_CHANGE_HOUR, 0, zone),
-      end: localTimeIso(addDays(date, 1), DAY_CHANGE_HOUR - 1, 59, zone),
-      // Rooms in the order of first use across the forum, so that columns stay put from day to day.
-      rooms: [...rooms.keys()].filter((name) => byDay.get(date)?.has(name)).map((name) => ({ name, events: byDay.get(date)!.get(name)! })),
-    }),
-  );
+  const days = [...dates].sort().map((date, i): ScheduleDay => ({
+    index: i + 1,
+    date,
+    start: localTimeIso(date, DAY_CHANGE_HOUR, 0, zone),
+    end: localTimeIso(addDays(date, 1), DAY_CHANGE_HOUR - 1, 59, zone),
+    // Rooms in the order of first use across the forum, so that columns stay put from day to day.
+    rooms: [...rooms.keys()].filter((name) => byDay.get(date)?.has(name)).map((name) => ({ name, events: byDay.get(date)!.get(name)! })),
+  }));
 
   return {
     version: String(forum.scheduleVersion),

@@ -1,7 +1,16 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Router } from 'express';
 import type { Config } from '../config';
-import { answeredFromCache, entityTag, latest, openCors, otherMethods, sendError, sendRepresentation, type Validators } from '../shared/http';
+import {
+  answeredFromCache,
+  entityTag,
+  latest,
+  openCors,
+  otherMethods,
+  sendError,
+  sendRepresentation,
+  type Validators,
+} from '../shared/http';
 import { requestLanguages } from '../shared/i18n';
 import { publicUrl } from '../shared/public-urls';
 import { loadForum, loadForumSessions, loadSpeaker, loadSpeakerSessions, type ExportForum } from './agenda-data';
@@ -121,7 +130,12 @@ export function exportRouter(orm: MikroORM, { publicBaseUrl }: Pick<Config, 'pub
     // A session added at another forum since the speaker row was read waits for the next request
     // (its forum changes the ETag then).
     const sessions = (await loadSpeakerSessions(em, speaker.id)).filter((s) => forums.has(s.forumId));
-    sendRepresentation(res, CONTENT_TYPES.ics, validators, renderCalendar({ name: text.text(speaker.fullName) ?? speaker.slug, sessions, forums, text, withForum: true }));
+    sendRepresentation(
+      res,
+      CONTENT_TYPES.ics,
+      validators,
+      renderCalendar({ name: text.text(speaker.fullName) ?? speaker.slug, sessions, forums, text, withForum: true }),
+    );
   });
   router.all(speakerPath, otherMethods('GET', 'HEAD'));
 

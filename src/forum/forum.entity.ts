@@ -43,7 +43,10 @@ export class Forum extends BaseEntity {
   @Property({ type: 'date' })
   endDate!: string;
 
-  @Field(() => Int, { nullable: true, description: 'Number of participants, when announced (a lower bound where reports say "more than").' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Number of participants, when announced (a lower bound where reports say "more than").',
+  })
   @Property({ type: 'integer', nullable: true })
   participantCount?: number | null;
 
@@ -64,7 +67,10 @@ export class Forum extends BaseEntity {
   @Property({ type: 'integer', default: 0 })
   scheduleVersion: number & Opt = 0;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'When the agenda last changed (with `scheduleVersion`); null before it has sessions.' })
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'When the agenda last changed (with `scheduleVersion`); null before it has sessions.',
+  })
   @Property({ type: 'datetime', nullable: true })
   scheduleChangedAt?: Date | null;
 

@@ -8,7 +8,10 @@ import { children, joinManyToOne, linked } from '../shared/relations';
 import { byIdLoader, byUniqueLoader, listLoader, pageLoader, type RelationSql } from '../shared/sql-loading';
 import { Forum } from './forum.entity';
 
-const withForum = (em: EntityManager, rel: RelationSql): RelationSql => ({ ...rel, from: `${rel.from} ${joinManyToOne(em, Session, 't', 'forum', 'f')}` });
+const withForum = (em: EntityManager, rel: RelationSql): RelationSql => ({
+  ...rel,
+  from: `${rel.from} ${joinManyToOne(em, Session, 't', 'forum', 'f')}`,
+});
 
 export const forumLoaders = {
   forumById: (em: EntityManager) => byIdLoader(em, Forum),

@@ -4,7 +4,17 @@ import { GraphQLLocalDate } from '../shared/date-range';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
-import { COUNTRY_CODE, HTTP_URL, HasText, NotNullWhenGiven, SLUG_MESSAGE, SLUG_PATTERN, idOf, requiredTranslations, translationsOf } from '../shared/input-rules';
+import {
+  COUNTRY_CODE,
+  HTTP_URL,
+  HasText,
+  NotNullWhenGiven,
+  SLUG_MESSAGE,
+  SLUG_PATTERN,
+  idOf,
+  requiredTranslations,
+  translationsOf,
+} from '../shared/input-rules';
 import { audit, changedFields } from '../audit/audit';
 import { requireAdmin, requireForum, requireRole, type Viewer } from '../auth/viewer';
 import { Country } from '../country/country.entity';
@@ -245,10 +255,22 @@ async function allNamed<T extends { id: number }>(
 }
 
 const organisers = (em: EntityManager, slugs: string[]) =>
-  allNamed(slugs, 'organiserSlugs', 'ministry', (keys) => em.find(Ministry, { slug: { $in: keys } }), (m) => m.slug);
+  allNamed(
+    slugs,
+    'organiserSlugs',
+    'ministry',
+    (keys) => em.find(Ministry, { slug: { $in: keys } }),
+    (m) => m.slug,
+  );
 
 const countries = (em: EntityManager, codes: string[]) =>
-  allNamed(codes.map((c) => c.toUpperCase()), 'countryCodes', 'country', (keys) => em.find(Country, { code: { $in: keys } }), (c) => c.code);
+  allNamed(
+    codes.map((c) => c.toUpperCase()),
+    'countryCodes',
+    'country',
+    (keys) => em.find(Country, { code: { $in: keys } }),
+    (c) => c.code,
+  );
 
 /** What the audit log records of a forum. */
 function snapshot(forum: Forum): Record<string, unknown> {
@@ -265,19 +287,37 @@ function snapshot(forum: Forum): Record<string, unknown> {
     participantCount: forum.participantCount ?? null,
     description: forum.description ?? null,
     website: forum.website ?? null,
-    organisers: forum.organisers.getItems().map((m) => m.slug).sort(),
-    countries: forum.countries.getItems().map((c) => c.code).sort(),
+    organisers: forum.organisers
+      .getItems()
+      .map((m) => m.slug)
+      .sort(),
+    countries: forum.countries
+      .getItems()
+      .map((c) => c.code)
+      .sort(),
   };
 }
 
-function record(em: EntityManager, viewer: Viewer, forum: Forum, action: string, before: Record<string, unknown>, after: Record<string, unknown>, forumId: number | null) {
+function record(
+  em: EntityManager,
+  viewer: Viewer,
+  forum: Forum,
+  action: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  forumId: number | null,
+) {
   const changes = changedFields(before, after);
   if (Object.keys(changes).length > 0) audit(em, viewer, { entityType: 'Forum', entityId: forum.id, action, forumId, changes });
 }
 
 async function findForum(em: EntityManager, globalId: string, lock = false): Promise<Forum> {
   const id = idOf(globalId, 'Forum', 'id');
-  const forum = await em.findOne(Forum, { id }, { populate: ['hostCountry', 'organisers', 'countries'], ...(lock && { lockMode: LockMode.PESSIMISTIC_WRITE }) });
+  const forum = await em.findOne(
+    Forum,
+    { id },
+    { populate: ['hostCountry', 'organisers', 'countries'], ...(lock && { lockMode: LockMode.PESSIMISTIC_WRITE }) },
+  );
   if (!forum) throw new NotFoundError(`No forum with id "${globalId}"`);
   return forum;
 }

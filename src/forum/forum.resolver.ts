@@ -23,7 +23,10 @@ export class ForumResolver {
   }
 
   @Query(() => Forum, { nullable: true, description: 'A forum by slug (e.g. `camf-2025`); null when unknown.' })
-  forum(@Arg('slug', { description: 'The forum slug, e.g. `camf-2025`.' }) slug: string, @Ctx() { loaders }: Context): Promise<Forum | null> {
+  forum(
+    @Arg('slug', { description: 'The forum slug, e.g. `camf-2025`.' }) slug: string,
+    @Ctx() { loaders }: Context,
+  ): Promise<Forum | null> {
     return loaders.forumBySlug.load(slug);
   }
 
@@ -51,11 +54,14 @@ export class ForumResolver {
   @FieldResolver(() => SessionConnection, { description: 'The agenda: sessions in time order, optionally filtered.' })
   async sessions(
     @Root() forum: Forum,
-    @Arg('filter', () => SessionFilter, { nullable: true, description: 'Conditions the sessions must meet.' }) filter: SessionFilter | undefined,
+    @Arg('filter', () => SessionFilter, { nullable: true, description: 'Conditions the sessions must meet.' })
+    filter: SessionFilter | undefined,
     @Args() args: PageArgs,
     @Ctx() { loaders }: Context,
   ): Promise<Connection<Session>> {
-    return toConnection(await loaders.sessionPageByForumId.load({ parent: forum.id, page: pageOf(args), filter: sessionFilterSql(filter) }));
+    return toConnection(
+      await loaders.sessionPageByForumId.load({ parent: forum.id, page: pageOf(args), filter: sessionFilterSql(filter) }),
+    );
   }
 
   @FieldResolver(() => [Initiative], { description: 'Initiatives announced or discussed at the forum.' })

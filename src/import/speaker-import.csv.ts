@@ -77,7 +77,11 @@ export function parseSpeakerCsv(text: string): ImportRowSource[] {
   const unknown = fields.filter((name) => !Object.hasOwn(CSV_COLUMNS, name));
   if (unknown.length > 0) {
     // The first few name the mistake; a file of 10,000 unknown columns needs no 100 KB answer.
-    const named = unknown.slice(0, 10).map((n) => `"${n.slice(0, 100)}"`).join(', ') + (unknown.length > 10 ? ` and ${unknown.length - 10} more` : '');
+    const named =
+      unknown
+        .slice(0, 10)
+        .map((n) => `"${n.slice(0, 100)}"`)
+        .join(', ') + (unknown.length > 10 ? ` and ${unknown.length - 10} more` : '');
     throw new BadUserInputError(`Unknown CSV column(s): ${named}. Known columns: ${Object.keys(CSV_COLUMNS).join(', ')}`);
   }
   const repeated = fields.filter((name, i) => fields.indexOf(name) !== i);

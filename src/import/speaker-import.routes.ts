@@ -24,7 +24,13 @@ import { IMPORT_BODY_LIMIT } from './speaker-import.types';
  * GraphQL uses and the matching HTTP status.
  */
 
-const STATUS: Partial<Record<HttpErrorCode, number>> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
+const STATUS: Partial<Record<HttpErrorCode, number>> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
 
 /** A body-parser failure as the error this endpoint answers with. */
 function bodyError(error: { type?: string }): { status: number; message: string } {
@@ -99,7 +105,8 @@ export function importRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl'
       res.set('Cache-Control', 'no-store').json(report);
     } catch (error) {
       const code = error instanceof GraphQLError ? String(error.extensions.code) : '';
-      if (Object.hasOwn(STATUS, code)) return sendError(res, STATUS[code as HttpErrorCode]!, code as HttpErrorCode, (error as Error).message);
+      if (Object.hasOwn(STATUS, code))
+        return sendError(res, STATUS[code as HttpErrorCode]!, code as HttpErrorCode, (error as Error).message);
       // The app's error handler answers an unavailable database with 503 and Retry-After.
       if (isDatabaseUnavailable(error)) throw error;
       logger.error({ err: error }, 'speaker import failed');

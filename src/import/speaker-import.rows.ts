@@ -50,7 +50,17 @@ export interface CheckedRow {
 export const TEXT_FIELDS = ['fullName', 'position', 'organisation', 'bio'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
-const PLAIN_FIELDS = ['externalId', 'email', 'slug', 'countryCode', 'ministrySlug', 'photoUrl', 'phone', 'arrivalStatus', 'internalNotes'] as const;
+const PLAIN_FIELDS = [
+  'externalId',
+  'email',
+  'slug',
+  'countryCode',
+  'ministrySlug',
+  'photoUrl',
+  'phone',
+  'arrivalStatus',
+  'internalNotes',
+] as const;
 
 /** Every field a row may have: those of SpeakerFieldsInput. */
 export const ROW_FIELDS: readonly string[] = [...PLAIN_FIELDS, ...TEXT_FIELDS, 'links'];
@@ -58,8 +68,7 @@ export const ROW_FIELDS: readonly string[] = [...PLAIN_FIELDS, ...TEXT_FIELDS, '
 /** Language order in reports: the portal's fallback order. */
 export const LANGUAGES = [Language.RU, Language.EN, Language.KK] as const;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Trimmed text; empty text counts as absent. Other types pass through for the validators to reject. */
 function clean(value: unknown): unknown {

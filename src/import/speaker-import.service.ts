@@ -14,7 +14,13 @@ import { forumIdsOfSpeakers } from '../speaker/speaker-forums';
 import { ArrivalStatus, Speaker, type Link } from '../speaker/speaker.entity';
 import { firstFreeSlug, slugFromName } from './slug';
 import { checkRow, LANGUAGES, TEXT_FIELDS, type CheckedRow, type FieldError, type TextPatch } from './speaker-import.rows';
-import { MAX_IMPORT_ROWS, SpeakerImportAction, type SpeakerImportChange, type SpeakerImportReport, type SpeakerImportRowResult } from './speaker-import.types';
+import {
+  MAX_IMPORT_ROWS,
+  SpeakerImportAction,
+  type SpeakerImportChange,
+  type SpeakerImportReport,
+  type SpeakerImportRowResult,
+} from './speaker-import.types';
 
 /*
  * Bulk speaker import, for GraphQL (importSpeakers) and HTTP (POST /forums/:slug/speakers/import).
@@ -183,7 +189,8 @@ async function plan(em: EntityManager, viewer: Viewer, checked: CheckedRow[]): P
     if (slug) derived.set(r.row, slug);
   }
   const found = await loadCandidates(em, valid, [...derived.values()]);
-  const mayChange = (speaker: Speaker) => viewer.forumIds === 'all' || (found.forumsOf.get(speaker.id) ?? []).some((id) => organises(viewer, id));
+  const mayChange = (speaker: Speaker) =>
+    viewer.forumIds === 'all' || (found.forumsOf.get(speaker.id) ?? []).some((id) => organises(viewer, id));
 
   // Slugs that a new speaker may not take: every loaded one, and every one a row names.
   const takenSlugs = new Set([...found.bySlug.keys(), ...valid.flatMap((r) => (r.values.slug ? [r.values.slug] : []))]);
@@ -211,7 +218,10 @@ async function plan(em: EntityManager, viewer: Viewer, checked: CheckedRow[]): P
     const byEmail = v.email ? found.byEmail.get(v.email) : undefined;
     const speaker = byExternalId ?? byEmail;
     if (speaker && !mayChange(speaker)) {
-      errors.push({ field: '', message: 'This row matches a speaker of forums you do not organise; an admin or their organisers can change it' });
+      errors.push({
+        field: '',
+        message: 'This row matches a speaker of forums you do not organise; an admin or their organisers can change it',
+      });
       return fail();
     }
     if (speaker) {
@@ -376,7 +386,9 @@ export async function importSpeakers(
   const organiser = requireRole(viewer, Role.ORGANISER);
   if (rows.length === 0) throw new BadUserInputError('The import has no rows');
   if (rows.length > MAX_IMPORT_ROWS) {
-    throw new BadUserInputError(`An import may have at most ${MAX_IMPORT_ROWS} rows; this one has ${rows.length}. Split it into several imports.`);
+    throw new BadUserInputError(
+      `An import may have at most ${MAX_IMPORT_ROWS} rows; this one has ${rows.length}. Split it into several imports.`,
+    );
   }
   const forum = await em.findOne(Forum, { slug: forumSlug });
   if (!forum) throw new NotFoundError(`No forum with slug "${forumSlug}"`);
@@ -393,7 +405,9 @@ export async function importSpeakers(
     });
   } catch (error) {
     if (error instanceof OptimisticLockError) {
-      throw new ConflictError('A speaker in this import was changed by someone else while it was being applied; nothing was written. Run the import again.');
+      throw new ConflictError(
+        'A speaker in this import was changed by someone else while it was being applied; nothing was written. Run the import again.',
+      );
     }
     // A concurrent change took a slug, email or externalId, or a deadlock: CONFLICT, retry.
     throw toWriteError(error);

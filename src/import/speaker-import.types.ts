@@ -33,7 +33,10 @@ export class SpeakerImportRow extends SpeakerFieldsInput {}
   ].join(' '),
 })
 export class ImportSpeakersInput {
-  @Field({ description: "The forum the import is for: you must organise it. Audit entries are filed under it (updates also under the speaker's other forums)." })
+  @Field({
+    description:
+      "The forum the import is for: you must organise it. Audit entries are filed under it (updates also under the speaker's other forums).",
+  })
   forumSlug!: string;
 
   // No @ValidateNested: rows are checked one by one by the service, so that a bad row is reported
@@ -73,7 +76,10 @@ export class SpeakerImportChange {
   @Field({ description: 'The row field, with the language for translated text: `email`, `fullName.ru`, `countryCode`, ...' })
   field!: string;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: 'The value now: text, or a list of links; null when there is none (always, for a new speaker).' })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'The value now: text, or a list of links; null when there is none (always, for a new speaker).',
+  })
   before!: unknown;
 
   @Field(() => GraphQLJSON, { nullable: true, description: 'The value after the import; null when the import clears it.' })

@@ -16,7 +16,8 @@ import { Ministry } from './ministry.entity';
 export class MinistryResolver {
   @Query(() => [Ministry], { description: 'Ministries and state agencies, of one country when `countryCode` is given; ordered by slug.' })
   async ministries(
-    @Arg('countryCode', () => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code of the country.' }) countryCode: string | undefined,
+    @Arg('countryCode', () => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code of the country.' })
+    countryCode: string | undefined,
     @Ctx() { em, loaders }: Context,
   ): Promise<Ministry[]> {
     if (!countryCode) {
@@ -28,7 +29,10 @@ export class MinistryResolver {
   }
 
   @Query(() => Ministry, { nullable: true, description: 'A ministry by its slug; null when unknown.' })
-  ministry(@Arg('slug', { description: 'The ministry slug, e.g. `kz-mci`.' }) slug: string, @Ctx() { loaders }: Context): Promise<Ministry | null> {
+  ministry(
+    @Arg('slug', { description: 'The ministry slug, e.g. `kz-mci`.' }) slug: string,
+    @Ctx() { loaders }: Context,
+  ): Promise<Ministry | null> {
     return loaders.ministryBySlug.load(slug);
   }
 

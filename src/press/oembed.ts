@@ -91,7 +91,10 @@ async function cardFor(ctx: Context, kind: string, slug: string): Promise<Card |
       if (!article) return null;
       return {
         title: text(article.title),
-        lines: [text(article.lead), [article.outletName, article.authorName, article.publishedAt.toISOString().slice(0, 10)].filter(Boolean).join(' · ')].filter(Boolean),
+        lines: [
+          text(article.lead),
+          [article.outletName, article.authorName, article.publishedAt.toISOString().slice(0, 10)].filter(Boolean).join(' · '),
+        ].filter(Boolean),
         author: article.authorName ?? undefined,
         url: publicUrl(publicBaseUrl, 'article', article.slug),
       };
@@ -99,7 +102,10 @@ async function cardFor(ctx: Context, kind: string, slug: string): Promise<Card |
     case 'session': {
       const session = await loaders.sessionBySlug.load(slug);
       if (!session) return null;
-      const [forum, participants] = await Promise.all([related(session.forum, loaders.forumById), loaders.participantsBySessionId.load(session.id)]);
+      const [forum, participants] = await Promise.all([
+        related(session.forum, loaders.forumById),
+        loaders.participantsBySessionId.load(session.id),
+      ]);
       const [start, end] = [toZonedIso(session.startsAt, forum.timeZone), toZonedIso(session.endsAt, forum.timeZone)];
       return {
         title: text(session.title),

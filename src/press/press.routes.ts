@@ -3,13 +3,25 @@ import { Router } from 'express';
 import type { Config } from '../config';
 import { createContext } from '../context';
 import { Forum } from '../forum/forum.entity';
-import { answeredFromCache, entityTag, latest, openCors, otherMethods, sendError, sendRepresentation, type Validators } from '../shared/http';
+import {
+  answeredFromCache,
+  entityTag,
+  latest,
+  openCors,
+  otherMethods,
+  sendError,
+  sendRepresentation,
+  type Validators,
+} from '../shared/http';
 import { availableLanguage, requestLanguages } from '../shared/i18n';
 import { feedArticles, feedState, renderJsonFeed, renderRss, type FeedInput } from './feeds';
 import { oembedFor, publicUrlProblem } from './oembed';
 
 /** Endpoints for press sites next to /graphql: oEmbed cards and coverage feeds. */
-export function pressRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl' | 'cacheMaxAgeSeconds' | 'jwtSecret' | 'accessTokenTtlSeconds'>): Router {
+export function pressRouter(
+  orm: MikroORM,
+  config: Pick<Config, 'publicBaseUrl' | 'cacheMaxAgeSeconds' | 'jwtSecret' | 'accessTokenTtlSeconds'>,
+): Router {
   const router = Router();
 
   router.get('/oembed', openCors, async (req, res, next) => {
@@ -18,7 +30,8 @@ export function pressRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl' 
       const { url, format, maxwidth } = req.query;
       // Given twice (`format=json&format=json`) is bad input, as for every other parameter: not a
       // request for a format this provider lacks.
-      if (format !== undefined && typeof format !== 'string') return sendError(res, 400, 'BAD_USER_INPUT', 'format must be given once', { parameter: 'format' });
+      if (format !== undefined && typeof format !== 'string')
+        return sendError(res, 400, 'BAD_USER_INPUT', 'format must be given once', { parameter: 'format' });
       // oEmbed: a provider that cannot return the requested format answers 501.
       if (format !== undefined && format !== 'json') return sendError(res, 501, 'NOT_IMPLEMENTED', 'Only format=json is supported');
       if (typeof url !== 'string' || url === '') return sendError(res, 400, 'BAD_USER_INPUT', 'url is required');
@@ -62,7 +75,12 @@ export function pressRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl' 
       if (answeredFromCache(req, res, validators)) return;
       const self = `${config.publicBaseUrl}/forums/${encodeURIComponent(forum.slug)}/${file}`;
       const articles = await feedArticles(em, forum);
-      sendRepresentation(res, contentType, validators, render({ forum, articles, languages, publicBaseUrl: config.publicBaseUrl, self, updated: validators.lastModified! }));
+      sendRepresentation(
+        res,
+        contentType,
+        validators,
+        render({ forum, articles, languages, publicBaseUrl: config.publicBaseUrl, self, updated: validators.lastModified! }),
+      );
     });
     // PUT, DELETE, … : a JSON 405, not Express's HTML 404.
     router.all(path, otherMethods('GET', 'HEAD'));

@@ -76,7 +76,14 @@ function snapshot(quote: Quote): Record<string, unknown> {
   return { article: quote.article.slug, speaker: quote.speaker.slug, session: quote.session?.slug ?? null, text: quote.text };
 }
 
-async function record(em: EntityManager, viewer: Viewer, quote: Quote, action: string, before: Record<string, unknown>, after: Record<string, unknown>) {
+async function record(
+  em: EntityManager,
+  viewer: Viewer,
+  quote: Quote,
+  action: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+) {
   const changes = changedFields(before, after);
   if (Object.keys(changes).length === 0) return;
   audit(em, viewer, { entityType: 'Quote', entityId: quote.id, action, forumId: await auditForumOf(em, quote.article.id), changes });

@@ -54,7 +54,8 @@ export class SearchHit {
   kind!: SearchKind;
 
   @Field(() => Float, {
-    description: 'Relevance (cover density: how many query words, how close together, and whether in a title); higher is better. Comparable across kinds.',
+    description:
+      'Relevance (cover density: how many query words, how close together, and whether in a title); higher is better. Comparable across kinds.',
   })
   rank!: number;
 

@@ -57,7 +57,10 @@ registerEnumType(SessionStatus, {
 
 @ObjectType('Session', { implements: Node, description: 'An item on a forum agenda: a meeting, panel, master class or break.' })
 @Entity({ tableName: 'session' })
-@Index({ name: 'session_search_index', expression: `create index "session_search_index" on "session" using gin ((${SESSION_SEARCH_VECTOR}))` })
+@Index({
+  name: 'session_search_index',
+  expression: `create index "session_search_index" on "session" using gin ((${SESSION_SEARCH_VECTOR}))`,
+})
 @Index({ properties: ['forum', 'startsAt'] })
 export class Session extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier (e.g. `camf-2025-ministers-meeting`), for links and schedule exports.' })
@@ -156,7 +159,11 @@ export class Session extends BaseEntity {
     return this.track ?? null;
   }
 
-  @Field(() => String, { name: 'audience', nullable: true, description: 'Who the session is for (e.g. university students), when restricted.' })
+  @Field(() => String, {
+    name: 'audience',
+    nullable: true,
+    description: 'Who the session is for (e.g. university students), when restricted.',
+  })
   localAudience(@LangArg() lang: Language | undefined, @Ctx() ctx: Context): string | null {
     return pick(this.audience, lang, ctx.languages);
   }

@@ -8,7 +8,10 @@ import { SessionKind, SessionStatus } from './session.entity';
 
 @InputType({ description: 'Narrows an agenda; all given conditions must hold.' })
 export class SessionFilter {
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Only sessions starting on this local date in the forum time zone (YYYY-MM-DD).' })
+  @Field(() => GraphQLLocalDate, {
+    nullable: true,
+    description: 'Only sessions starting on this local date in the forum time zone (YYYY-MM-DD).',
+  })
   day?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only sessions of this track, by its name in any language (case-insensitive).' })
@@ -33,7 +36,10 @@ export class SessionFilter {
   @Field(() => Language, { nullable: true, description: 'Only sessions held in this language.' })
   language?: Language | null;
 
-  @Field(() => String, { nullable: true, description: 'Only sessions whose title, in any language, contains this text (case-insensitive).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only sessions whose title, in any language, contains this text (case-insensitive).',
+  })
   search?: string | null;
 }
 

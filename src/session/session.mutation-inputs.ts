@@ -192,7 +192,7 @@ export class ReorderParticipantsInput {
   @Field(() => ID, { description: 'The session (global id).' })
   sessionId!: string;
 
-  @Field(() => [ID], { description: "Every participant of the session (SessionParticipant ids), each once, in the new order." })
+  @Field(() => [ID], { description: 'Every participant of the session (SessionParticipant ids), each once, in the new order.' })
   @ArrayMaxSize(500)
   participantIds!: string[];
 }

@@ -94,7 +94,11 @@ function checkTimes(forum: Forum, startsAt: Date, endsAt: Date): void {
 
 /** The session, locked for this transaction, with its forum: NOT_FOUND when it does not exist. */
 async function lockSession(em: EntityManager, globalId: string, field: string): Promise<Session> {
-  const session = await em.findOne(Session, { id: idOf(globalId, 'Session', field) }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  const session = await em.findOne(
+    Session,
+    { id: idOf(globalId, 'Session', field) },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+  );
   if (!session) throw new NotFoundError('No such session', { field });
   await em.populate(session, ['forum']);
   return session;
@@ -112,7 +116,12 @@ async function ensureFree(ctx: Context, em: EntityManager, session: Session, spe
     SessionParticipant,
     {
       speaker: { $in: speakerIds },
-      session: { id: { $ne: session.id }, status: { $ne: SessionStatus.CANCELLED }, startsAt: { $lt: session.endsAt }, endsAt: { $gt: session.startsAt } },
+      session: {
+        id: { $ne: session.id },
+        status: { $ne: SessionStatus.CANCELLED },
+        startsAt: { $lt: session.endsAt },
+        endsAt: { $gt: session.startsAt },
+      },
     },
     { populate: ['session', 'speaker'], orderBy: { session: { startsAt: 'asc' }, id: 'asc' } },
   );
@@ -126,7 +135,13 @@ async function ensureFree(ctx: Context, em: EntityManager, session: Session, spe
   );
 }
 
-function auditSession(em: EntityManager, viewer: Viewer, session: Session, action: string, changes: ReturnType<typeof changedFields>): void {
+function auditSession(
+  em: EntityManager,
+  viewer: Viewer,
+  session: Session,
+  action: string,
+  changes: ReturnType<typeof changedFields>,
+): void {
   audit(em, viewer, { entityType: 'Session', entityId: session.id, action, forumId: session.forum.id, changes });
 }
 
@@ -148,7 +163,10 @@ function forget(ctx: Context, sessionId: number, speakerIds: number[] = []): voi
 @Resolver()
 export class SessionMutationResolver {
   @Mutation(() => Session, { description: 'Adds a session to the agenda of a forum you organise (admins: any forum).' })
-  async createSession(@Arg('input', () => CreateSessionInput, { description: 'The new session.' }) input: CreateSessionInput, @Ctx() ctx: Context): Promise<Session> {
+  async createSession(
+    @Arg('input', () => CreateSessionInput, { description: 'The new session.' }) input: CreateSessionInput,
+    @Ctx() ctx: Context,
+  ): Promise<Session> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     return inTransaction(
       ctx,
@@ -183,7 +201,10 @@ export class SessionMutationResolver {
       'Corrects a session (status unchanged; to reschedule visibly use `moveSession`). Refused with CONFLICT when `expectedVersion` ' +
       'is not the current version, or when new times would double-book a participant.',
   })
-  async updateSession(@Arg('input', () => UpdateSessionInput, { description: 'The changes.' }) input: UpdateSessionInput, @Ctx() ctx: Context): Promise<Session> {
+  async updateSession(
+    @Arg('input', () => UpdateSessionInput, { description: 'The changes.' }) input: UpdateSessionInput,
+    @Ctx() ctx: Context,
+  ): Promise<Session> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     for (const name of ['slug', 'title', 'kind', 'startsAt', 'endsAt', 'language'] as const) {
       if (input[name] === null) throw new BadUserInputError(`${name} cannot be removed`, { field: name });
@@ -228,7 +249,10 @@ export class SessionMutationResolver {
       'Reschedules a session: new time (and room), status MOVED (also for a cancelled session, which takes place again). ' +
       'Refused with CONFLICT when `expectedVersion` is not the current version, or when the new time would double-book a participant.',
   })
-  async moveSession(@Arg('input', () => MoveSessionInput, { description: 'The new time and room.' }) input: MoveSessionInput, @Ctx() ctx: Context): Promise<Session> {
+  async moveSession(
+    @Arg('input', () => MoveSessionInput, { description: 'The new time and room.' }) input: MoveSessionInput,
+    @Ctx() ctx: Context,
+  ): Promise<Session> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const session = await inTransaction(ctx, async (em) => {
       const session = await lockSession(em, input.id, 'id');
@@ -256,7 +280,10 @@ export class SessionMutationResolver {
       'Cancels a session: it stays in the agenda with status CANCELLED (so apps can show it), and no longer counts for double bookings. ' +
       'Refused with CONFLICT when `expectedVersion` is not the current version.',
   })
-  async cancelSession(@Arg('input', () => CancelSessionInput, { description: 'The session to cancel.' }) input: CancelSessionInput, @Ctx() ctx: Context): Promise<Session> {
+  async cancelSession(
+    @Arg('input', () => CancelSessionInput, { description: 'The session to cancel.' }) input: CancelSessionInput,
+    @Ctx() ctx: Context,
+  ): Promise<Session> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const session = await inTransaction(ctx, async (em) => {
       const session = await lockSession(em, input.id, 'id');
@@ -278,7 +305,10 @@ export class SessionMutationResolver {
       'Deletes a session and its participants; returns the id it had. Apps syncing with `agendaChanges` see it as removed. ' +
       'Prefer `cancelSession` for a published session. Refused with CONFLICT when `expectedVersion` is not the current version.',
   })
-  async deleteSession(@Arg('input', () => DeleteSessionInput, { description: 'The session to delete.' }) input: DeleteSessionInput, @Ctx() ctx: Context): Promise<string> {
+  async deleteSession(
+    @Arg('input', () => DeleteSessionInput, { description: 'The session to delete.' }) input: DeleteSessionInput,
+    @Ctx() ctx: Context,
+  ): Promise<string> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const { id, speakerIds } = await inTransaction(ctx, async (em) => {
       const session = await lockSession(em, input.id, 'id');
@@ -315,7 +345,13 @@ function renumber(participants: SessionParticipant[]): void {
   });
 }
 
-function auditParticipant(em: EntityManager, viewer: Viewer, p: SessionParticipant, action: string, changes: ReturnType<typeof changedFields>): void {
+function auditParticipant(
+  em: EntityManager,
+  viewer: Viewer,
+  p: SessionParticipant,
+  action: string,
+  changes: ReturnType<typeof changedFields>,
+): void {
   audit(em, viewer, { entityType: 'SessionParticipant', entityId: p.id, action, forumId: p.session.forum.id, changes });
 }
 
@@ -338,7 +374,10 @@ export class ParticipantMutationResolver {
       'Adds a speaker to a session of a forum you organise. Refused with CONFLICT when the speaker already has this role in the session, ' +
       'or takes part in another session overlapping this one (neither cancelled).',
   })
-  async addParticipant(@Arg('input', () => AddParticipantInput, { description: 'Who, where and as what.' }) input: AddParticipantInput, @Ctx() ctx: Context): Promise<SessionParticipant> {
+  async addParticipant(
+    @Arg('input', () => AddParticipantInput, { description: 'Who, where and as what.' }) input: AddParticipantInput,
+    @Ctx() ctx: Context,
+  ): Promise<SessionParticipant> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const speakerId = idOf(input.speakerId, 'Speaker', 'speakerId');
     const participant = await inTransaction(
@@ -428,7 +467,10 @@ export class ParticipantMutationResolver {
   }
 
   @Mutation(() => Session, { description: 'Removes a participant from their session (the others close up); returns the session.' })
-  async removeParticipant(@Arg('input', () => RemoveParticipantInput, { description: 'The participant to remove.' }) input: RemoveParticipantInput, @Ctx() ctx: Context): Promise<Session> {
+  async removeParticipant(
+    @Arg('input', () => RemoveParticipantInput, { description: 'The participant to remove.' }) input: RemoveParticipantInput,
+    @Ctx() ctx: Context,
+  ): Promise<Session> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const { session, speakerId } = await inTransaction(ctx, async (em) => {
       const participant = await loadParticipant(em, input.id);
@@ -440,7 +482,13 @@ export class ParticipantMutationResolver {
       em.remove(participant);
       renumber(rest);
       await em.flush();
-      audit(em, viewer, { entityType: 'SessionParticipant', entityId: id, action: 'DELETE', forumId: session.forum.id, changes: changedFields(state, {}) });
+      audit(em, viewer, {
+        entityType: 'SessionParticipant',
+        entityId: id,
+        action: 'DELETE',
+        forumId: session.forum.id,
+        changes: changedFields(state, {}),
+      });
       return { session: await reload(em, session), speakerId: speaker.id };
     });
     forget(ctx, session.id, [speakerId]);

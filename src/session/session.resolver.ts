@@ -41,14 +41,17 @@ export class SessionResolver {
 
   @Reads({ Session: ['startsAt', 'forum'], Forum: ['timeZone'] })
   @FieldResolver(() => String, {
-    description: 'Start as local wall-clock time with its UTC offset (e.g. `2025-04-16T10:00:00+05:00`), in the forum time zone unless `timeZone` names another.',
+    description:
+      'Start as local wall-clock time with its UTC offset (e.g. `2025-04-16T10:00:00+05:00`), in the forum time zone unless `timeZone` names another.',
   })
   startsAtLocal(@Root() session: Session, @TimeZoneArg() timeZone: string | undefined, @Ctx() { loaders }: Context): Promise<string> {
     return inZone(session.startsAt, session, timeZone, loaders);
   }
 
   @Reads({ Session: ['endsAt', 'forum'], Forum: ['timeZone'] })
-  @FieldResolver(() => String, { description: 'End as local wall-clock time with its UTC offset, in the forum time zone unless `timeZone` names another.' })
+  @FieldResolver(() => String, {
+    description: 'End as local wall-clock time with its UTC offset, in the forum time zone unless `timeZone` names another.',
+  })
   endsAtLocal(@Root() session: Session, @TimeZoneArg() timeZone: string | undefined, @Ctx() { loaders }: Context): Promise<string> {
     return inZone(session.endsAt, session, timeZone, loaders);
   }

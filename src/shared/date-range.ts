@@ -32,4 +32,8 @@ export const GraphQLDateTime = bounded<Date>(
   'between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
 );
 
-export const GraphQLLocalDate = bounded<string>(AnyLocalDate as GraphQLScalarType<string>, (d) => !d.startsWith('0000'), 'between 0001-01-01 and 9999-12-31');
+export const GraphQLLocalDate = bounded<string>(
+  AnyLocalDate as GraphQLScalarType<string>,
+  (d) => !d.startsWith('0000'),
+  'between 0001-01-01 and 9999-12-31',
+);

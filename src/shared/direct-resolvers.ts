@@ -62,7 +62,9 @@ export function resolveFieldsDirectly(schema: GraphQLSchema): string[] {
           root instanceof ownClass ? (root as Record<string, () => unknown>)[method]() : viaTypeGraphql(root, args, ctx, info);
       } else if (fieldResolver?.kind === 'internal' && isLangAndContext(params)) {
         resolve = (root, args, ctx, info) =>
-          root instanceof ownClass ? (root as Record<string, (...a: unknown[]) => unknown>)[method](args.lang, ctx) : viaTypeGraphql(root, args, ctx, info);
+          root instanceof ownClass
+            ? (root as Record<string, (...a: unknown[]) => unknown>)[method](args.lang, ctx)
+            : viaTypeGraphql(root, args, ctx, info);
       } else if (fieldResolver?.kind === 'external' && isRootAndContext(params) && fieldResolver.target.length === 0) {
         const resolverClass = fieldResolver.target as new () => Record<string, (...args: unknown[]) => unknown>;
         let instance = instances.get(resolverClass);

@@ -20,7 +20,13 @@ export type HttpErrorCode =
   | 'INTERNAL_SERVER_ERROR';
 
 /** A GraphQL-shaped JSON error that no cache keeps; `details` go into `extensions` (e.g. `parameter`). */
-export function sendError(res: Response, status: number, code: HttpErrorCode, message: string, details: Record<string, unknown> = {}): void {
+export function sendError(
+  res: Response,
+  status: number,
+  code: HttpErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): void {
   res.set('Cache-Control', 'no-store');
   res.status(status).json({ errors: [{ message, extensions: { ...details, code } }] });
 }
@@ -57,14 +63,17 @@ export const checkUrlText: RequestHandler = (req, res, next) => {
     try {
       text = decodeURIComponent(segment);
     } catch {
-      return sendError(res, 400, 'BAD_USER_INPUT', `Path segment ${index} is not valid percent-encoded UTF-8`, { parameter: `path:${index}` });
+      return sendError(res, 400, 'BAD_USER_INPUT', `Path segment ${index} is not valid percent-encoded UTF-8`, {
+        parameter: `path:${index}`,
+      });
     }
     const problem = textProblem(text, SLUG_TEXT);
     if (problem) return sendError(res, 400, 'BAD_USER_INPUT', `Path segment ${index} ${problem}`, { parameter: `path:${index}` });
   }
   for (const [name, value] of Object.entries(req.query)) {
     const problem = [name, ...[value].flat()].map((text) => (typeof text === 'string' ? textProblem(text, URL_TEXT) : null)).find(Boolean);
-    if (problem) return sendError(res, 400, 'BAD_USER_INPUT', `Query parameter "${name.slice(0, 100)}" ${problem}`, { parameter: name.slice(0, 100) });
+    if (problem)
+      return sendError(res, 400, 'BAD_USER_INPUT', `Query parameter "${name.slice(0, 100)}" ${problem}`, { parameter: name.slice(0, 100) });
   }
   next();
 };
@@ -87,7 +96,10 @@ const FORMAT_REVISION = 1;
 
 /** A strong entity tag: a readable prefix, then a hash of everything the content depends on. */
 export function entityTag(prefix: string, parts: unknown[]): string {
-  const hash = createHash('sha256').update(JSON.stringify([FORMAT_REVISION, ...parts])).digest('base64url').slice(0, 22);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([FORMAT_REVISION, ...parts]))
+    .digest('base64url')
+    .slice(0, 22);
   return `"${prefix}-${hash}"`;
 }
 

@@ -13,7 +13,10 @@ export class LocalizedTextResolver {
     return pick(text, lang, ctx.languages);
   }
 
-  @FieldResolver(() => Language, { nullable: true, description: 'The language `text` is in; differs from the requested one when a fallback was used.' })
+  @FieldResolver(() => Language, {
+    nullable: true,
+    description: 'The language `text` is in; differs from the requested one when a fallback was used.',
+  })
   language(@Root() text: Translations, @LangArg() lang: Language | undefined, @Ctx() ctx: Context): Language | null {
     return availableLanguage(text, lang ? [lang, ...ctx.languages] : ctx.languages);
   }

@@ -142,7 +142,12 @@ function fieldNeeds(
 }
 
 /** The projections of `operation`: what each entity's rows must hold to answer it. */
-export function computeNeeds(em: EntityManager, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Map<string, EntityProjection> {
+export function computeNeeds(
+  em: EntityManager,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): Map<string, EntityProjection> {
   const types = entityTypes(em);
   const metadata = em.getMetadata();
   const metadataByName = (name: string) => metadata.find(name) ?? undefined;
@@ -155,7 +160,11 @@ export function computeNeeds(em: EntityManager, schema: GraphQLSchema, document:
   const visited = new Set<string>();
 
   const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType) => {
-    const objectTypes: readonly GraphQLObjectType[] = isAbstractType(parent) ? schema.getPossibleTypes(parent) : isObjectType(parent) ? [parent] : [];
+    const objectTypes: readonly GraphQLObjectType[] = isAbstractType(parent)
+      ? schema.getPossibleTypes(parent)
+      : isObjectType(parent)
+        ? [parent]
+        : [];
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value.startsWith('__')) continue;
@@ -163,12 +172,21 @@ export function computeNeeds(em: EntityManager, schema: GraphQLSchema, document:
         for (const objectType of objectTypes) {
           const field = objectType.getFields()[selection.name.value];
           if (!field) continue;
-          fieldNeeds(needs, types, metadataByName, types.get(objectType.name), field, Boolean(selection.arguments?.some((a) => a.name.value === 'lang')));
+          fieldNeeds(
+            needs,
+            types,
+            metadataByName,
+            types.get(objectType.name),
+            field,
+            Boolean(selection.arguments?.some((a) => a.name.value === 'lang')),
+          );
           child ??= getNamedType(field.type) as GraphQLCompositeType;
         }
         if (selection.selectionSet && child) walk(selection.selectionSet, child);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType | undefined) : parent;
+        const type = selection.typeCondition
+          ? (schema.getType(selection.typeCondition.name.value) as GraphQLCompositeType | undefined)
+          : parent;
         if (type) walk(selection.selectionSet, type);
       } else {
         const fragment = fragments.get(selection.name.value);
@@ -193,7 +211,10 @@ export function computeNeeds(em: EntityManager, schema: GraphQLSchema, document:
         if (!props.has(prop.name)) props.set(prop.name, 'raw');
       }
     }
-    const key = [...props].sort(([a], [b]) => a.localeCompare(b)).map(([name, mode]) => `${name}:${mode}`).join(',');
+    const key = [...props]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, mode]) => `${name}:${mode}`)
+      .join(',');
     result.set(className, { props, key });
   }
   return result;
@@ -249,18 +270,29 @@ const quoteLiteral = (language: string) => `'${language.replaceAll("'", "''")}'`
  */
 function localText(alias: string, column: string, languages: readonly Language[]): string {
   const value = `${alias}."${column}"`;
-  const cases = languages.map((l) => `when coalesce(${value}->>${quoteLiteral(l)}, '') <> '' then jsonb_build_object(${quoteLiteral(l)}, ${value}->${quoteLiteral(l)})`);
+  const cases = languages.map(
+    (l) =>
+      `when coalesce(${value}->>${quoteLiteral(l)}, '') <> '' then jsonb_build_object(${quoteLiteral(l)}, ${value}->${quoteLiteral(l)})`,
+  );
   return `case ${cases.join(' ')} end`;
 }
 
-function projected(em: EntityManager, entity: EntityClass<object>): { meta: EntityMetadata; projection?: EntityProjection; languages: readonly Language[] } {
+function projected(
+  em: EntityManager,
+  entity: EntityClass<object>,
+): { meta: EntityMetadata; projection?: EntityProjection; languages: readonly Language[] } {
   const meta = em.getMetadata().get(entity.name);
   const projection = projectionOf(em);
   return { meta, projection: projection?.of(meta.className), languages: projection?.languages ?? [] };
 }
 
 /** The expressions of a projected row, each with its column name. */
-function expressions(meta: EntityMetadata, projection: EntityProjection, languages: readonly Language[], alias: string): [string, string][] {
+function expressions(
+  meta: EntityMetadata,
+  projection: EntityProjection,
+  languages: readonly Language[],
+  alias: string,
+): [string, string][] {
   const list: [string, string][] = [];
   for (const [name, mode] of projection.props) {
     const prop = meta.properties[name as keyof typeof meta.properties];
@@ -296,13 +328,20 @@ function projectedSql(
 
 /** SQL select list of `entity`'s columns aliased `alias`, as the request's projection has them. */
 export function selectList(em: EntityManager, entity: EntityClass<object>, alias: string): string {
-  return projectedSql(em, entity, 'select', alias, (list) => list.map(([column, sql]) => `${sql} as "${column}"`).join(', ')) ?? `${alias}.*`;
+  return (
+    projectedSql(em, entity, 'select', alias, (list) => list.map(([column, sql]) => `${sql} as "${column}"`).join(', ')) ?? `${alias}.*`
+  );
 }
 
 /** SQL: one JSON object of `entity`'s row aliased `alias`, as the request's projection has it. */
 export function jsonRow(em: EntityManager, entity: EntityClass<object>, alias: string): string {
   return (
-    projectedSql(em, entity, 'json', alias, (list) => `json_build_object(${list.map(([column, sql]) => `'${column}', ${sql}`).join(', ')})`) ??
-    `to_jsonb(${alias})`
+    projectedSql(
+      em,
+      entity,
+      'json',
+      alias,
+      (list) => `json_build_object(${list.map(([column, sql]) => `'${column}', ${sql}`).join(', ')})`,
+    ) ?? `to_jsonb(${alias})`
   );
 }

@@ -69,12 +69,19 @@ function buildShape(em: EntityManager, meta: EntityMetadata, selected?: Readonly
   Object.defineProperty(prototype, READ_ROW, { value: true });
   const columns: Column[] = [];
   for (const prop of meta.props) {
-    const column = prop.persist !== false && prop.fieldNames?.length && (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner));
+    const column =
+      prop.persist !== false &&
+      prop.fieldNames?.length &&
+      (prop.kind === ReferenceKind.SCALAR ||
+        prop.kind === ReferenceKind.MANY_TO_ONE ||
+        (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner));
     if (column && selected && !selected.has(prop.name)) {
       // Not selected for this operation: reading it is a bug to surface, not a null to answer.
       Object.defineProperty(prototype, prop.name, {
         get() {
-          throw new Error(`${meta.className}.${prop.name} was not selected for this operation: the field that reads it must declare it (@Reads, src/shared/projection.ts)`);
+          throw new Error(
+            `${meta.className}.${prop.name} was not selected for this operation: the field that reads it must declare it (@Reads, src/shared/projection.ts)`,
+          );
         },
         set(value: unknown) {
           Object.defineProperty(this, prop.name, { value, writable: true, enumerable: false, configurable: true });

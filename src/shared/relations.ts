@@ -25,7 +25,9 @@ export function columnOf(meta: EntityMetadata, prop: string): string {
 
 /** SQL: ORDER BY terms over `alias` for `order`. */
 export function orderSql(meta: EntityMetadata, alias: string, order: Order): string {
-  return order.map((term) => (typeof term === 'string' ? `${alias}."${columnOf(meta, term)}"` : `${alias}."${columnOf(meta, term[0])}" desc`)).join(', ');
+  return order
+    .map((term) => (typeof term === 'string' ? `${alias}."${columnOf(meta, term)}"` : `${alias}."${columnOf(meta, term[0])}" desc`))
+    .join(', ');
 }
 
 function manyToMany(meta: EntityMetadata, prop: string) {
@@ -66,7 +68,14 @@ export function linkedFrom(em: EntityManager, owner: EntityClass<object>, prop: 
 }
 
 /** SQL: `join <table of prop's target> <alias> on <alias>.<key> = <from>.<column of prop>`, for many-to-one `prop` of `entity` aliased `from`. */
-export function joinManyToOne(em: EntityManager, entity: EntityClass<object>, from: string, prop: string, alias: string, kind: 'join' | 'left join' = 'join'): string {
+export function joinManyToOne(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  from: string,
+  prop: string,
+  alias: string,
+  kind: 'join' | 'left join' = 'join',
+): string {
   const meta = metaOf(em, entity);
   const property = meta.properties[prop as keyof typeof meta.properties];
   const target = property?.targetMeta;

@@ -140,7 +140,11 @@ export function related<T extends { id: number }>(ref: T, loader: DataLoader<num
 }
 
 /** Loads entities by primary key; a missing id gives null. */
-export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>, where = 'true'): DataLoader<number, T | null> {
+export function byIdLoader<T extends { id: number }>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where = 'true',
+): DataLoader<number, T | null> {
   return new DataLoader(async (ids) => {
     const sql = `select ${selectList(em, entity, 't')}, t.id as "__parent" from "${tableOf(em, entity)}" t where t.id = any(?) and (${where})`;
     // A row this request has read already answers without SQL, unless this loader filters rows.
@@ -182,7 +186,9 @@ export function listLoader<T extends object>(em: EntityManager, entity: EntityCl
     const sql =
       `select ${selectList(em, entity, 't')}, ${rel.parent} as "__parent" from ${rel.from}` +
       ` where ${rel.parent} = any(?) and (${rel.where ?? 'true'}) order by ${rel.orderBy}`;
-    return groupByKey(parents, await selectEntities(em, entity, sql, [parents]), (m) => m.parent).map((group) => group.map((m) => m.entity));
+    return groupByKey(parents, await selectEntities(em, entity, sql, [parents]), (m) => m.parent).map((group) =>
+      group.map((m) => m.entity),
+    );
   });
 }
 
@@ -229,7 +235,11 @@ export interface PageKey {
  * Batches `fetchPages` across parents: keys asking for the same page and filter (the usual case
  * in one query) share one statement.
  */
-export function pageLoader<T extends object>(em: EntityManager, entity: EntityClass<T>, rel: RelationSql): DataLoader<PageKey, PageResult<T>, string> {
+export function pageLoader<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  rel: RelationSql,
+): DataLoader<PageKey, PageResult<T>, string> {
   return new DataLoader(
     async (keys) => {
       const groups = new Map<string, PageKey[]>();

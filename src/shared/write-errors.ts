@@ -61,9 +61,12 @@ export function toWriteError(error: unknown, fields?: ConstraintFields): unknown
   }
   if (error instanceof ForeignKeyConstraintViolationException) {
     const field = fieldOf(error as PgErrorInfo, fields);
-    return new BadUserInputError(field ? `${field} refers to something that does not exist (any more)` : 'This refers to something that does not exist', {
-      field,
-    });
+    return new BadUserInputError(
+      field ? `${field} refers to something that does not exist (any more)` : 'This refers to something that does not exist',
+      {
+        field,
+      },
+    );
   }
   if (error instanceof DeadlockException) {
     // PostgreSQL rolled the whole transaction back: nothing was written.

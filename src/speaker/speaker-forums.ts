@@ -23,5 +23,7 @@ export async function forumIdsOfSpeakers(em: EntityManager, speakerIds: readonly
   if (speakerIds.length === 0) return [];
   const ids = [...speakerIds];
   const rows = await em.execute<{ speaker_id: number; forum_id: number }[]>(FORUMS_OF_SPEAKERS, [ids, ids]);
-  return groupByKey(speakerIds, rows, (r) => Number(r.speaker_id)).map((group) => group.map((r) => Number(r.forum_id)).sort((a, b) => a - b));
+  return groupByKey(speakerIds, rows, (r) => Number(r.speaker_id)).map((group) =>
+    group.map((r) => Number(r.forum_id)).sort((a, b) => a - b),
+  );
 }

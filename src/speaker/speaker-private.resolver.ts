@@ -24,7 +24,7 @@ async function maySeePrivate(ctx: Context, speaker: Speaker): Promise<boolean> {
   return organisesAny(viewer, await ctx.loaders.forumIdsBySpeakerId.load(speaker.id));
 }
 
-const PRIVATE = "Private: null unless you are an admin or organise a forum the speaker takes part in (or was created for).";
+const PRIVATE = 'Private: null unless you are an admin or organise a forum the speaker takes part in (or was created for).';
 
 /** The organisers' fields of a speaker, hidden from everyone else. */
 @Resolver(() => Speaker)

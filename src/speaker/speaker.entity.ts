@@ -47,7 +47,10 @@ export class Link {
 
 @ObjectType('Speaker', { implements: Node, description: 'A person who speaks, moderates or hosts at forum sessions.' })
 @Entity({ tableName: 'speaker' })
-@Index({ name: 'speaker_search_index', expression: `create index "speaker_search_index" on "speaker" using gin ((${SPEAKER_SEARCH_VECTOR}))` })
+@Index({
+  name: 'speaker_search_index',
+  expression: `create index "speaker_search_index" on "speaker" using gin ((${SPEAKER_SEARCH_VECTOR}))`,
+})
 export class Speaker extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier (e.g. `aida-balaeva`).' })
   @Property({ type: 'string' })
@@ -137,7 +140,11 @@ export class Speaker extends BaseEntity {
     return this.bio ?? null;
   }
 
-  @Field(() => String, { name: 'organisation', nullable: true, description: 'Employer when it is not a ministry (a media company, a university).' })
+  @Field(() => String, {
+    name: 'organisation',
+    nullable: true,
+    description: 'Employer when it is not a ministry (a media company, a university).',
+  })
   localOrganisation(@LangArg() lang: Language | undefined, @Ctx() ctx: Context): string | null {
     return pick(this.organisation, lang, ctx.languages);
   }

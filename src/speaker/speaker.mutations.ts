@@ -95,7 +95,9 @@ const REQUIRED = ['slug', 'fullName', 'position', 'countryCode', 'arrivalStatus'
 async function assignFields(em: EntityManager, speaker: Speaker, f: SpeakerFieldsInput, creating: boolean): Promise<void> {
   for (const name of REQUIRED) {
     if (f[name] === null || (creating && f[name] === undefined && name !== 'arrivalStatus')) {
-      throw new BadUserInputError(creating ? `fields.${name} is required` : `fields.${name} cannot be removed`, { field: `fields.${name}` });
+      throw new BadUserInputError(creating ? `fields.${name} is required` : `fields.${name} cannot be removed`, {
+        field: `fields.${name}`,
+      });
     }
   }
   if (f.slug != null) speaker.slug = f.slug;
@@ -132,7 +134,14 @@ async function loadSpeaker(em: EntityManager, globalId: string): Promise<Speaker
 }
 
 /** Each forum of the speaker gets the audit entry, so that each forum's organisers see it in their log. */
-function auditSpeaker(em: EntityManager, viewer: Viewer, forumIds: number[], speakerId: number, action: string, changes: ReturnType<typeof changedFields>): void {
+function auditSpeaker(
+  em: EntityManager,
+  viewer: Viewer,
+  forumIds: number[],
+  speakerId: number,
+  action: string,
+  changes: ReturnType<typeof changedFields>,
+): void {
   for (const forumId of forumIds.length ? forumIds : [null]) {
     audit(em, viewer, { entityType: 'Speaker', entityId: speakerId, action, forumId, changes });
   }
@@ -149,7 +158,10 @@ function auditSpeaker(em: EntityManager, viewer: Viewer, forumIds: number[], spe
 @Resolver()
 export class SpeakerMutationResolver {
   @Mutation(() => Speaker, { description: 'Creates a speaker for a forum you organise (admins: any forum).' })
-  async createSpeaker(@Arg('input', () => CreateSpeakerInput, { description: 'The new speaker.' }) input: CreateSpeakerInput, @Ctx() ctx: Context): Promise<Speaker> {
+  async createSpeaker(
+    @Arg('input', () => CreateSpeakerInput, { description: 'The new speaker.' }) input: CreateSpeakerInput,
+    @Ctx() ctx: Context,
+  ): Promise<Speaker> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     return inTransaction(
       ctx,
@@ -161,7 +173,13 @@ export class SpeakerMutationResolver {
         await assignFields(em, speaker, input.fields, true);
         em.persist(speaker);
         await em.flush();
-        audit(em, viewer, { entityType: 'Speaker', entityId: speaker.id, action: 'CREATE', forumId: forum.id, changes: changedFields({}, withoutEmpty(speakerState(speaker))) });
+        audit(em, viewer, {
+          entityType: 'Speaker',
+          entityId: speaker.id,
+          action: 'CREATE',
+          forumId: forum.id,
+          changes: changedFields({}, withoutEmpty(speakerState(speaker))),
+        });
         return speaker;
       },
       SPEAKER_CONSTRAINTS,
@@ -173,7 +191,10 @@ export class SpeakerMutationResolver {
       'Changes a speaker. Allowed to admins and to organisers of any forum the speaker takes part in or was created for. ' +
       'Refused with CONFLICT when `expectedVersion` is not the current version.',
   })
-  async updateSpeaker(@Arg('input', () => UpdateSpeakerInput, { description: 'The changes.' }) input: UpdateSpeakerInput, @Ctx() ctx: Context): Promise<Speaker> {
+  async updateSpeaker(
+    @Arg('input', () => UpdateSpeakerInput, { description: 'The changes.' }) input: UpdateSpeakerInput,
+    @Ctx() ctx: Context,
+  ): Promise<Speaker> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const updated = await inTransaction(
       ctx,
@@ -204,17 +225,24 @@ export class SpeakerMutationResolver {
       'Deletes a speaker and their participation in every session; returns the id they had. Allowed to admins and to organisers of ' +
       'every forum the speaker takes part in or was created for. Refused with CONFLICT when `expectedVersion` is not the current version.',
   })
-  async deleteSpeaker(@Arg('input', () => DeleteSpeakerInput, { description: 'The speaker to delete.' }) input: DeleteSpeakerInput, @Ctx() ctx: Context): Promise<string> {
+  async deleteSpeaker(
+    @Arg('input', () => DeleteSpeakerInput, { description: 'The speaker to delete.' }) input: DeleteSpeakerInput,
+    @Ctx() ctx: Context,
+  ): Promise<string> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const id = await inTransaction(ctx, async (em) => {
       const speaker = await loadSpeaker(em, input.id);
       const forumIds = (await forumIdsOfSpeakers(em, [speaker.id]))[0];
       const allowed = viewer.forumIds === 'all' || (forumIds.length > 0 && forumIds.every((f) => organises(viewer, f)));
-      if (!allowed) throw new ForbiddenError('Deleting a speaker removes them from every forum they take part in: you must organise all of those forums');
+      if (!allowed)
+        throw new ForbiddenError(
+          'Deleting a speaker removes them from every forum they take part in: you must organise all of those forums',
+        );
       expectVersion(speaker, input.expectedVersion, 'The speaker');
       // The version in the condition refuses a deletion racing with a concurrent update.
       const deleted = await em.nativeDelete(Speaker, { id: speaker.id, version: input.expectedVersion });
-      if (deleted === 0) throw new ConflictError('The speaker changed while being deleted; reload it and try again', { field: 'expectedVersion' });
+      if (deleted === 0)
+        throw new ConflictError('The speaker changed while being deleted; reload it and try again', { field: 'expectedVersion' });
       auditSpeaker(em, viewer, forumIds, speaker.id, 'DELETE', changedFields(withoutEmpty(speakerState(speaker)), {}));
       return speaker.id;
     });

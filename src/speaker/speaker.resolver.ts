@@ -33,7 +33,8 @@ export class SpeakerFilter {
 export class SpeakerResolver {
   @Query(() => SpeakerConnection, { description: 'Speakers, by slug, optionally filtered.' })
   async speakers(
-    @Arg('filter', () => SpeakerFilter, { nullable: true, description: 'Conditions the speakers must meet.' }) filter: SpeakerFilter | undefined,
+    @Arg('filter', () => SpeakerFilter, { nullable: true, description: 'Conditions the speakers must meet.' })
+    filter: SpeakerFilter | undefined,
     @Args() args: PageArgs,
     @Ctx() { em }: Context,
   ): Promise<Connection<Speaker>> {
@@ -52,7 +53,10 @@ export class SpeakerResolver {
   }
 
   @Query(() => Speaker, { nullable: true, description: 'A speaker by slug; null when unknown.' })
-  speaker(@Arg('slug', { description: 'The speaker slug, e.g. `aida-balaeva`.' }) slug: string, @Ctx() { loaders }: Context): Promise<Speaker | null> {
+  speaker(
+    @Arg('slug', { description: 'The speaker slug, e.g. `aida-balaeva`.' }) slug: string,
+    @Ctx() { loaders }: Context,
+  ): Promise<Speaker | null> {
     return loaders.speakerBySlug.load(slug);
   }
 
@@ -72,7 +76,9 @@ export class SpeakerResolver {
     return speaker.ministry ? related(speaker.ministry, loaders.ministryById) : null;
   }
 
-  @FieldResolver(() => [SessionParticipant], { description: 'The sessions this person takes part in, with their role in each, in time order.' })
+  @FieldResolver(() => [SessionParticipant], {
+    description: 'The sessions this person takes part in, with their role in each, in time order.',
+  })
   participations(@Root() speaker: Speaker, @Ctx() { loaders }: Context): Promise<SessionParticipant[]> {
     return loaders.participationsBySpeakerId.load(speaker.id);
   }

@@ -63,12 +63,14 @@ function databaseUrl(name: string): string {
 }
 
 /** A fresh database for one test file, migrated, with the app built on it and listening. */
-export async function startHarness(options: {
-  /** Settings on top of the tests' defaults, e.g. { NODE_ENV: 'production' }. */
-  env?: NodeJS.ProcessEnv;
-  /** Where the app's request and error logs go (pino); by default the silent process logger. */
-  logger?: Logger;
-} = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    /** Settings on top of the tests' defaults, e.g. { NODE_ENV: 'production' }. */
+    env?: NodeJS.ProcessEnv;
+    /** Where the app's request and error logs go (pino); by default the silent process logger. */
+    logger?: Logger;
+  } = {},
+): Promise<Harness> {
   const name = `forum_test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: databaseUrl('postgres') });
   await admin.connect();

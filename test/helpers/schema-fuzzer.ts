@@ -108,7 +108,8 @@ export function harvest(real: RealValues, value: unknown): void {
       else if (key === 'code' && /^[A-Z]{2}$/.test(v)) addUnique(real.countryCodes, v);
       else if (key === 'email') addUnique(real.emails, v);
       else if ((key === 'startDate' || key === 'endDate' || key === 'date') && /^\d{4}-\d\d-\d\d$/.test(v)) addUnique(real.dates, v);
-      else if ((key === 'startsAt' || key === 'endsAt' || key === 'publishedAt') && !Number.isNaN(Date.parse(v))) addUnique(real.instants, v);
+      else if ((key === 'startsAt' || key === 'endsAt' || key === 'publishedAt') && !Number.isNaN(Date.parse(v)))
+        addUnique(real.instants, v);
     } else if (typeof v === 'number' && (key === 'version' || key === 'revision' || key === 'scheduleVersion')) {
       addUnique(real.versions, v);
     } else {
@@ -266,11 +267,57 @@ const longString = fc
 /** Any UTF-16 code units, lone surrogates included. */
 const anyCodeUnits = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 });
 
-const TIME_ZONES = ['Asia/Almaty', 'Asia/Tashkent', 'Europe/Berlin', 'UTC', 'Etc/GMT+12', 'Etc/GMT-14', 'Pacific/Kiritimati', 'America/St_Johns', 'Mars/Olympus', '+05:00', 'local', 'asia/almaty', 'EST5EDT'];
+const TIME_ZONES = [
+  'Asia/Almaty',
+  'Asia/Tashkent',
+  'Europe/Berlin',
+  'UTC',
+  'Etc/GMT+12',
+  'Etc/GMT-14',
+  'Pacific/Kiritimati',
+  'America/St_Johns',
+  'Mars/Olympus',
+  '+05:00',
+  'local',
+  'asia/almaty',
+  'EST5EDT',
+];
 const LANGUAGE_CODES = ['ru', 'en', 'kk', 'ru-RU', 'kk-Cyrl-KZ', 'x-klingon', 'RU', 'zz'];
-const URLS = ['https://example.com/a', 'http://kazpravda.kz/n/1', 'javascript:alert(1)', 'ftp://x', 'https://', '//evil.example', 'https://ex ample.com', `https://example.com/${'a'.repeat(3000)}`, 'data:text/html,<b>'];
-const WORDS = ['медиафорум', 'медиафорума', 'Астана', 'media', 'forum', 'журналистика', 'Aida', 'Балаева', 'Central Asia', '"медиафорум Астана"', 'медиа or форум', 'kk', 'ru'];
-const EMAILS = ['admin@camf.kz', 'admin-1@test.example', 'organiser-2@test.example', 'a@b.c', 'not-an-email', 'UPPER@CASE.KZ', ' spaced@x.kz '];
+const URLS = [
+  'https://example.com/a',
+  'http://kazpravda.kz/n/1',
+  'javascript:alert(1)',
+  'ftp://x',
+  'https://',
+  '//evil.example',
+  'https://ex ample.com',
+  `https://example.com/${'a'.repeat(3000)}`,
+  'data:text/html,<b>',
+];
+const WORDS = [
+  'медиафорум',
+  'медиафорума',
+  'Астана',
+  'media',
+  'forum',
+  'журналистика',
+  'Aida',
+  'Балаева',
+  'Central Asia',
+  '"медиафорум Астана"',
+  'медиа or форум',
+  'kk',
+  'ru',
+];
+const EMAILS = [
+  'admin@camf.kz',
+  'admin-1@test.example',
+  'organiser-2@test.example',
+  'a@b.c',
+  'not-an-email',
+  'UPPER@CASE.KZ',
+  ' spaced@x.kz ',
+];
 
 /** Realistic strings for an argument or input field, by its name. */
 function realisticStrings(name: string, real: RealValues, hint: string | undefined): string[] {
@@ -279,7 +326,15 @@ function realisticStrings(name: string, real: RealValues, hint: string | undefin
   if (n === 'after' || n.endsWith('cursor')) return [...real.cursors, ...forgedCursors(real)];
   if (n.includes('slug')) {
     const own = (hint && real.slugsByType[hint]) || [];
-    const known = ['camf-2025', 'camf-2022', 'aida-balaeva', 'vtoroy-centralno-aziatskiy-mediaforum-startoval-v-astane', 'kz-mci', 'no-such-slug', 'CAMF-2025'];
+    const known = [
+      'camf-2025',
+      'camf-2022',
+      'aida-balaeva',
+      'vtoroy-centralno-aziatskiy-mediaforum-startoval-v-astane',
+      'kz-mci',
+      'no-such-slug',
+      'CAMF-2025',
+    ];
     // The slugs of the type the argument names, several times over: most often those.
     return [...own, ...own, ...own, ...own, ...slugs, ...known];
   }
@@ -315,7 +370,10 @@ function wellFormedStrings(name: string, parent: string): fc.Arbitrary<string> |
   if (n === 'phone') return fc.constantFrom('+7 701 000 00 00', '+998 71 000 00 00');
   if (n.includes('code') && !n.includes('slug')) return fc.constantFrom('KZ', 'RU', 'UZ', 'KG', 'kz');
   if (n.includes('slug') || n.includes('code') || n === 'after' || n === 'query' || n === 'search') return undefined;
-  return fc.oneof(fc.lorem({ maxCount: 4 }), fc.constantFrom('Медиафорум в Астане', 'Central Asian Media Forum', 'Орталық Азия медиафорумы'));
+  return fc.oneof(
+    fc.lorem({ maxCount: 4 }),
+    fc.constantFrom('Медиафорум в Астане', 'Central Asian Media Forum', 'Орталық Азия медиафорумы'),
+  );
 }
 
 function forgedIds(): string[] {
@@ -371,7 +429,13 @@ function mutatedIds(real: RealValues): string[] {
   return Object.values(real.idsByType)
     .flat()
     .slice(0, 40)
-    .flatMap((id) => [id.slice(0, -1), `${id}=`, `${id}AA`, id.replace(/-/g, '+').replace(/_/g, '/'), Buffer.from(Buffer.from(id, 'base64url').toString() + '0').toString('base64url')]);
+    .flatMap((id) => [
+      id.slice(0, -1),
+      `${id}=`,
+      `${id}AA`,
+      id.replace(/-/g, '+').replace(/_/g, '/'),
+      Buffer.from(Buffer.from(id, 'base64url').toString() + '0').toString('base64url'),
+    ]);
 }
 
 export const INT_EDGES = [0, -1, 1, 2, 3, 5, 10, 20, 50, 51, 99, 100, 101, 2000, 2001, 2 ** 31 - 1, -(2 ** 31)];
@@ -397,9 +461,33 @@ const DATE_TIMES = [
   '2025-04-16t06:00:00z',
 ];
 /** Refused by the DateTime scalar (leap second, 24:00, no offset, six-digit years, numbers). */
-const BAD_DATE_TIMES: unknown[] = ['2025-04-16T23:59:60Z', '2025-02-29T00:00:00Z', '2025-04-16T24:00:00Z', '2025-04-16T06:00:00', '2025-04-16', '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', 'now', '', 0, 1744783200000, 1e20];
+const BAD_DATE_TIMES: unknown[] = [
+  '2025-04-16T23:59:60Z',
+  '2025-02-29T00:00:00Z',
+  '2025-04-16T24:00:00Z',
+  '2025-04-16T06:00:00',
+  '2025-04-16',
+  '+275760-09-13T00:00:00.000Z',
+  '-271821-04-20T00:00:00.000Z',
+  'now',
+  '',
+  0,
+  1744783200000,
+  1e20,
+];
 const LOCAL_DATES = ['2025-04-16', '2025-04-17', '2022-10-03', '2022-10-04', '2024-02-29', '0000-01-01', '0001-01-01', '9999-12-31'];
-const BAD_LOCAL_DATES = ['2025-02-29', '10000-01-01', '-0001-01-01', '2025-13-01', '2025-00-10', '2025-04-00', '2025-4-7', '2025-04-16T00:00:00Z', 'today', ''];
+const BAD_LOCAL_DATES = [
+  '2025-02-29',
+  '10000-01-01',
+  '-0001-01-01',
+  '2025-13-01',
+  '2025-00-10',
+  '2025-04-00',
+  '2025-4-7',
+  '2025-04-16T00:00:00Z',
+  'today',
+  '',
+];
 
 /** ISO strings of instants in years 0 to 9999 (the DateTime scalar refuses six-digit years). */
 const anyInstant = fc
@@ -441,7 +529,10 @@ export interface GeneratedOperation {
 export function abbreviate(value: unknown, max = 120): unknown {
   if (typeof value === 'string') {
     if (value.length <= max) return value;
-    const codes = [...new Set(value)].slice(0, 4).map((c) => JSON.stringify(c)).join(', ');
+    const codes = [...new Set(value)]
+      .slice(0, 4)
+      .map((c) => JSON.stringify(c))
+      .join(', ');
     return `<${value.length} chars: ${JSON.stringify(value.slice(0, 40))}... made of ${codes}${new Set(value).size > 4 ? ', ...' : ''}>`;
   }
   if (Array.isArray(value)) {
@@ -510,7 +601,8 @@ class Printer {
     if (type && isListType(type)) {
       return Array.isArray(value) ? `[${value.map((v) => this.literal(v, type.ofType)).join(', ')}]` : this.literal(value, type.ofType);
     }
-    if (type && isEnumType(type) && typeof value === 'string' && NAME.test(value) && !['true', 'false', 'null'].includes(value)) return value;
+    if (type && isEnumType(type) && typeof value === 'string' && NAME.test(value) && !['true', 'false', 'null'].includes(value))
+      return value;
     if (type && isInputObjectType(type) && typeof value === 'object' && !Array.isArray(value)) {
       const fields = type.getFields();
       const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
@@ -587,7 +679,8 @@ function typeHint(name: string, parent: string, typeNames: string[]): string | u
   const base = name.replace(/(Ids?|Slugs?)$/, '');
   const pool = [...typeNames].sort((a, b) => b.length - a.length);
   if (base && base !== name) {
-    const match = pool.find((t) => t.toLowerCase() === base.toLowerCase()) ?? pool.find((t) => t.toLowerCase().endsWith(base.toLowerCase()));
+    const match =
+      pool.find((t) => t.toLowerCase() === base.toLowerCase()) ?? pool.find((t) => t.toLowerCase().endsWith(base.toLowerCase()));
     if (match) return match;
   }
   const owner = parent.replace(/^(Mutation|Query)\./, '').toLowerCase();
@@ -690,7 +783,10 @@ export class SchemaFuzzer {
     let arb: fc.Arbitrary<SelectionPlan[]>;
     const typename: SelectionPlan = { kind: 'field', name: '__typename', args: [] };
     const fragment = (t: GraphQLObjectType, p: number) =>
-      maybe(this.selectionArb(t, depth, mode).map((selections): SelectionPlan => ({ kind: 'fragment', on: t.name, selections })), p);
+      maybe(
+        this.selectionArb(t, depth, mode).map((selections): SelectionPlan => ({ kind: 'fragment', on: t.name, selections })),
+        p,
+      );
     if (isObjectType(type) || isInterfaceType(type)) {
       const fields = this.selectable(type, depth);
       const leaves = fields.filter((f) => isLeafType(getNamedType(f.type)));
@@ -708,7 +804,9 @@ export class SchemaFuzzer {
         return [...selections, ...spread];
       });
     } else if (isUnionType(type)) {
-      arb = fc.tuple(...type.getTypes().map((t) => fragment(t, 0.6))).map((frags) => [typename, ...frags.filter((s): s is SelectionPlan => s !== undefined)]);
+      arb = fc
+        .tuple(...type.getTypes().map((t) => fragment(t, 0.6)))
+        .map((frags) => [typename, ...frags.filter((s): s is SelectionPlan => s !== undefined)]);
     } else {
       arb = fc.constant([]);
     }
@@ -724,8 +822,9 @@ export class SchemaFuzzer {
       // `$n: Int`), and a client may then send null.
       const nullable = isNonNullType(arg.type) ? arg.type.ofType : arg.type;
       const defaulted = nullable !== arg.type && arg.defaultValue !== undefined;
-      const plan = fc.tuple(this.valueArb(arg.type, arg.name, where, 0, mode), fc.integer({ min: 0, max: 9 })).map(
-        ([value, mode]): ArgPlan =>
+      const plan = fc
+        .tuple(this.valueArb(arg.type, arg.name, where, 0, mode), fc.integer({ min: 0, max: 9 }))
+        .map(([value, mode]): ArgPlan =>
           defaulted && mode === 9
             ? { name: arg.name, type: nullable, asVariable: true, value: null }
             : {
@@ -735,7 +834,7 @@ export class SchemaFuzzer {
                 asVariable: mode < 6,
                 value,
               },
-      );
+        );
       return isRequiredArgument(arg) ? plan.map((p): ArgPlan | undefined => p) : maybe(plan, 0.5);
     });
     return fc.tuple(...plans).map((list) => list.filter((p): p is ArgPlan => p !== undefined));
@@ -753,7 +852,10 @@ export class SchemaFuzzer {
     if (isNonNullType(type)) {
       arb = this.namedOrListArb(type.ofType, name, parent, depth, mode, small);
     } else {
-      arb = fc.oneof({ arbitrary: this.namedOrListArb(type, name, parent, depth, mode, small), weight: 12 }, { arbitrary: fc.constant(null), weight: 1 });
+      arb = fc.oneof(
+        { arbitrary: this.namedOrListArb(type, name, parent, depth, mode, small), weight: 12 },
+        { arbitrary: fc.constant(null), weight: 1 },
+      );
     }
     if (mode === 'wild') {
       const wrong = fc.constantFrom<unknown>('x', 1, 1.5, true, null, [], {}, [1, 'a'], { a: 1 }, ...INT_BEYOND, 'CAMF');
@@ -767,7 +869,14 @@ export class SchemaFuzzer {
    * `small`: inside a list, where neither very long strings nor huge lists are drawn, so that one
    * request stays within some megabytes (the body limit refuses most of them anyway).
    */
-  private namedOrListArb(type: GraphQLInputType, name: string, parent: string, depth: number, mode: Mode, small: boolean): fc.Arbitrary<unknown> {
+  private namedOrListArb(
+    type: GraphQLInputType,
+    name: string,
+    parent: string,
+    depth: number,
+    mode: Mode,
+    small: boolean,
+  ): fc.Arbitrary<unknown> {
     if (isNonNullType(type)) return this.namedOrListArb(type.ofType, name, parent, depth, mode, small);
     if (isListType(type)) {
       const item = this.valueArb(type.ofType, name, parent, depth, mode, true);
@@ -777,12 +886,18 @@ export class SchemaFuzzer {
         { arbitrary: this.valueArb(type.ofType, name, parent, depth, mode, small), weight: 1 },
       ];
       // Huge lists: one value repeated hundreds or thousands of times.
-      if (!small) lists.push({ arbitrary: fc.tuple(item, fc.integer({ min: 100, max: 3000 })).map(([v, n]) => Array.from({ length: n }, () => v)), weight: 1 });
+      if (!small)
+        lists.push({
+          arbitrary: fc.tuple(item, fc.integer({ min: 100, max: 3000 })).map(([v, n]) => Array.from({ length: n }, () => v)),
+          weight: 1,
+        });
       return fc.oneof(...lists);
     }
     if (isEnumType(type)) {
       const values = fc.constantFrom(...type.getValues().map((v) => v.name));
-      return mode === 'wild' ? fc.oneof({ arbitrary: values, weight: 4 }, { arbitrary: fc.constantFrom('NOPE', 'admin', 'Admin', ''), weight: 1 }) : values;
+      return mode === 'wild'
+        ? fc.oneof({ arbitrary: values, weight: 4 }, { arbitrary: fc.constantFrom('NOPE', 'admin', 'Admin', ''), weight: 1 })
+        : values;
     }
     if (isInputObjectType(type)) return this.inputObjectArb(type, depth, mode, small);
     if (isScalarType(type)) return this.scalarArb(type.name, name, parent, mode, small);
@@ -825,7 +940,9 @@ export class SchemaFuzzer {
           const versions = this.real.versions.length ? this.real.versions : [1];
           return name.toLowerCase().includes('version') ? fc.constantFrom(...versions) : fc.integer({ min: 0, max: 20 });
         }
-        return mode === 'wild' ? fc.oneof({ arbitrary: this.intArb(name), weight: 4 }, { arbitrary: fc.constantFrom(...INT_BEYOND), weight: 1 }) : this.intArb(name);
+        return mode === 'wild'
+          ? fc.oneof({ arbitrary: this.intArb(name), weight: 4 }, { arbitrary: fc.constantFrom(...INT_BEYOND), weight: 1 })
+          : this.intArb(name);
       case 'Float':
         return fc.oneof(fc.constantFrom(...FLOAT_EDGES), fc.double({ noNaN: true, noDefaultInfinity: true }));
       case 'Boolean':
@@ -834,14 +951,22 @@ export class SchemaFuzzer {
         const real = this.real.instants.length ? this.real.instants : ['2025-04-16T05:00:00.000Z'];
         // Real instants (session times, publication times), some moved by minutes or hours.
         const near = fc
-          .tuple(fc.constantFrom(...real), fc.constantFrom(0, 0, 15, -15, 30, 60, -60, 90, 24 * 60, -24 * 60, 400 * 24 * 60, 4000 * 24 * 60))
+          .tuple(
+            fc.constantFrom(...real),
+            fc.constantFrom(0, 0, 15, -15, 30, 60, -60, 90, 24 * 60, -24 * 60, 400 * 24 * 60, 4000 * 24 * 60),
+          )
           .map(([iso, minutes]) => new Date(Date.parse(iso) + minutes * 60_000).toISOString());
         if (mode === 'realistic') {
           // An embargo or an expiry is in the future.
-          if (/^(publishAt|expiresAt)$/.test(name)) return fc.integer({ min: 1, max: 400 * 24 * 60 }).map((m) => new Date(Date.now() + m * 60_000).toISOString());
+          if (/^(publishAt|expiresAt)$/.test(name))
+            return fc.integer({ min: 1, max: 400 * 24 * 60 }).map((m) => new Date(Date.now() + m * 60_000).toISOString());
           return near;
         }
-        const good = fc.oneof({ arbitrary: fc.constantFrom(...DATE_TIMES), weight: 3 }, { arbitrary: anyInstant, weight: 1 }, { arbitrary: near, weight: 2 });
+        const good = fc.oneof(
+          { arbitrary: fc.constantFrom(...DATE_TIMES), weight: 3 },
+          { arbitrary: anyInstant, weight: 1 },
+          { arbitrary: near, weight: 2 },
+        );
         const bad = fc.oneof(fc.constantFrom(...BAD_DATE_TIMES), this.hostileStringArb(small));
         return mode === 'wild' ? fc.oneof(good, bad) : good;
       }
@@ -851,7 +976,10 @@ export class SchemaFuzzer {
           .tuple(fc.constantFrom(...days), fc.integer({ min: -3, max: 3 }))
           .map(([day, shift]) => new Date(Date.parse(`${day}T00:00:00Z`) + shift * 86_400_000).toISOString().slice(0, 10));
         if (mode === 'realistic') return nearDay;
-        const good = fc.oneof({ arbitrary: fc.constantFrom(...LOCAL_DATES), weight: 3 }, { arbitrary: anyInstant.map((s) => s.slice(0, 10)), weight: 1 });
+        const good = fc.oneof(
+          { arbitrary: fc.constantFrom(...LOCAL_DATES), weight: 3 },
+          { arbitrary: anyInstant.map((s) => s.slice(0, 10)), weight: 1 },
+        );
         const bad = fc.oneof(fc.constantFrom(...BAD_LOCAL_DATES), this.hostileStringArb(small));
         return mode === 'wild' ? fc.oneof(good, bad) : good;
       }
@@ -900,12 +1028,16 @@ export class SchemaFuzzer {
     const all = Object.values(this.real.idsByType).flat();
     const hinted = typeHint(name, parent, this.objectTypeNames);
     const own = (hinted && this.real.idsByType[hinted]) || [];
-    if (mode === 'realistic' && own.length) return fc.oneof({ arbitrary: fc.constantFrom(...own), weight: 20 }, { arbitrary: fc.constantFrom(...all), weight: 1 });
+    if (mode === 'realistic' && own.length)
+      return fc.oneof({ arbitrary: fc.constantFrom(...own), weight: 20 }, { arbitrary: fc.constantFrom(...all), weight: 1 });
     // API token ids are plain numbers (revokeApiToken).
     const plain = this.real.idsByType.ApiToken ?? ['1'];
     const choices: fc.WeightedArbitrary<unknown>[] = [
       { arbitrary: fc.constantFrom(...forgedIds(), ...this.real.cursors.slice(0, 5)), weight: 4 },
-      { arbitrary: fc.constantFrom(...plain, '0', '2147483648', '9007199254740993', '1e3', '0x10'), weight: parent === 'Mutation.revokeApiToken' ? 12 : 1 },
+      {
+        arbitrary: fc.constantFrom(...plain, '0', '2147483648', '9007199254740993', '1e3', '0x10'),
+        weight: parent === 'Mutation.revokeApiToken' ? 12 : 1,
+      },
       // ID variables accept integers too.
       { arbitrary: fc.constantFrom<unknown>(1, 0, -1, 2 ** 31), weight: 1 },
       { arbitrary: this.hostileStringArb(small), weight: 2 },
@@ -922,12 +1054,24 @@ export class SchemaFuzzer {
     const n = name.toLowerCase();
     const edges = fc.constantFrom(...INT_EDGES);
     if (n.includes('version')) {
-      return fc.oneof({ arbitrary: fc.constantFrom(...versions), weight: 6 }, { arbitrary: edges, weight: 3 }, { arbitrary: fc.integer(), weight: 1 });
+      return fc.oneof(
+        { arbitrary: fc.constantFrom(...versions), weight: 6 },
+        { arbitrary: edges, weight: 3 },
+        { arbitrary: fc.integer(), weight: 1 },
+      );
     }
     if (n === 'first') {
-      return fc.oneof({ arbitrary: fc.integer({ min: 0, max: 5 }), weight: 6 }, { arbitrary: edges, weight: 3 }, { arbitrary: fc.integer(), weight: 1 });
+      return fc.oneof(
+        { arbitrary: fc.integer({ min: 0, max: 5 }), weight: 6 },
+        { arbitrary: edges, weight: 3 },
+        { arbitrary: fc.integer(), weight: 1 },
+      );
     }
-    return fc.oneof({ arbitrary: edges, weight: 6 }, { arbitrary: fc.integer({ min: 0, max: 10 }), weight: 3 }, { arbitrary: fc.integer(), weight: 1 });
+    return fc.oneof(
+      { arbitrary: edges, weight: 6 },
+      { arbitrary: fc.integer({ min: 0, max: 10 }), weight: 3 },
+      { arbitrary: fc.integer(), weight: 1 },
+    );
   }
 }
 
@@ -936,7 +1080,11 @@ export function toJsonValue(value: unknown): unknown {
   if (value instanceof VarRef) return toJsonValue(value.value);
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toJsonValue(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toJsonValue(v)]),
+    );
   }
   return value;
 }

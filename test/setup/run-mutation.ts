@@ -21,7 +21,12 @@ const AREAS = ['auth', 'limits', 'rate-limit', 'response-cache'];
 function stryker(area: string, args: string[]): Promise<number> {
   const bin = path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
   // In a process group of its own, so that a signal reaches Stryker and every worker it started.
-  const child = spawn(process.execPath, [bin, 'run', ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, MUTATION_AREA: area }, detached: true });
+  const child = spawn(process.execPath, [bin, 'run', ...args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, MUTATION_AREA: area },
+    detached: true,
+  });
   const forward = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);
@@ -63,8 +68,8 @@ function summary(areas: string[]): string {
       const counts = perFile.get(name) ?? { detected: 0, undetected: 0, survived: 0, noCoverage: 0, invalid: 0, ignored: 0 };
       for (const { status } of mutants) {
         if (status === 'Killed' || status === 'Timeout') counts.detected += 1;
-        else if (status === 'Survived') (counts.undetected += 1), (counts.survived += 1);
-        else if (status === 'NoCoverage') (counts.undetected += 1), (counts.noCoverage += 1);
+        else if (status === 'Survived') ((counts.undetected += 1), (counts.survived += 1));
+        else if (status === 'NoCoverage') ((counts.undetected += 1), (counts.noCoverage += 1));
         else if (status === 'Ignored') counts.ignored += 1;
         else counts.invalid += 1;
       }
@@ -74,7 +79,14 @@ function summary(areas: string[]): string {
   const total: Counts = { detected: 0, undetected: 0, survived: 0, noCoverage: 0, invalid: 0, ignored: 0 };
   for (const counts of perFile.values()) for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
   const row = (name: string, c: Counts) =>
-    [name.padEnd(28), score(c).toFixed(2).padStart(7), String(c.detected).padStart(9), String(c.survived).padStart(9), String(c.noCoverage).padStart(12), String(c.invalid).padStart(8)].join(' ');
+    [
+      name.padEnd(28),
+      score(c).toFixed(2).padStart(7),
+      String(c.detected).padStart(9),
+      String(c.survived).padStart(9),
+      String(c.noCoverage).padStart(12),
+      String(c.invalid).padStart(8),
+    ].join(' ');
   return [
     [''.padEnd(28), '% score', ' detected', ' survived', ' no coverage', ' errors'].join(' '),
     ...[...perFile].sort(([a], [b]) => a.localeCompare(b)).map(([name, c]) => row(name, c)),

@@ -1,17 +1,24 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261126102342_agenda_changes extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`create type "session_status" as enum ('SCHEDULED', 'MOVED', 'CANCELLED');`);
-    this.addSql(`create table "session_change" ("forum_id" int not null, "session_id" int not null, "version" int not null, "removed" boolean not null, constraint "session_change_pkey" primary key ("forum_id", "session_id"));`);
+    this.addSql(
+      `create table "session_change" ("forum_id" int not null, "session_id" int not null, "version" int not null, "removed" boolean not null, constraint "session_change_pkey" primary key ("forum_id", "session_id"));`,
+    );
     this.addSql(`create index "session_change_forum_id_version_index" on "session_change" ("forum_id", "version");`);
 
-    this.addSql(`alter table "session_change" add constraint "session_change_forum_id_foreign" foreign key ("forum_id") references "forum" ("id") on update cascade on delete cascade;`);
+    this.addSql(
+      `alter table "session_change" add constraint "session_change_forum_id_foreign" foreign key ("forum_id") references "forum" ("id") on update cascade on delete cascade;`,
+    );
 
-    this.addSql(`alter table "forum" add column "schedule_version" int not null default 0, add column "schedule_changed_at" timestamptz null;`);
+    this.addSql(
+      `alter table "forum" add column "schedule_version" int not null default 0, add column "schedule_changed_at" timestamptz null;`,
+    );
 
-    this.addSql(`alter table "session" add column "status" "session_status" not null default 'SCHEDULED', add column "revision" int not null default 0;`);
+    this.addSql(
+      `alter table "session" add column "status" "session_status" not null default 'SCHEDULED', add column "revision" int not null default 0;`,
+    );
 
     // The change feed is kept by triggers so that no write path can forget it. A change to a
     // session, to its participants or to a participant's speaker revises the session
@@ -53,7 +60,9 @@ begin
   end if;
   return new;
 end $$;`);
-    this.addSql(`create trigger session_changed after insert or update or delete on "session" for each row execute function session_changed();`);
+    this.addSql(
+      `create trigger session_changed after insert or update or delete on "session" for each row execute function session_changed();`,
+    );
 
     // clock_timestamp(), not now(): a second touch in the same transaction must still differ.
     this.addSql(`create function participant_changed() returns trigger language plpgsql as $$
@@ -66,7 +75,9 @@ begin
   end if;
   return null;
 end $$;`);
-    this.addSql(`create trigger participant_changed after insert or update or delete on session_participant for each row execute function participant_changed();`);
+    this.addSql(
+      `create trigger participant_changed after insert or update or delete on session_participant for each row execute function participant_changed();`,
+    );
 
     this.addSql(`create function speaker_changed() returns trigger language plpgsql as $$
 begin
@@ -88,7 +99,9 @@ end $$;`);
     this.addSql(`drop trigger if exists participant_changed on session_participant;`);
     this.addSql(`drop trigger if exists session_changed on "session";`);
     this.addSql(`drop trigger if exists session_revise on "session";`);
-    this.addSql(`drop function if exists speaker_changed(), participant_changed(), session_changed(), record_session_change(int, int, boolean), session_revise();`);
+    this.addSql(
+      `drop function if exists speaker_changed(), participant_changed(), session_changed(), record_session_change(int, int, boolean), session_revise();`,
+    );
 
     this.addSql(`drop table if exists "session_change" cascade;`);
 
@@ -98,5 +111,4 @@ end $$;`);
 
     this.addSql(`drop type "session_status";`);
   }
-
 }

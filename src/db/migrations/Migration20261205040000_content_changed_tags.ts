@@ -27,9 +27,18 @@ interface Tags {
 const TABLES: Record<string, Tags> = {
   forum: { kinds: 'forum', own: `array['forum:' || r.id]` },
   forum_country: { kinds: 'forum country', own: `array[]::text[]`, parents: [`array['forum:' || r.forum_id, 'country:' || r.country_id]`] },
-  forum_organiser: { kinds: 'forum ministry', own: `array[]::text[]`, parents: [`array['forum:' || r.forum_id, 'ministry:' || r.ministry_id]`] },
+  forum_organiser: {
+    kinds: 'forum ministry',
+    own: `array[]::text[]`,
+    parents: [`array['forum:' || r.forum_id, 'ministry:' || r.ministry_id]`],
+  },
   country: { kinds: 'country', own: `array['country:' || r.id]` },
-  ministry: { kinds: 'ministry', own: `array['ministry:' || r.id]`, parents: [`array['country:' || r.country_id]`], membership: ['country_id', 'slug'] },
+  ministry: {
+    kinds: 'ministry',
+    own: `array['ministry:' || r.id]`,
+    parents: [`array['country:' || r.country_id]`],
+    membership: ['country_id', 'slug'],
+  },
   session: { kinds: 'session', own: `array['session:' || r.id]`, parents: [`array['forum:' || r.forum_id]`] },
   session_participant: {
     kinds: 'session speaker',
@@ -62,17 +71,37 @@ const TABLES: Record<string, Tags> = {
     membership: ['status', 'published_at'],
   },
   article_forum: { kinds: 'article forum', own: `array[]::text[]`, parents: [`array['article:' || r.article_id, 'forum:' || r.forum_id]`] },
-  article_session: { kinds: 'article session', own: `array[]::text[]`, parents: [`array['article:' || r.article_id, 'session:' || r.session_id]`] },
-  article_speaker: { kinds: 'article speaker', own: `array[]::text[]`, parents: [`array['article:' || r.article_id, 'speaker:' || r.speaker_id]`] },
-  article_country: { kinds: 'article country', own: `array[]::text[]`, parents: [`array['article:' || r.article_id, 'country:' || r.country_id]`] },
-  article_ministry: { kinds: 'article ministry', own: `array[]::text[]`, parents: [`array['article:' || r.article_id, 'ministry:' || r.ministry_id]`] },
+  article_session: {
+    kinds: 'article session',
+    own: `array[]::text[]`,
+    parents: [`array['article:' || r.article_id, 'session:' || r.session_id]`],
+  },
+  article_speaker: {
+    kinds: 'article speaker',
+    own: `array[]::text[]`,
+    parents: [`array['article:' || r.article_id, 'speaker:' || r.speaker_id]`],
+  },
+  article_country: {
+    kinds: 'article country',
+    own: `array[]::text[]`,
+    parents: [`array['article:' || r.article_id, 'country:' || r.country_id]`],
+  },
+  article_ministry: {
+    kinds: 'article ministry',
+    own: `array[]::text[]`,
+    parents: [`array['article:' || r.article_id, 'ministry:' || r.ministry_id]`],
+  },
   quote: {
     kinds: 'quote',
     own: `array['quote:' || r.id]`,
     parents: [`array['article:' || r.article_id, 'session:' || r.session_id, 'speaker:' || r.speaker_id]`],
   },
   initiative: { kinds: 'initiative', own: `array['initiative:' || r.id]`, parents: [`array['forum:' || r.forum_id]`] },
-  initiative_country: { kinds: 'initiative country', own: `array[]::text[]`, parents: [`array['initiative:' || r.initiative_id, 'country:' || r.country_id]`] },
+  initiative_country: {
+    kinds: 'initiative country',
+    own: `array[]::text[]`,
+    parents: [`array['initiative:' || r.initiative_id, 'country:' || r.country_id]`],
+  },
 };
 
 /**
@@ -84,7 +113,6 @@ const IGNORED_ON_UPDATE: Record<string, string> = { article: 'view_count' };
 const quote = (sql: string) => `'${sql.replaceAll("'", "''")}'`;
 
 export class Migration20261205040000_content_changed_tags extends Migration {
-
   override async up(): Promise<void> {
     for (const table of Object.keys(TABLES)) {
       this.addSql(`drop trigger if exists content_changed on "${table}";`);
@@ -144,16 +172,25 @@ end $$;`);
 
     for (const [table, { kinds, own, parents, membership }] of Object.entries(TABLES)) {
       const args = [kinds, IGNORED_ON_UPDATE[table] ?? '', (membership ?? []).join(' '), own, ...(parents ?? [])].map(quote).join(', ');
-      this.addSql(`create trigger content_changed_insert after insert on "${table}" referencing new table as new_rows for each statement execute function notify_content_tags(${args});`);
-      this.addSql(`create trigger content_changed_update after update on "${table}" referencing old table as old_rows new table as new_rows for each statement execute function notify_content_tags(${args});`);
-      this.addSql(`create trigger content_changed_delete after delete on "${table}" referencing old table as old_rows for each statement execute function notify_content_tags(${args});`);
-      this.addSql(`create trigger content_changed_truncate after truncate on "${table}" for each statement execute function notify_content_truncated();`);
+      this.addSql(
+        `create trigger content_changed_insert after insert on "${table}" referencing new table as new_rows for each statement execute function notify_content_tags(${args});`,
+      );
+      this.addSql(
+        `create trigger content_changed_update after update on "${table}" referencing old table as old_rows new table as new_rows for each statement execute function notify_content_tags(${args});`,
+      );
+      this.addSql(
+        `create trigger content_changed_delete after delete on "${table}" referencing old table as old_rows for each statement execute function notify_content_tags(${args});`,
+      );
+      this.addSql(
+        `create trigger content_changed_truncate after truncate on "${table}" for each statement execute function notify_content_truncated();`,
+      );
     }
   }
 
   override async down(): Promise<void> {
     for (const table of Object.keys(TABLES)) {
-      for (const event of ['insert', 'update', 'delete', 'truncate']) this.addSql(`drop trigger if exists content_changed_${event} on "${table}";`);
+      for (const event of ['insert', 'update', 'delete', 'truncate'])
+        this.addSql(`drop trigger if exists content_changed_${event} on "${table}";`);
     }
     this.addSql(`drop function if exists notify_content_tags();`);
     this.addSql(`drop function if exists notify_content_truncated();`);
@@ -163,10 +200,15 @@ begin
   return null;
 end $$;`);
     for (const table of Object.keys(TABLES).filter((t) => t !== 'article')) {
-      this.addSql(`create trigger content_changed after insert or update or delete or truncate on "${table}" for each statement execute function notify_content_changed();`);
+      this.addSql(
+        `create trigger content_changed after insert or update or delete or truncate on "${table}" for each statement execute function notify_content_changed();`,
+      );
     }
-    this.addSql(`create trigger content_changed after insert or delete or truncate on "article" for each statement execute function notify_content_changed();`);
-    this.addSql(`create trigger content_changed_update after update on "article" for each row when ((to_jsonb(old) - 'view_count') is distinct from (to_jsonb(new) - 'view_count')) execute function notify_content_changed();`);
+    this.addSql(
+      `create trigger content_changed after insert or delete or truncate on "article" for each statement execute function notify_content_changed();`,
+    );
+    this.addSql(
+      `create trigger content_changed_update after update on "article" for each row when ((to_jsonb(old) - 'view_count') is distinct from (to_jsonb(new) - 'view_count')) execute function notify_content_changed();`,
+    );
   }
-
 }
