@@ -18,7 +18,7 @@ const AREAS = {
   'rate-limit': { mutate: ['src/rate-limit.ts'], tests: ['rate-limit', 'promises-rate-limit'], coverageAnalysis: 'perTest' },
   'response-cache': {
     mutate: ['src/response-cache.ts'],
-    tests: ['response-cache', 'promises-cache', 'cache-invalidation'],
+    tests: ['response-cache', 'promises-cache'],
     coverageAnalysis: 'all',
   },
 };
