@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
-import { audit, changedFields } from '../audit/audit';
+import { recordChange } from '../audit/audit';
 import { Role } from '../auth/user.entity';
 import { requireRole, type Viewer } from '../auth/viewer';
 import { Country } from '../country/country.entity';
@@ -67,14 +67,16 @@ function snapshot(article: Article): Record<string, unknown> {
   };
 }
 
-/**
- * Records a change to `article` made by `viewer` (nothing when nothing changed), in the same
- * transaction.
- */
-async function record(em: EntityManager, viewer: Viewer, article: Article, action: string, before: Record<string, unknown>): Promise<void> {
-  const changes = changedFields(before, snapshot(article));
-  if (Object.keys(changes).length === 0) return;
-  audit(em, viewer, { entityType: 'Article', entityId: article.id, action, forumId: await auditForumOf(em, article.id), changes });
+/** Records a change to `article` made by `viewer` (nothing when nothing changed), in the same transaction. */
+function record(em: EntityManager, viewer: Viewer, article: Article, action: string, before: Record<string, unknown>): Promise<unknown> {
+  return recordChange(em, viewer, {
+    entityType: 'Article',
+    entityId: article.id,
+    action,
+    forumIds: () => auditForumOf(em, article.id),
+    before,
+    after: snapshot(article),
+  });
 }
 
 /** The publication time a status allows: an embargo lies ahead, a publication does not. */
@@ -406,12 +408,13 @@ export class ArticleMutations {
     const viewer = requireRole(ctx.viewer, Role.EDITOR);
     return inTransaction(ctx, async (em) => {
       const article = await findArticle(em, input.id);
-      audit(em, viewer, {
+      await recordChange(em, viewer, {
         entityType: 'Article',
         entityId: article.id,
         action: 'DELETE',
-        forumId: await auditForumOf(em, article.id),
-        changes: changedFields(snapshot(article), {}),
+        forumIds: await auditForumOf(em, article.id),
+        before: snapshot(article),
+        after: {},
       });
       em.remove(article);
       return toGlobalId('Article', article.id);
@@ -443,16 +446,14 @@ export class ArticleMutations {
         after[list.field] = change.after;
       }
       await em.flush();
-      const changes = changedFields(before, after);
-      if (Object.keys(changes).length > 0) {
-        audit(em, viewer, {
-          entityType: 'Article',
-          entityId: article.id,
-          action: 'LINK',
-          forumId: (await auditForumOf(em, article.id)) ?? forumBefore,
-          changes,
-        });
-      }
+      await recordChange(em, viewer, {
+        entityType: 'Article',
+        entityId: article.id,
+        action: 'LINK',
+        forumIds: async () => (await auditForumOf(em, article.id)) ?? forumBefore,
+        before,
+        after,
+      });
       return article;
     });
   }

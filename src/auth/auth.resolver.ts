@@ -1,10 +1,11 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { ArrayMaxSize, IsEmail, IsOptional, MinLength } from 'class-validator';
 import { GraphQLDateTime } from '../shared/date-range';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../context';
-import { audit } from '../audit/audit';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors';
+import { inTransaction } from '../shared/write-errors';
+import { recordChange } from '../audit/audit';
+import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors';
 import { Forum } from '../forum/forum.entity';
 import { ApiToken } from './api-token.entity';
 import { DECOY_HASH, hashPassword, verifyPassword } from './password';
@@ -73,8 +74,8 @@ class CreateApiTokenInput {
   expiresAt?: Date | null;
 }
 
-async function forumsBySlug(ctx: Context, slugs: string[]): Promise<Forum[]> {
-  const forums = await ctx.em.find(Forum, { slug: { $in: slugs } });
+async function forumsBySlug(em: EntityManager, slugs: string[]): Promise<Forum[]> {
+  const forums = await em.find(Forum, { slug: { $in: slugs } });
   const missing = slugs.filter((s) => !forums.some((f) => f.slug === s));
   if (missing.length) throw new BadUserInputError(`Unknown forum: ${missing.join(', ')}`, { field: 'forumSlugs' });
   return forums;
@@ -110,33 +111,32 @@ export class AuthResolver {
     if (input.role !== Role.ORGANISER && input.forumSlugs.length) {
       throw new BadUserInputError('Only organisers have forums', { field: 'forumSlugs' });
     }
-    const forums = await forumsBySlug(ctx, input.forumSlugs);
-    const user = ctx.em.create(User, {
-      email: input.email.trim().toLowerCase(),
-      passwordHash: await hashPassword(input.password),
-      role: input.role,
-      displayName: input.displayName ?? null,
-    });
-    user.forums.set(forums);
-    try {
-      await ctx.em.flush();
-      audit(ctx.em, viewer, {
-        entityType: 'User',
-        entityId: user.id,
-        action: 'CREATE',
-        forumId: null,
-        changes: {
-          email: { before: null, after: user.email },
-          role: { before: null, after: user.role },
-          forums: { before: [], after: input.forumSlugs },
-        },
-      });
-      await ctx.em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw new ConflictError('A user with this email exists', { field: 'email' });
-      throw error;
-    }
-    return user;
+    // Hashing takes a CPU-bound while: before the transaction, not inside it.
+    const passwordHash = await hashPassword(input.password);
+    return inTransaction(
+      ctx,
+      async (em) => {
+        const forums = await forumsBySlug(em, input.forumSlugs);
+        const user = em.create(User, {
+          email: input.email.trim().toLowerCase(),
+          passwordHash,
+          role: input.role,
+          displayName: input.displayName ?? null,
+        });
+        user.forums.set(forums);
+        await em.flush();
+        await recordChange(em, viewer, {
+          entityType: 'User',
+          entityId: user.id,
+          action: 'CREATE',
+          forumIds: null,
+          before: { forums: [] },
+          after: { email: user.email, role: user.role, forums: input.forumSlugs },
+        });
+        return user;
+      },
+      { app_user_email_unique: { field: 'email', message: 'A user with this email exists' } },
+    );
   }
 
   @Mutation(() => NewApiToken, {
@@ -150,7 +150,7 @@ export class AuthResolver {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER, Role.EDITOR);
     // A token made by a token could drop the narrowing of the one that made it.
     if (viewer.tokenId !== null) throw new ForbiddenError('API tokens are created by a signed-in user, not by another API token');
-    const forums = await forumsBySlug(ctx, input.forumSlugs);
+    const forums = await forumsBySlug(ctx.em, input.forumSlugs);
     const outside = forums.filter((f) => viewer.forumIds !== 'all' && !viewer.forumIds.has(f.id)).map((f) => f.slug);
     if (outside.length) throw new BadUserInputError(`Not one of your forums: ${outside.join(', ')}`, { field: 'forumSlugs' });
     const { secret, hash } = newApiTokenSecret();

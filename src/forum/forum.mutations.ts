@@ -15,8 +15,8 @@ import {
   requiredTranslations,
   translationsOf,
 } from '../shared/input-rules';
-import { audit, changedFields } from '../audit/audit';
-import { requireAdmin, requireForum, requireRole, type Viewer } from '../auth/viewer';
+import { recordChange } from '../audit/audit';
+import { requireAdmin, requireForum, requireRole } from '../auth/viewer';
 import { Country } from '../country/country.entity';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
 import { Initiative } from '../initiative/initiative.entity';
@@ -298,19 +298,6 @@ function snapshot(forum: Forum): Record<string, unknown> {
   };
 }
 
-function record(
-  em: EntityManager,
-  viewer: Viewer,
-  forum: Forum,
-  action: string,
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-  forumId: number | null,
-) {
-  const changes = changedFields(before, after);
-  if (Object.keys(changes).length > 0) audit(em, viewer, { entityType: 'Forum', entityId: forum.id, action, forumId, changes });
-}
-
 async function findForum(em: EntityManager, globalId: string, lock = false): Promise<Forum> {
   const id = idOf(globalId, 'Forum', 'id');
   const forum = await em.findOne(
@@ -348,7 +335,14 @@ export class ForumMutations {
       forum.organisers.set(await organisers(em, input.organiserSlugs));
       forum.countries.set(await countries(em, input.countryCodes));
       await em.flush();
-      record(em, viewer, forum, 'CREATE', {}, snapshot(forum), forum.id);
+      await recordChange(em, viewer, {
+        entityType: 'Forum',
+        entityId: forum.id,
+        action: 'CREATE',
+        forumIds: forum.id,
+        before: {},
+        after: snapshot(forum),
+      });
       return forum;
     });
   }
@@ -382,7 +376,14 @@ export class ForumMutations {
       if (input.website !== undefined) forum.website = input.website;
       if (input.organiserSlugs !== undefined) forum.organisers.set(await organisers(em, input.organiserSlugs));
       if (input.countryCodes !== undefined) forum.countries.set(await countries(em, input.countryCodes));
-      record(em, viewer, forum, 'UPDATE', before, snapshot(forum), forum.id);
+      await recordChange(em, viewer, {
+        entityType: 'Forum',
+        entityId: forum.id,
+        action: 'UPDATE',
+        forumIds: forum.id,
+        before,
+        after: snapshot(forum),
+      });
       return forum;
     });
   }
@@ -407,7 +408,14 @@ export class ForumMutations {
         throw new ConflictError(`The forum has ${sessions} session(s) and ${initiatives} initiative(s); delete them first`);
       }
       // forumId null: the entry outlives the forum (its forum column would be set null anyway).
-      record(em, viewer, forum, 'DELETE', snapshot(forum), {}, null);
+      await recordChange(em, viewer, {
+        entityType: 'Forum',
+        entityId: forum.id,
+        action: 'DELETE',
+        forumIds: null,
+        before: snapshot(forum),
+        after: {},
+      });
       em.remove(forum);
       return toGlobalId('Forum', forum.id);
     });

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { isDeepStrictEqual } from 'node:util';
 import { Role } from '../auth/user.entity';
 import { organises, requireForum, requireRole, type Viewer } from '../auth/viewer';
-import { audit, changedFields, type Changes } from '../audit/audit';
+import { recordChange } from '../audit/audit';
 import { Country } from '../country/country.entity';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
 import { Forum } from '../forum/forum.entity';
@@ -320,9 +320,6 @@ function auditState(v: Resolved): Record<string, unknown> {
   };
 }
 
-/** A new speaker's audited fields: those it has. */
-const present = (state: Record<string, unknown>) => Object.fromEntries(Object.entries(state).filter(([, value]) => value !== null));
-
 function report(planned: PlannedRow[], dryRun: boolean, applied: boolean): SpeakerImportReport {
   const rows = planned.map((p) => p.result);
   const count = (action: SpeakerImportAction) => rows.filter((r) => r.action === action).length;
@@ -347,16 +344,22 @@ function report(planned: PlannedRow[], dryRun: boolean, applied: boolean): Speak
  * does, so that each forum's organisers see it in their log.
  */
 async function apply(em: EntityManager, viewer: Viewer, forum: Forum, planned: PlannedRow[]): Promise<void> {
-  const entries: { speaker: Speaker; action: string; forumIds: number[]; changes: Changes }[] = [];
+  const entries: {
+    speaker: Speaker;
+    action: string;
+    forumIds: number[];
+    before: Record<string, unknown>;
+    after: Record<string, unknown>;
+  }[] = [];
   for (const p of planned) {
     if (p.create) {
       const speaker = em.create(Speaker, p.create);
-      entries.push({ speaker, action: 'IMPORT_CREATE', forumIds: [forum.id], changes: changedFields({}, present(auditState(p.create))) });
+      entries.push({ speaker, action: 'IMPORT_CREATE', forumIds: [forum.id], before: {}, after: auditState(p.create) });
     } else if (p.update) {
       const { speaker, values, forumIds } = p.update;
-      const changes = changedFields(auditState(current(speaker)), auditState(values));
+      const [before, after] = [auditState(current(speaker)), auditState(values)];
       Object.assign(speaker, values);
-      entries.push({ speaker, action: 'IMPORT_UPDATE', forumIds: [...new Set([forum.id, ...forumIds])], changes });
+      entries.push({ speaker, action: 'IMPORT_UPDATE', forumIds: [...new Set([forum.id, ...forumIds])], before, after });
     }
   }
   // New speakers need their ids before their audit entries can name them.
@@ -366,8 +369,8 @@ async function apply(em: EntityManager, viewer: Viewer, forum: Forum, planned: P
     // commits in between shows as a version more than one ahead.
     if (p.update && p.update.speaker.version !== p.update.version + 1) throw OptimisticLockError.lockFailed(p.update.speaker);
   }
-  for (const { speaker, action, forumIds, changes } of entries) {
-    for (const forumId of forumIds) audit(em, viewer, { entityType: 'Speaker', entityId: speaker.id, action, forumId, changes });
+  for (const { speaker, action, forumIds, before, after } of entries) {
+    await recordChange(em, viewer, { entityType: 'Speaker', entityId: speaker.id, action, forumIds, before, after });
   }
   await em.flush();
 }

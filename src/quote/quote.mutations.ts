@@ -5,9 +5,9 @@ import type { Context } from '../context';
 import { Article } from '../article/article.entity';
 import { auditForumOf } from '../article/article.mutations';
 import { HasText, NotNullWhenGiven, idOf, requiredTranslations } from '../shared/input-rules';
-import { audit, changedFields } from '../audit/audit';
+import { recordChange } from '../audit/audit';
 import { Role } from '../auth/user.entity';
-import { requireRole, type Viewer } from '../auth/viewer';
+import { requireRole } from '../auth/viewer';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { Session } from '../session/session.entity';
 import { toGlobalId } from '../shared/global-id';
@@ -76,19 +76,6 @@ function snapshot(quote: Quote): Record<string, unknown> {
   return { article: quote.article.slug, speaker: quote.speaker.slug, session: quote.session?.slug ?? null, text: quote.text };
 }
 
-async function record(
-  em: EntityManager,
-  viewer: Viewer,
-  quote: Quote,
-  action: string,
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-) {
-  const changes = changedFields(before, after);
-  if (Object.keys(changes).length === 0) return;
-  audit(em, viewer, { entityType: 'Quote', entityId: quote.id, action, forumId: await auditForumOf(em, quote.article.id), changes });
-}
-
 /** Editors' changes to quotations; each in one transaction with its audit entry (forum: the article's). */
 @Resolver()
 export class QuoteMutations {
@@ -106,7 +93,14 @@ export class QuoteMutations {
       const session = input.sessionId == null ? null : await sessionById(em, input.sessionId);
       const quote = em.create(Quote, { article, speaker, session, text: requiredTranslations(input.text, 'text') });
       await em.flush();
-      await record(em, viewer, quote, 'CREATE', {}, snapshot(quote));
+      await recordChange(em, viewer, {
+        entityType: 'Quote',
+        entityId: quote.id,
+        action: 'CREATE',
+        forumIds: () => auditForumOf(em, quote.article.id),
+        before: {},
+        after: snapshot(quote),
+      });
       return quote;
     });
   }
@@ -125,7 +119,14 @@ export class QuoteMutations {
       if (input.speakerSlug !== undefined) quote.speaker = await speakerBySlug(em, input.speakerSlug);
       if (input.sessionId !== undefined) quote.session = input.sessionId === null ? null : await sessionById(em, input.sessionId);
       if (input.text !== undefined) quote.text = requiredTranslations(input.text, 'text');
-      await record(em, viewer, quote, 'UPDATE', before, snapshot(quote));
+      await recordChange(em, viewer, {
+        entityType: 'Quote',
+        entityId: quote.id,
+        action: 'UPDATE',
+        forumIds: () => auditForumOf(em, quote.article.id),
+        before,
+        after: snapshot(quote),
+      });
       return quote;
     });
   }
@@ -140,7 +141,14 @@ export class QuoteMutations {
     return inTransaction(ctx, async (em) => {
       const quote = await em.findOne(Quote, { id: key }, { populate: ['article', 'speaker', 'session'] });
       if (!quote) throw new NotFoundError(`No quote with id "${input.id}"`);
-      await record(em, viewer, quote, 'DELETE', snapshot(quote), {});
+      await recordChange(em, viewer, {
+        entityType: 'Quote',
+        entityId: quote.id,
+        action: 'DELETE',
+        forumIds: () => auditForumOf(em, quote.article.id),
+        before: snapshot(quote),
+        after: {},
+      });
       em.remove(quote);
       return toGlobalId('Quote', key);
     });

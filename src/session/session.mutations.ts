@@ -2,9 +2,9 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context';
-import { audit, changedFields } from '../audit/audit';
+import { changedFields, recordChange } from '../audit/audit';
 import { Role } from '../auth/user.entity';
-import { requireForum, requireRole, type Viewer } from '../auth/viewer';
+import { requireForum, requireRole } from '../auth/viewer';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors';
 import { Forum } from '../forum/forum.entity';
 import { toGlobalId } from '../shared/global-id';
@@ -13,7 +13,6 @@ import { toZonedIso } from '../shared/time';
 import { expectVersion, type ConstraintFields } from '../shared/write-errors';
 import { idOf, requiredTranslations, translationsOf } from '../shared/input-rules';
 import { inTransaction } from '../shared/write-errors';
-import { withoutEmpty } from '../speaker/speaker.mutations';
 import { Speaker } from '../speaker/speaker.entity';
 import { SessionParticipant } from './session-participant.entity';
 import { Session, SessionStatus } from './session.entity';
@@ -135,16 +134,6 @@ async function ensureFree(ctx: Context, em: EntityManager, session: Session, spe
   );
 }
 
-function auditSession(
-  em: EntityManager,
-  viewer: Viewer,
-  session: Session,
-  action: string,
-  changes: ReturnType<typeof changedFields>,
-): void {
-  audit(em, viewer, { entityType: 'Session', entityId: session.id, action, forumId: session.forum.id, changes });
-}
-
 /** Reads back what the database triggers changed (the session's `revision`). */
 async function reload(em: EntityManager, session: Session): Promise<Session> {
   return (await em.refresh(session)) ?? session;
@@ -189,7 +178,14 @@ export class SessionMutationResolver {
           audience: translationsOf(input.audience),
         });
         await em.flush();
-        auditSession(em, viewer, session, 'CREATE', changedFields({}, withoutEmpty(sessionState(session))));
+        await recordChange(em, viewer, {
+          entityType: 'Session',
+          entityId: session.id,
+          action: 'CREATE',
+          forumIds: session.forum.id,
+          before: {},
+          after: sessionState(session),
+        });
         return session;
       },
       SESSION_CONSTRAINTS,
@@ -231,11 +227,19 @@ export class SessionMutationResolver {
           session.startsAt = startsAt;
           session.endsAt = endsAt;
         }
-        const changes = changedFields(before, sessionState(session));
+        const after = sessionState(session);
+        const changes = changedFields(before, after);
         if (Object.keys(changes).length === 0) return session;
         if (changes.startsAt || changes.endsAt) await ensureFree(ctx, em, session, await speakerIdsOf(em, session), 'startsAt');
         await em.flush();
-        auditSession(em, viewer, session, 'UPDATE', changes);
+        await recordChange(em, viewer, {
+          entityType: 'Session',
+          entityId: session.id,
+          action: 'UPDATE',
+          forumIds: session.forum.id,
+          before: before,
+          after: after,
+        });
         return reload(em, session);
       },
       SESSION_CONSTRAINTS,
@@ -264,11 +268,18 @@ export class SessionMutationResolver {
       session.endsAt = input.endsAt;
       if (input.room !== undefined) session.room = translationsOf(input.room);
       session.status = SessionStatus.MOVED;
-      const changes = changedFields(before, sessionState(session));
-      if (Object.keys(changes).length === 0) return session;
+      const after = sessionState(session);
+      if (Object.keys(changedFields(before, after)).length === 0) return session;
       await ensureFree(ctx, em, session, await speakerIdsOf(em, session), 'startsAt');
       await em.flush();
-      auditSession(em, viewer, session, 'MOVE', changes);
+      await recordChange(em, viewer, {
+        entityType: 'Session',
+        entityId: session.id,
+        action: 'MOVE',
+        forumIds: session.forum.id,
+        before: before,
+        after: after,
+      });
       return reload(em, session);
     });
     forget(ctx, session.id);
@@ -293,7 +304,14 @@ export class SessionMutationResolver {
       const before = sessionState(session);
       session.status = SessionStatus.CANCELLED;
       await em.flush();
-      auditSession(em, viewer, session, 'CANCEL', changedFields(before, sessionState(session)));
+      await recordChange(em, viewer, {
+        entityType: 'Session',
+        entityId: session.id,
+        action: 'CANCEL',
+        forumIds: session.forum.id,
+        before: before,
+        after: sessionState(session),
+      });
       return reload(em, session);
     });
     forget(ctx, session.id);
@@ -316,11 +334,18 @@ export class SessionMutationResolver {
       expectVersion(session, input.expectedVersion, 'The session');
       const speakerIds = await speakerIdsOf(em, session);
       const { id, forum } = session;
-      const state = withoutEmpty(sessionState(session));
+      const state = sessionState(session);
       // The participants go with it (ON DELETE CASCADE); the row lock keeps the version current.
       em.remove(session);
       await em.flush();
-      audit(em, viewer, { entityType: 'Session', entityId: id, action: 'DELETE', forumId: forum.id, changes: changedFields(state, {}) });
+      await recordChange(em, viewer, {
+        entityType: 'Session',
+        entityId: id,
+        action: 'DELETE',
+        forumIds: forum.id,
+        before: state,
+        after: {},
+      });
       return { id, speakerIds };
     });
     forget(ctx, id, speakerIds);
@@ -343,16 +368,6 @@ function renumber(participants: SessionParticipant[]): void {
   participants.forEach((p, index) => {
     p.position = index + 1;
   });
-}
-
-function auditParticipant(
-  em: EntityManager,
-  viewer: Viewer,
-  p: SessionParticipant,
-  action: string,
-  changes: ReturnType<typeof changedFields>,
-): void {
-  audit(em, viewer, { entityType: 'SessionParticipant', entityId: p.id, action, forumId: p.session.forum.id, changes });
 }
 
 /** The participant, with its session locked (see above): NOT_FOUND when it does not exist. */
@@ -396,7 +411,14 @@ export class ParticipantMutationResolver {
         participants.splice(Math.min(input.position ?? Infinity, participants.length + 1) - 1, 0, participant);
         renumber(participants);
         await em.flush();
-        auditParticipant(em, viewer, participant, 'CREATE', changedFields({}, participantState(participant)));
+        await recordChange(em, viewer, {
+          entityType: 'SessionParticipant',
+          entityId: participant.id,
+          action: 'CREATE',
+          forumIds: participant.session.forum.id,
+          before: {},
+          after: participantState(participant),
+        });
         await reload(em, session);
         return participant;
       },
@@ -425,7 +447,14 @@ export class ParticipantMutationResolver {
         if (taken) throw new ConflictError(`This speaker already takes part in the session as ${input.role}`, { field: 'role' });
         participant.role = input.role;
         await em.flush();
-        auditParticipant(em, viewer, participant, 'UPDATE', changedFields(before, participantState(participant)));
+        await recordChange(em, viewer, {
+          entityType: 'SessionParticipant',
+          entityId: participant.id,
+          action: 'UPDATE',
+          forumIds: participant.session.forum.id,
+          before: before,
+          after: participantState(participant),
+        });
         await reload(em, participant.session);
         return participant;
       },
@@ -455,11 +484,18 @@ export class ParticipantMutationResolver {
       const ids = (list: SessionParticipant[]) => list.map((p) => toGlobalId('SessionParticipant', p.id));
       const before = ids(participants);
       const reordered = order.map((id) => byId.get(id)!);
-      const changes = changedFields({ participants: before }, { participants: ids(reordered) });
-      if (Object.keys(changes).length === 0) return session;
+      const after = ids(reordered);
+      if (Object.keys(changedFields({ participants: before }, { participants: after })).length === 0) return session;
       renumber(reordered);
       await em.flush();
-      auditSession(em, viewer, session, 'REORDER_PARTICIPANTS', changes);
+      await recordChange(em, viewer, {
+        entityType: 'Session',
+        entityId: session.id,
+        action: 'REORDER_PARTICIPANTS',
+        forumIds: session.forum.id,
+        before: { participants: before },
+        after: { participants: after },
+      });
       return reload(em, session);
     });
     forget(ctx, session.id);
@@ -482,12 +518,13 @@ export class ParticipantMutationResolver {
       em.remove(participant);
       renumber(rest);
       await em.flush();
-      audit(em, viewer, {
+      await recordChange(em, viewer, {
         entityType: 'SessionParticipant',
         entityId: id,
         action: 'DELETE',
-        forumId: session.forum.id,
-        changes: changedFields(state, {}),
+        forumIds: session.forum.id,
+        before: state,
+        after: {},
       });
       return { session: await reload(em, session), speakerId: speaker.id };
     });

@@ -20,8 +20,11 @@ import { BadUserInputError, ConflictError } from '../errors';
  * Anything else is returned unchanged (and ends up masked as INTERNAL_SERVER_ERROR).
  */
 
-/** Constraint name -> input field, for names the guess gets wrong (e.g. multi-column keys). */
-export type ConstraintFields = Readonly<Record<string, string>>;
+/**
+ * Constraint name -> input field, for names the guess gets wrong (e.g. multi-column keys), or the
+ * field with the message a client should read instead of the generic one.
+ */
+export type ConstraintFields = Readonly<Record<string, string | { field: string; message: string }>>;
 
 interface PgErrorInfo {
   constraint?: string;
@@ -38,7 +41,8 @@ const camelCase = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string
 function fieldOf(error: PgErrorInfo, fields: ConstraintFields | undefined): string | undefined {
   const constraint = error.constraint;
   if (!constraint) return undefined;
-  if (fields?.[constraint]) return fields[constraint];
+  const given = fields?.[constraint];
+  if (given) return typeof given === 'string' ? given : given.field;
   let columns = constraint;
   if (error.table && columns.startsWith(`${error.table}_`)) columns = columns.slice(error.table.length + 1);
   const foreign = /_(foreign|fkey)$/.test(columns);
@@ -57,6 +61,8 @@ export function toWriteError(error: unknown, fields?: ConstraintFields): unknown
   }
   if (error instanceof UniqueConstraintViolationException) {
     const field = fieldOf(error as PgErrorInfo, fields);
+    const given = fields?.[(error as PgErrorInfo).constraint ?? ''];
+    if (typeof given === 'object') return new ConflictError(given.message, { field });
     return new ConflictError(field ? `Another record already has this ${field}` : 'This would duplicate another record', { field });
   }
   if (error instanceof ForeignKeyConstraintViolationException) {

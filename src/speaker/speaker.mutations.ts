@@ -2,9 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { Min, ValidateNested } from 'class-validator';
 import type { Context } from '../context';
-import { audit, changedFields } from '../audit/audit';
+import { changedFields, recordChange } from '../audit/audit';
 import { Role } from '../auth/user.entity';
-import { organises, requireForum, requireRole, type Viewer } from '../auth/viewer';
+import { organises, requireForum, requireRole } from '../auth/viewer';
 import { Country } from '../country/country.entity';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { Forum } from '../forum/forum.entity';
@@ -16,13 +16,6 @@ import { organisesAny } from './speaker-private.resolver';
 import { Speaker } from './speaker.entity';
 import { idOf, requiredTranslations, translationsOf } from '../shared/input-rules';
 import { SpeakerFieldsInput } from './speaker.inputs';
-
-/* ---- Helpers shared by the organiser mutations (speakers, sessions, participants) ---- */
-
-/** A snapshot's fields without the empty ones: what a CREATE audit entry lists. */
-export function withoutEmpty(state: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(state).filter(([, value]) => value !== null && value !== undefined));
-}
 
 /* ---- Speakers ---- */
 
@@ -133,20 +126,6 @@ async function loadSpeaker(em: EntityManager, globalId: string): Promise<Speaker
   return speaker;
 }
 
-/** Each forum of the speaker gets the audit entry, so that each forum's organisers see it in their log. */
-function auditSpeaker(
-  em: EntityManager,
-  viewer: Viewer,
-  forumIds: number[],
-  speakerId: number,
-  action: string,
-  changes: ReturnType<typeof changedFields>,
-): void {
-  for (const forumId of forumIds.length ? forumIds : [null]) {
-    audit(em, viewer, { entityType: 'Speaker', entityId: speakerId, action, forumId, changes });
-  }
-}
-
 /**
  * Who may change a speaker. A speaker belongs to the forums it takes part in (through sessions)
  * and to the forum it was created for (see forumIdsOfSpeakers):
@@ -173,12 +152,13 @@ export class SpeakerMutationResolver {
         await assignFields(em, speaker, input.fields, true);
         em.persist(speaker);
         await em.flush();
-        audit(em, viewer, {
+        await recordChange(em, viewer, {
           entityType: 'Speaker',
           entityId: speaker.id,
           action: 'CREATE',
-          forumId: forum.id,
-          changes: changedFields({}, withoutEmpty(speakerState(speaker))),
+          forumIds: forum.id,
+          before: {},
+          after: speakerState(speaker),
         });
         return speaker;
       },
@@ -205,13 +185,14 @@ export class SpeakerMutationResolver {
         expectVersion(speaker, input.expectedVersion, 'The speaker');
         const before = speakerState(speaker);
         await assignFields(em, speaker, input.fields, false);
-        const changes = changedFields(before, speakerState(speaker));
+        const after = speakerState(speaker);
         // Nothing to change: no write, no new version, no audit entry.
-        if (Object.keys(changes).length === 0) return speaker;
+        if (Object.keys(changedFields(before, after)).length === 0) return speaker;
         // The version column makes this flush fail (OptimisticLockError -> CONFLICT) when a
         // concurrent update committed after our read.
         await em.flush();
-        auditSpeaker(em, viewer, forumIds, speaker.id, 'UPDATE', changes);
+        // Each forum of the speaker gets the entry, so that each forum's organisers see it in their log.
+        await recordChange(em, viewer, { entityType: 'Speaker', entityId: speaker.id, action: 'UPDATE', forumIds, before, after });
         return speaker;
       },
       SPEAKER_CONSTRAINTS,
@@ -243,7 +224,14 @@ export class SpeakerMutationResolver {
       const deleted = await em.nativeDelete(Speaker, { id: speaker.id, version: input.expectedVersion });
       if (deleted === 0)
         throw new ConflictError('The speaker changed while being deleted; reload it and try again', { field: 'expectedVersion' });
-      auditSpeaker(em, viewer, forumIds, speaker.id, 'DELETE', changedFields(withoutEmpty(speakerState(speaker)), {}));
+      await recordChange(em, viewer, {
+        entityType: 'Speaker',
+        entityId: speaker.id,
+        action: 'DELETE',
+        forumIds,
+        before: speakerState(speaker),
+        after: {},
+      });
       return speaker.id;
     });
     ctx.loaders.speakerById.clear(id);
