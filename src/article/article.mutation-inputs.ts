@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, IsUrl, Matches, MinLength, ValidateNested } from 'class-validator';
 import { GraphQLDateTime } from '../shared/date-range';
-import { SLUG_PATTERN, SLUG_MESSAGE, HTTP_URL, COUNTRY_CODE, HasText, NotNullWhenGiven } from '../shared/input-rules';
+import { IsSlug, HTTP_URL, COUNTRY_CODE, HasText, NotNullWhenGiven } from '../shared/input-rules';
 import { LocalizedTextInput } from '../speaker/speaker.inputs';
 import { LinkKind } from './article-link.entity';
 import { ArticleStatus } from './article.entity';
@@ -33,7 +33,7 @@ const BCP47_MESSAGE = 'language must be a BCP 47 code such as ru, kk or en-GB';
 @InputType({ description: 'A new article. It starts as a draft unless `status` says otherwise.' })
 export class CreateArticleInput {
   @Field({ description: 'URL-safe identifier, unique among articles: lower-case letters, digits and single hyphens.' })
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @IsSlug()
   slug!: string;
 
   @Field(() => LocalizedTextInput, { description: 'The headline.' })
@@ -105,7 +105,7 @@ export class UpdateArticleInput {
 
   @Field(() => String, { nullable: true, description: 'New slug (see `CreateArticleInput.slug`).' })
   @NotNullWhenGiven()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @IsSlug()
   slug?: string;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'The headline, replacing all its languages.' })

@@ -9,8 +9,7 @@ import {
   HTTP_URL,
   HasText,
   NotNullWhenGiven,
-  SLUG_MESSAGE,
-  SLUG_PATTERN,
+  IsSlug,
   idOf,
   requiredTranslations,
   translationsOf,
@@ -78,7 +77,7 @@ const COUNTRY_MESSAGE = { message: 'country codes must be two-letter ISO 3166-1 
 @InputType({ description: 'A new forum edition.' })
 class CreateForumInput {
   @Field({ description: 'URL-safe identifier, unique among forums (e.g. `camf-2025`): lower-case letters, digits and single hyphens.' })
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @IsSlug()
   slug!: string;
 
   @Field(() => LocalizedTextInput, { description: 'The forum name.' })
@@ -150,7 +149,7 @@ class UpdateForumInput {
 
   @Field(() => String, { nullable: true, description: 'New slug (links to the old one stop working).' })
   @NotNullWhenGiven()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @IsSlug()
   slug?: string;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'The forum name, replacing all its languages.' })

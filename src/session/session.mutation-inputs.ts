@@ -1,12 +1,11 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { GraphQLDateTime } from '../shared/date-range';
 import { ArrayMaxSize, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsSlug } from '../shared/input-rules';
 import { LocalizedTextInput } from '../speaker/speaker.inputs';
 import { ParticipantRole } from './session-participant.entity';
 import { SessionKind } from './session.entity';
 
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const SLUG_MESSAGE = 'slug must be lower-case letters, digits and single hyphens';
 // The shape of a BCP 47 tag (`kk`, `ru`, `en`, `en-GB`, `zh-Hant`); Intl then checks it for real.
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 const LANGUAGE_MESSAGE = 'language must be a BCP 47 language tag such as kk, ru or en';
@@ -17,7 +16,7 @@ export class CreateSessionInput {
   forumSlug!: string;
 
   @Field({ description: 'URL-safe identifier, unique across forums: lower-case letters, digits and hyphens.' })
-  @Matches(SLUG, { message: SLUG_MESSAGE })
+  @IsSlug()
   slug!: string;
 
   @Field(() => LocalizedTextInput, { description: 'Title, in at least one language.' })
@@ -73,7 +72,7 @@ export class UpdateSessionInput {
 
   @Field(() => String, { nullable: true, description: 'URL-safe identifier.' })
   @IsOptional()
-  @Matches(SLUG, { message: SLUG_MESSAGE })
+  @IsSlug()
   slug?: string | null;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'Title, in at least one language (replaces every language).' })

@@ -1,12 +1,16 @@
-import { IsDefined, ValidateBy, ValidateIf } from 'class-validator';
+import { IsDefined, Matches, ValidateBy, ValidateIf } from 'class-validator';
 import { BadUserInputError } from '../errors';
 import { fromGlobalId } from './global-id';
 import { Language, type Translations } from './i18n';
 
 /* Input rules that several mutations share, each written once. */
 
-export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-export const SLUG_MESSAGE = 'slug must be lower-case letters, digits and single hyphens';
+const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** A slug: lower-case letters and digits in words joined by single hyphens (`camf-2025`). */
+export function IsSlug(): PropertyDecorator {
+  return Matches(SLUG_PATTERN, { message: 'slug must be lower-case letters, digits and single hyphens' });
+}
 export const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true };
 /** ISO 3166-1 alpha-2; either case is accepted, codes are stored upper-case. */
 export const COUNTRY_CODE = /^[A-Za-z]{2}$/;

@@ -1,6 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import { ArrayMaxSize, IsEmail, IsOptional, IsUrl, Matches, MinLength, ValidateNested } from 'class-validator';
-import { HTTP_URL } from '../shared/input-rules';
+import { HTTP_URL, IsSlug } from '../shared/input-rules';
 import { ArrivalStatus } from './speaker.entity';
 
 @InputType({ description: 'Text in each language; at least one language must be given.' })
@@ -40,7 +40,7 @@ export class LinkInput {
 export class SpeakerFieldsInput {
   @Field(() => String, { nullable: true, description: 'URL-safe identifier: lower-case letters, digits and hyphens.' })
   @IsOptional()
-  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'slug must be lower-case letters, digits and single hyphens' })
+  @IsSlug()
   slug?: string | null;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'Full name.' })
