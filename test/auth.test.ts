@@ -159,6 +159,44 @@ describe('accounts and tokens', () => {
     expect(row.n).toBe(0);
   });
 
+  it('audits making and revoking an API token, for admins only, and a token refused makes no entry', async () => {
+    const organiser = await h.signIn(Role.ORGANISER, ['camf']);
+    const admin = await h.signIn(Role.ADMIN);
+    const TOKENS = `{ auditLog(filter: { entityType: "ApiToken" }) { nodes { action entityId actorEmail changes forum { slug } } } }`;
+    const before = (await h.execute(TOKENS, {}, undefined, admin)).data!.auditLog.nodes.length;
+    const created = await h.execute(
+      `mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { id } }`,
+      { input: { name: 'audited sync', forumSlugs: ['camf'] } },
+      undefined,
+      organiser,
+    );
+    const id = created.data!.createApiToken.id;
+    // Refused (a forum outside the organiser's): no token, no entry.
+    const refused = await h.execute(
+      `mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { id } }`,
+      { input: { name: 'too wide', forumSlugs: ['other'] } },
+      undefined,
+      organiser,
+    );
+    expect(refused.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    for (let i = 0; i < 2; i += 1) {
+      expect((await h.execute(`mutation($id: ID!) { revokeApiToken(id: $id) }`, { id }, undefined, organiser)).data).toEqual({
+        revokeApiToken: true,
+      });
+    }
+    const entries = (await h.execute(TOKENS, {}, undefined, admin)).data!.auditLog.nodes;
+    // Newest first; revoking twice records once.
+    expect(entries.length).toBe(before + 2);
+    const [revoke, create] = entries;
+    expect(create).toMatchObject({ action: 'CREATE', entityId: Number(id), forum: null });
+    expect(create.changes).toEqual({ name: { before: null, after: 'audited sync' }, forums: { before: null, after: ['camf'] } });
+    expect(revoke).toMatchObject({ action: 'REVOKE', entityId: Number(id), actorEmail: create.actorEmail, forum: null });
+    expect(revoke.changes.revokedAt.before).toBeNull();
+    // Global entries: the organiser's own log does not show them.
+    const own = await h.execute(TOKENS, {}, undefined, organiser);
+    expect(own.data!.auditLog.nodes).toEqual([]);
+  });
+
   it('keeps the audit log to admins and the organisers of each forum', async () => {
     const editor = await h.signIn(Role.EDITOR);
     expect((await h.execute(`{ auditLog { totalCount } }`, {}, undefined, editor)).errors![0].extensions).toEqual({ code: 'FORBIDDEN' });

@@ -150,20 +150,31 @@ export class AuthResolver {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER, Role.EDITOR);
     // A token made by a token could drop the narrowing of the one that made it.
     if (viewer.tokenId !== null) throw new ForbiddenError('API tokens are created by a signed-in user, not by another API token');
-    const forums = await forumsBySlug(ctx.em, input.forumSlugs);
-    const outside = forums.filter((f) => viewer.forumIds !== 'all' && !viewer.forumIds.has(f.id)).map((f) => f.slug);
-    if (outside.length) throw new BadUserInputError(`Not one of your forums: ${outside.join(', ')}`, { field: 'forumSlugs' });
     const { secret, hash } = newApiTokenSecret();
-    const token = ctx.em.create(ApiToken, {
-      user: viewer.user.id,
-      name: input.name,
-      secretHash: hash,
-      expiresAt: input.expiresAt ?? null,
-      narrowed: forums.length > 0,
+    return inTransaction(ctx, async (em) => {
+      const forums = await forumsBySlug(em, input.forumSlugs);
+      const outside = forums.filter((f) => viewer.forumIds !== 'all' && !viewer.forumIds.has(f.id)).map((f) => f.slug);
+      if (outside.length) throw new BadUserInputError(`Not one of your forums: ${outside.join(', ')}`, { field: 'forumSlugs' });
+      const token = em.create(ApiToken, {
+        user: viewer.user.id,
+        name: input.name,
+        secretHash: hash,
+        expiresAt: input.expiresAt ?? null,
+        narrowed: forums.length > 0,
+      });
+      token.forums.set(forums);
+      await em.flush();
+      // Who can act for whom is worth a trace. Like users, tokens are global: admins see the entries.
+      await recordChange(em, viewer, {
+        entityType: 'ApiToken',
+        entityId: token.id,
+        action: 'CREATE',
+        forumIds: null,
+        before: {},
+        after: { name: token.name, forums: input.forumSlugs, expiresAt: token.expiresAt?.toISOString() ?? null },
+      });
+      return { id: String(token.id), secret };
     });
-    token.forums.set(forums);
-    await ctx.em.flush();
-    return { id: String(token.id), secret };
   }
 
   @Mutation(() => Boolean, { description: 'Revokes one of your API tokens (admins: anyone’s); it stops working at once.' })
@@ -171,10 +182,22 @@ export class AuthResolver {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER, Role.EDITOR);
     const tokenId = Number(id);
     if (!Number.isSafeInteger(tokenId)) throw new BadUserInputError(`"${id}" is not a token id`, { field: 'id' });
-    const token = await ctx.em.findOne(ApiToken, { id: tokenId });
-    if (!token || (viewer.user.role !== Role.ADMIN && token.user.id !== viewer.user.id)) throw new NotFoundError('No such API token');
-    token.revokedAt ??= new Date();
-    await ctx.em.flush();
+    return inTransaction(ctx, async (em) => {
+      const token = await em.findOne(ApiToken, { id: tokenId });
+      if (!token || (viewer.user.role !== Role.ADMIN && token.user.id !== viewer.user.id)) throw new NotFoundError('No such API token');
+      if (token.revokedAt) return true;
+      token.revokedAt = new Date();
+      await em.flush();
+      await recordChange(em, viewer, {
+        entityType: 'ApiToken',
+        entityId: token.id,
+        action: 'REVOKE',
+        forumIds: null,
+        before: { revokedAt: null },
+        after: { revokedAt: token.revokedAt.toISOString() },
+      });
+      return true;
+    });
     return true;
   }
 }
