@@ -111,7 +111,7 @@ export class AuthResolver {
     if (input.role !== Role.ORGANISER && input.forumSlugs.length) {
       throw new BadUserInputError('Only organisers have forums', { field: 'forumSlugs' });
     }
-    // Hashing takes a CPU-bound while: before the transaction, not inside it.
+    // Hashing is slow and needs no database: done before the transaction opens, not while it holds a connection.
     const passwordHash = await hashPassword(input.password);
     return inTransaction(
       ctx,
