@@ -1,23 +1,9 @@
-import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
-import { authenticate, type AuthSettings, type Viewer } from './auth/viewer';
-import { createLoaders, type Loaders } from './loaders';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { authenticate } from './auth/viewer';
+import type { AuthSettings } from './shared/context';
+import { createLoaders } from './loaders';
+import type { Context } from './shared/context';
 import type { Language } from './shared/i18n';
-
-/** What every resolver gets: its own EntityManager fork, per-request loaders, the reader's languages. */
-export interface Context {
-  em: EntityManager;
-  loaders: Loaders;
-  /** The reader's languages, most preferred first, ending with the fallback order. */
-  languages: readonly Language[];
-  /** PUBLIC_BASE_URL, for the `url` fields. */
-  publicBaseUrl: string;
-  /** Who is asking; null for an anonymous (public) request. */
-  viewer: Viewer | null;
-  /** For signing in. */
-  auth: AuthSettings;
-  /** The client's IP address (for rate limits); null when not over HTTP. */
-  clientIp: string | null;
-}
 
 export interface RequestInfo {
   /** The reader's languages (languagePreference of Accept-Language, or requestLanguages). */

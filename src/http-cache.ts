@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Context } from './context';
+import type { Context } from './shared/context';
 
 /**
  * Cache-Control for GraphQL responses, decided once per operation rather than by Apollo's

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Loaders } from './shared/context';
 import { articleLoaders } from './article/article.loaders';
 import { publicArticle } from './article/article.visibility';
 import { countryLoaders } from './country/country.loaders';
@@ -26,7 +27,12 @@ const LOADERS = {
   countriesByInitiativeId: (em: EntityManager) => listLoader(em, Country, linked(em, Initiative, 'countries', ['code'])),
 };
 
-export type Loaders = { readonly [Name in keyof typeof LOADERS]: ReturnType<(typeof LOADERS)[Name]> };
+type LoaderTypes = { readonly [Name in keyof typeof LOADERS]: ReturnType<(typeof LOADERS)[Name]> };
+
+declare module './shared/context' {
+  /** Every loader above, typed; see shared/context.ts for why they are added here. */
+  interface Loaders extends LoaderTypes {}
+}
 
 /** The name of every loader. */
 export const LOADER_NAMES = Object.keys(LOADERS) as (keyof Loaders)[];

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type DataLoader from 'dataloader';
-import type { Context } from './context';
-import type { Loaders } from './loaders';
+import type { Context } from './shared/context';
+import type { Loaders } from './shared/context';
 import { Node } from './shared/base.entity';
 import { fromGlobalId } from './shared/global-id';
 

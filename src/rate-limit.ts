@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, valueFromASTUntyped, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from './config';
-import type { Context } from './context';
+import type { Context } from './shared/context';
 import { RateLimitedError } from './errors';
 
 export type RateLimitSettings = Pick<Config, 'rateLimitWindowSeconds' | 'loginRateLimit' | 'mutationRateLimit'>;

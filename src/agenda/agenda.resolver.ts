@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { Reads } from '../shared/projection';
 import { GraphQLDateTime } from '../shared/date-range';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { BadUserInputError } from '../errors';
 import { Forum } from '../forum/forum.entity';
 import { Session, SessionStatus } from '../session/session.entity';

@@ -1,7 +1,7 @@
 import { Collection, Entity, Enum, Index, ManyToMany, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Ctx, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from '../shared/date-range';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { Forum } from '../forum/forum.entity';
 import { Ministry } from '../ministry/ministry.entity';

@@ -1,10 +1,11 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { recordChange } from '../audit/audit';
 import { Role } from '../auth/user.entity';
-import { requireRole, type Viewer } from '../auth/viewer';
+import { requireRole } from '../auth/viewer';
+import type { Viewer } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { Forum } from '../forum/forum.entity';
@@ -284,7 +285,7 @@ export class ArticleMutations {
     }
     const publishedAt = input.publishedAt ?? now;
     checkTime(status, publishedAt, now, 'publishedAt');
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const article = em.create(Article, {
         slug: input.slug,
         title: requiredTranslations(input.title, 'title'),
@@ -317,7 +318,7 @@ export class ArticleMutations {
     @Ctx() ctx: Context,
   ): Promise<Article> {
     const viewer = requireRole(ctx.viewer, Role.EDITOR);
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const article = await findArticle(em, input.id);
       const before = snapshot(article);
       if (input.publishedAt !== undefined) {
@@ -350,7 +351,7 @@ export class ArticleMutations {
     @Ctx() ctx: Context,
   ): Promise<Article> {
     const viewer = requireRole(ctx.viewer, Role.EDITOR);
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const article = await findArticle(em, input.id);
       const before = snapshot(article);
       const now = new Date();
@@ -375,7 +376,7 @@ export class ArticleMutations {
   ): Promise<Article> {
     const viewer = requireRole(ctx.viewer, Role.EDITOR);
     checkTime(ArticleStatus.SCHEDULED, input.publishAt, new Date(), 'publishAt');
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const article = await findArticle(em, input.id);
       const before = snapshot(article);
       article.status = ArticleStatus.SCHEDULED;
@@ -391,7 +392,7 @@ export class ArticleMutations {
     @Ctx() ctx: Context,
   ): Promise<Article> {
     const viewer = requireRole(ctx.viewer, Role.EDITOR);
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const article = await findArticle(em, input.id);
       const before = snapshot(article);
       article.status = ArticleStatus.DRAFT;
@@ -406,7 +407,7 @@ export class ArticleMutations {
     @Ctx() ctx: Context,
   ): Promise<string> {
     const viewer = requireRole(ctx.viewer, Role.EDITOR);
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const article = await findArticle(em, input.id);
       await recordChange(em, viewer, {
         entityType: 'Article',
@@ -432,7 +433,7 @@ export class ArticleMutations {
   ): Promise<Article> {
     const viewer = requireRole(ctx.viewer, Role.EDITOR);
     const lists = LINK_LISTS.map((list) => ({ list, items: linkItems(input, list.field) })).filter((l) => l.items !== null);
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const article = await findArticle(em, input.id);
       // Every target is checked before anything is written.
       const resolved = [];

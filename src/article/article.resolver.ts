@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLDateTime } from '../shared/date-range';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { Role } from '../auth/user.entity';
 import { requireRole } from '../auth/viewer';

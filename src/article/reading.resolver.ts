@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Reads } from '../shared/projection';
 import { GraphQLDateTime } from '../shared/date-range';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { publicUrl } from '../shared/public-urls';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { toReadRow } from '../shared/read-rows';

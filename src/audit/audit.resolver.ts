@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Role } from '../auth/user.entity';
 import { requireRole } from '../auth/viewer';
 import { Forum } from '../forum/forum.entity';

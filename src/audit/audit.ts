@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isDeepStrictEqual } from 'node:util';
-import type { Viewer } from '../auth/viewer';
+import type { Viewer } from '../shared/context';
 import { Forum } from '../forum/forum.entity';
 import { AuditEntry } from './audit-entry.entity';
 

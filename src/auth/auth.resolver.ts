@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver }
 import { ArrayMaxSize, IsEmail, IsOptional, MinLength } from 'class-validator';
 import { GraphQLDateTime } from '../shared/date-range';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { inTransaction } from '../shared/write-errors';
 import { recordChange } from '../audit/audit';
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors';
@@ -114,7 +114,7 @@ export class AuthResolver {
     // Hashing is slow and needs no database: done before the transaction opens, not while it holds a connection.
     const passwordHash = await hashPassword(input.password);
     return inTransaction(
-      ctx,
+      ctx.em,
       async (em) => {
         const forums = await forumsBySlug(em, input.forumSlugs);
         const user = em.create(User, {
@@ -151,7 +151,7 @@ export class AuthResolver {
     // A token made by a token could drop the narrowing of the one that made it.
     if (viewer.tokenId !== null) throw new ForbiddenError('API tokens are created by a signed-in user, not by another API token');
     const { secret, hash } = newApiTokenSecret();
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const forums = await forumsBySlug(em, input.forumSlugs);
       const outside = forums.filter((f) => viewer.forumIds !== 'all' && !viewer.forumIds.has(f.id)).map((f) => f.slug);
       if (outside.length) throw new BadUserInputError(`Not one of your forums: ${outside.join(', ')}`, { field: 'forumSlugs' });
@@ -182,7 +182,7 @@ export class AuthResolver {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER, Role.EDITOR);
     const tokenId = Number(id);
     if (!Number.isSafeInteger(tokenId)) throw new BadUserInputError(`"${id}" is not a token id`, { field: 'id' });
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const token = await em.findOne(ApiToken, { id: tokenId });
       if (!token || (viewer.user.role !== Role.ADMIN && token.user.id !== viewer.user.id)) throw new NotFoundError('No such API token');
       if (token.revokedAt) return true;

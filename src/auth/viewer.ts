@@ -4,21 +4,7 @@ import { SignJWT, jwtVerify } from 'jose';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
 import { ApiToken } from './api-token.entity';
 import { Role, User } from './user.entity';
-
-/** Who is making a request, resolved once from its Authorization header. */
-export interface Viewer {
-  user: User;
-  /** Forums the viewer may organise; 'all' for admins. Narrowed by an API token's forums. */
-  forumIds: ReadonlySet<number> | 'all';
-  /** The API token used, when it was one (null for a sign-in access token). */
-  tokenId: number | null;
-}
-
-export interface AuthSettings {
-  /** HMAC secret for access tokens (HS256). */
-  jwtSecret: Uint8Array;
-  accessTokenTtlSeconds: number;
-}
+import type { AuthSettings, Viewer } from '../shared/context';
 
 const ISSUER = 'forum-portal';
 const API_TOKEN_PREFIX = 'fpt_';

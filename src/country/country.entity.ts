@@ -1,6 +1,6 @@
 import { Entity, Property, Unique } from '@mikro-orm/core';
 import { Ctx, Field, ObjectType } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
 

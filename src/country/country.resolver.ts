@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Forum } from '../forum/forum.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';

@@ -1,7 +1,7 @@
 import { Collection, Entity, ManyToMany, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Ctx, Field, Int, ObjectType } from 'type-graphql';
 import { GraphQLDateTime, GraphQLLocalDate } from '../shared/date-range';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { BaseEntity, Node } from '../shared/base.entity';

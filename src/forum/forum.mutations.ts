@@ -3,7 +3,7 @@ import { ArrayMaxSize, IsOptional, IsUrl, Matches, Max, Min, ValidateBy, Validat
 import { GraphQLLocalDate } from '../shared/date-range';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import {
   COUNTRY_CODE,
   HTTP_URL,
@@ -316,7 +316,7 @@ export class ForumMutations {
     @Ctx() ctx: Context,
   ): Promise<Forum> {
     const viewer = requireAdmin(ctx.viewer);
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const forum = em.create(Forum, {
         slug: input.slug,
         title: requiredTranslations(input.title, 'title'),
@@ -353,7 +353,7 @@ export class ForumMutations {
   ): Promise<Forum> {
     // Admins only (no other role named); an API token narrowed to some forums, only in those.
     const viewer = requireRole(ctx.viewer);
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       const forum = await findForum(em, input.id);
       requireForum(viewer, forum.id);
       const before = snapshot(forum);
@@ -397,7 +397,7 @@ export class ForumMutations {
     @Ctx() ctx: Context,
   ): Promise<string> {
     const viewer = requireRole(ctx.viewer);
-    return inTransaction(ctx, async (em) => {
+    return inTransaction(ctx.em, async (em) => {
       // The row lock makes a session added meanwhile wait, then fail, instead of being deleted with the forum.
       const forum = await findForum(em, input.id, true);
       requireForum(viewer, forum.id);

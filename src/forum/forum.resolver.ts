@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Reads } from '../shared/projection';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { publicUrl } from '../shared/public-urls';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
 import type { Article } from '../article/article.entity';

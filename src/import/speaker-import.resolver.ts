@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { importSpeakers } from './speaker-import.service';
 import { ImportSpeakersInput, SpeakerImportReport } from './speaker-import.types';
 

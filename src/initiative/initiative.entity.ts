@@ -1,6 +1,6 @@
 import { Collection, Entity, Enum, ManyToMany, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { Ctx, Field, ObjectType, registerEnumType } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { Forum } from '../forum/forum.entity';
 import { BaseEntity, Node } from '../shared/base.entity';

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { related } from '../shared/sql-loading';
 import { Country } from '../country/country.entity';
 import { Forum } from '../forum/forum.entity';

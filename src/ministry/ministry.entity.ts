@@ -1,6 +1,6 @@
 import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { Ctx, Field, ObjectType, registerEnumType } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { readList } from '../shared/read-tags';
 import { selectList } from '../shared/projection';
 import { findBySql, related } from '../shared/sql-loading';

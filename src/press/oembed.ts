@@ -1,4 +1,4 @@
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { pick } from '../shared/i18n';
 import { parsePublicUrl, publicUrl } from '../shared/public-urls';
 import { related } from '../shared/sql-loading';

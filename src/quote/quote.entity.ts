@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/core';
 import { Ctx, Field, ObjectType } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Article } from '../article/article.entity';
 import { Session } from '../session/session.entity';
 import { Speaker } from '../speaker/speaker.entity';

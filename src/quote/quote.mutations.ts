@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Quote } from './quote.entity';
 import { CreateQuoteInput, QuoteIdInput, UpdateQuoteInput } from './quote.inputs';
 import * as quotes from './quote.service';

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { related } from '../shared/sql-loading';
 import { Article } from '../article/article.entity';
 import { Session } from '../session/session.entity';

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Article } from '../article/article.entity';
 import { auditForumOf } from '../article/article.mutations';
-import { recordChange } from '../audit/audit';
 import { Role } from '../auth/user.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { Session } from '../session/session.entity';
@@ -45,30 +44,30 @@ const auditedAs = (em: EntityManager, quote: Quote) => ({
   forumIds: () => auditForumOf(em, quote.article.id),
 });
 
-export const createQuote = write(EDITORS, async ({ em, viewer }, input: CreateQuoteInput): Promise<Quote> => {
+export const createQuote = write(EDITORS, async ({ em, record }, input: CreateQuoteInput): Promise<Quote> => {
   const article = await em.findOne(Article, { id: idOf(input.articleId, 'Article', 'articleId') });
   if (!article) throw new NotFoundError(`No article with id "${input.articleId}"`);
   const speaker = await speakerBySlug(em, input.speakerSlug);
   const session = input.sessionId == null ? null : await sessionById(em, input.sessionId);
   const quote = em.create(Quote, { article, speaker, session, text: requiredTranslations(input.text, 'text') });
   await em.flush();
-  await recordChange(em, viewer, { ...auditedAs(em, quote), action: 'CREATE', before: {}, after: snapshot(quote) });
+  await record({ ...auditedAs(em, quote), action: 'CREATE', before: {}, after: snapshot(quote) });
   return quote;
 });
 
-export const updateQuote = write(EDITORS, async ({ em, viewer }, input: UpdateQuoteInput): Promise<Quote> => {
+export const updateQuote = write(EDITORS, async ({ em, record }, input: UpdateQuoteInput): Promise<Quote> => {
   const quote = await findQuote(em, input.id);
   const before = snapshot(quote);
   if (input.speakerSlug !== undefined) quote.speaker = await speakerBySlug(em, input.speakerSlug);
   if (input.sessionId !== undefined) quote.session = input.sessionId === null ? null : await sessionById(em, input.sessionId);
   if (input.text !== undefined) quote.text = requiredTranslations(input.text, 'text');
-  await recordChange(em, viewer, { ...auditedAs(em, quote), action: 'UPDATE', before, after: snapshot(quote) });
+  await record({ ...auditedAs(em, quote), action: 'UPDATE', before, after: snapshot(quote) });
   return quote;
 });
 
-export const deleteQuote = write(EDITORS, async ({ em, viewer }, input: QuoteIdInput): Promise<string> => {
+export const deleteQuote = write(EDITORS, async ({ em, record }, input: QuoteIdInput): Promise<string> => {
   const quote = await findQuote(em, input.id);
-  await recordChange(em, viewer, { ...auditedAs(em, quote), action: 'DELETE', before: snapshot(quote), after: {} });
+  await record({ ...auditedAs(em, quote), action: 'DELETE', before: snapshot(quote), after: {} });
   em.remove(quote);
   return toGlobalId('Quote', quote.id);
 });

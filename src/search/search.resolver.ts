@@ -1,6 +1,6 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import type { EntityClass } from '@mikro-orm/core';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Article, ARTICLE_SEARCH_VECTOR } from '../article/article.entity';
 import { publicArticle } from '../article/article.visibility';
 import { BadUserInputError } from '../errors';

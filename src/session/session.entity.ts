@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Ctx, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from '../shared/date-range';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Forum } from '../forum/forum.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';

@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { changedFields, recordChange } from '../audit/audit';
 import { Role } from '../auth/user.entity';
 import { requireForum, requireRole } from '../auth/viewer';
@@ -158,7 +158,7 @@ export class SessionMutationResolver {
   ): Promise<Session> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     return inTransaction(
-      ctx,
+      ctx.em,
       async (em) => {
         const forum = await em.findOne(Forum, { slug: input.forumSlug });
         if (!forum) throw new NotFoundError(`No forum "${input.forumSlug}"`, { field: 'forumSlug' });
@@ -206,7 +206,7 @@ export class SessionMutationResolver {
       if (input[name] === null) throw new BadUserInputError(`${name} cannot be removed`, { field: name });
     }
     const session = await inTransaction(
-      ctx,
+      ctx.em,
       async (em) => {
         const session = await lockSession(em, input.id, 'id');
         requireForum(viewer, session.forum.id);
@@ -258,7 +258,7 @@ export class SessionMutationResolver {
     @Ctx() ctx: Context,
   ): Promise<Session> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
-    const session = await inTransaction(ctx, async (em) => {
+    const session = await inTransaction(ctx.em, async (em) => {
       const session = await lockSession(em, input.id, 'id');
       requireForum(viewer, session.forum.id);
       expectVersion(session, input.expectedVersion, 'The session');
@@ -296,7 +296,7 @@ export class SessionMutationResolver {
     @Ctx() ctx: Context,
   ): Promise<Session> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
-    const session = await inTransaction(ctx, async (em) => {
+    const session = await inTransaction(ctx.em, async (em) => {
       const session = await lockSession(em, input.id, 'id');
       requireForum(viewer, session.forum.id);
       expectVersion(session, input.expectedVersion, 'The session');
@@ -328,7 +328,7 @@ export class SessionMutationResolver {
     @Ctx() ctx: Context,
   ): Promise<string> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
-    const { id, speakerIds } = await inTransaction(ctx, async (em) => {
+    const { id, speakerIds } = await inTransaction(ctx.em, async (em) => {
       const session = await lockSession(em, input.id, 'id');
       requireForum(viewer, session.forum.id);
       expectVersion(session, input.expectedVersion, 'The session');
@@ -396,7 +396,7 @@ export class ParticipantMutationResolver {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const speakerId = idOf(input.speakerId, 'Speaker', 'speakerId');
     const participant = await inTransaction(
-      ctx,
+      ctx.em,
       async (em) => {
         const session = await lockSession(em, input.sessionId, 'sessionId');
         requireForum(viewer, session.forum.id);
@@ -437,7 +437,7 @@ export class ParticipantMutationResolver {
   ): Promise<SessionParticipant> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const participant = await inTransaction(
-      ctx,
+      ctx.em,
       async (em) => {
         const participant = await loadParticipant(em, input.id);
         requireForum(viewer, participant.session.forum.id);
@@ -471,7 +471,7 @@ export class ParticipantMutationResolver {
   ): Promise<Session> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const order = input.participantIds.map((id) => idOf(id, 'SessionParticipant', 'participantIds'));
-    const session = await inTransaction(ctx, async (em) => {
+    const session = await inTransaction(ctx.em, async (em) => {
       const session = await lockSession(em, input.sessionId, 'sessionId');
       requireForum(viewer, session.forum.id);
       const participants = await participantsOf(em, session);
@@ -508,7 +508,7 @@ export class ParticipantMutationResolver {
     @Ctx() ctx: Context,
   ): Promise<Session> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
-    const { session, speakerId } = await inTransaction(ctx, async (em) => {
+    const { session, speakerId } = await inTransaction(ctx.em, async (em) => {
       const participant = await loadParticipant(em, input.id);
       const session = participant.session;
       requireForum(viewer, session.forum.id);

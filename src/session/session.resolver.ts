@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Reads } from '../shared/projection';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { publicUrl } from '../shared/public-urls';
 import { related } from '../shared/sql-loading';
 import { ArticleConnection, ArticlePageArgs, articlePageKey } from '../article/article.types';
@@ -10,7 +10,7 @@ import { Quote } from '../quote/quote.entity';
 import { toConnection, type Connection } from '../shared/paging';
 import { Speaker } from '../speaker/speaker.entity';
 import { toZonedIso, validTimeZone } from '../shared/time';
-import type { Loaders } from '../loaders';
+import type { Loaders } from '../shared/context';
 import { SessionParticipant } from './session-participant.entity';
 import { Session } from './session.entity';
 

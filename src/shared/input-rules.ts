@@ -1,4 +1,4 @@
-import { IsDefined, Matches, ValidateBy, ValidateIf } from 'class-validator';
+import { IsDefined, Matches, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { BadUserInputError } from '../errors';
 import { fromGlobalId } from './global-id';
 import { Language, type Translations } from './i18n';
@@ -34,12 +34,13 @@ export function HasText(): PropertyDecorator {
 
 /**
  * For an update of a field that must always have a value: it may be left out (unchanged) but
- * not set to null. The other rules on the field then apply to any value given.
+ * not set to null. The other rules on the field then apply to any value given. `options.groups`
+ * limits the rule to some validations, for an input class that creates and updates alike.
  */
-export function NotNullWhenGiven(): PropertyDecorator {
+export function NotNullWhenGiven(options: ValidationOptions = {}): PropertyDecorator {
   return (target, key) => {
-    ValidateIf((_object, value) => value !== undefined)(target, key);
-    IsDefined({ message: `${String(key)} cannot be null; leave it out to keep it` })(target, key);
+    ValidateIf((_object, value) => value !== undefined, options)(target, key);
+    IsDefined({ ...options, message: `${String(key)} cannot be null; leave it out to keep it` })(target, key);
   };
 }
 

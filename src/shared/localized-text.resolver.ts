@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from './context';
 import { availableLanguage, LangArg, Language, LocalizedText, pick, type Translations } from './i18n';
 
 /**

@@ -16,7 +16,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { Extensions, getMetadataStorage } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from './context';
 import type { Language } from './i18n';
 
 /*

@@ -5,7 +5,6 @@ import {
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Context } from '../context';
 import { BadUserInputError, ConflictError } from '../errors';
 
 /*
@@ -82,17 +81,17 @@ export function toWriteError(error: unknown, fields?: ConstraintFields): unknown
 }
 
 /**
- * Runs one mutation's reads and writes in one transaction, on a fork of the request's
- * EntityManager (so the audit entry commits with the change, or neither does). A failure is
+ * Runs one write's reads and writes in one transaction, on a fork of the request's EntityManager
+ * `em` (so the audit entry commits with the change, or neither does). A failure is
  * mapped by toWriteError; the request's identity map is then cleared, because the failed fork
  * shared its entity instances and may have left changes on them that a later mutation of the
  * same operation would otherwise flush.
  */
-export async function inTransaction<T>(ctx: Context, work: (em: EntityManager) => Promise<T>, fields?: ConstraintFields): Promise<T> {
+export async function inTransaction<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>, fields?: ConstraintFields): Promise<T> {
   try {
-    return await ctx.em.transactional((em) => work(em as EntityManager));
+    return await em.transactional((tx) => work(tx as EntityManager));
   } catch (error) {
-    ctx.em.clear();
+    em.clear();
     throw toWriteError(error, fields);
   }
 }

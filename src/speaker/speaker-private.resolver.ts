@@ -1,7 +1,8 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Role } from '../auth/user.entity';
-import { organises, type Viewer } from '../auth/viewer';
+import { organises } from '../auth/viewer';
+import type { Viewer } from '../shared/context';
 import { ArrivalStatus, Speaker } from './speaker.entity';
 
 /**

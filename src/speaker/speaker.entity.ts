@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Ctx, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { BaseEntity, Node } from '../shared/base.entity';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { Min, ValidateNested } from 'class-validator';
-import type { Context } from '../context';
+import type { Context } from '../shared/context';
 import { changedFields, recordChange } from '../audit/audit';
 import { Role } from '../auth/user.entity';
 import { organises, requireForum, requireRole } from '../auth/viewer';
@@ -143,7 +143,7 @@ export class SpeakerMutationResolver {
   ): Promise<Speaker> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     return inTransaction(
-      ctx,
+      ctx.em,
       async (em) => {
         const forum = await em.findOne(Forum, { slug: input.forumSlug });
         if (!forum) throw new NotFoundError(`No forum "${input.forumSlug}"`, { field: 'forumSlug' });
@@ -177,7 +177,7 @@ export class SpeakerMutationResolver {
   ): Promise<Speaker> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
     const updated = await inTransaction(
-      ctx,
+      ctx.em,
       async (em) => {
         const speaker = await loadSpeaker(em, input.id);
         const forumIds = (await forumIdsOfSpeakers(em, [speaker.id]))[0];
@@ -211,7 +211,7 @@ export class SpeakerMutationResolver {
     @Ctx() ctx: Context,
   ): Promise<string> {
     const viewer = requireRole(ctx.viewer, Role.ORGANISER);
-    const id = await inTransaction(ctx, async (em) => {
+    const id = await inTransaction(ctx.em, async (em) => {
       const speaker = await loadSpeaker(em, input.id);
       const forumIds = (await forumIdsOfSpeakers(em, [speaker.id]))[0];
       const allowed = viewer.forumIds === 'all' || (forumIds.length > 0 && forumIds.every((f) => organises(viewer, f)));

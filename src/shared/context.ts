@@ -1,0 +1,41 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { User } from '../auth/user.entity';
+import type { Language } from './i18n';
+
+/** Who is making a request, resolved once from its Authorization header. */
+export interface Viewer {
+  user: User;
+  /** Forums the viewer may organise; 'all' for admins. Narrowed by an API token's forums. */
+  forumIds: ReadonlySet<number> | 'all';
+  /** The API token used, when it was one (null for a sign-in access token). */
+  tokenId: number | null;
+}
+
+export interface AuthSettings {
+  /** HMAC secret for access tokens (HS256). */
+  jwtSecret: Uint8Array;
+  accessTokenTtlSeconds: number;
+}
+
+/**
+ * The request's loaders, by name. Empty here on purpose: `src/loaders.ts` adds every loader to it
+ * (declaration merging), so that this module, which every resolver and service imports, imports
+ * no domain's loaders and the imports run one way: wiring -> domains -> shared.
+ */
+export interface Loaders {}
+
+/** What every resolver gets: its own EntityManager fork, per-request loaders, the reader's languages. */
+export interface Context {
+  em: EntityManager;
+  loaders: Loaders;
+  /** The reader's languages, most preferred first, ending with the fallback order. */
+  languages: readonly Language[];
+  /** PUBLIC_BASE_URL, for the `url` fields. */
+  publicBaseUrl: string;
+  /** Who is asking; null for an anonymous (public) request. */
+  viewer: Viewer | null;
+  /** For signing in. */
+  auth: AuthSettings;
+  /** The client's IP address (for rate limits); null when not over HTTP. */
+  clientIp: string | null;
+}
