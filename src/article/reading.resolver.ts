@@ -3,12 +3,13 @@ import { Reads } from '../shared/projection';
 import { GraphQLDateTime } from '../shared/date-range';
 import type { Context } from '../shared/context';
 import { publicUrl } from '../shared/public-urls';
-import { BadUserInputError, NotFoundError } from '../errors';
+import { BadUserInputError } from '../errors';
 import { toReadRow } from '../shared/read-rows';
 import { selectList } from '../shared/projection';
 import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
 import { Article } from './article.entity';
+import * as articles from './article.service';
 import { publicArticle } from './article.visibility';
 import { ArchiveYear, ArticleViews } from './reading.types';
 
@@ -50,18 +51,8 @@ export class ReadingResolver {
   }
 
   @Mutation(() => Int, { description: "Counts one view of a published article and returns its new total; for the site's page-view hook." })
-  async recordArticleView(@Arg('slug', { description: 'The article slug.' }) slug: string, @Ctx() { em }: Context): Promise<number> {
-    // One statement: concurrent views each add exactly one to the day's and the total count.
-    const [row] = await query(
-      em,
-      `with a as (select t.id from article t where t.slug = ? and ${publicArticle('t')}),` +
-        ` d as (insert into article_view_day (article_id, day, views) select id, (now() at time zone 'UTC')::date, 1 from a` +
-        ' on conflict (article_id, day) do update set views = article_view_day.views + 1)' +
-        ' update article set view_count = view_count + 1 where id = (select id from a) returning view_count',
-      [slug],
-    );
-    if (!row) throw new NotFoundError(`No published article "${slug}"`);
-    return Number(row.view_count);
+  recordArticleView(@Arg('slug', { description: 'The article slug.' }) slug: string, @Ctx() ctx: Context): Promise<number> {
+    return articles.recordArticleView(ctx, slug);
   }
 
   @Reads({ Forum: ['timeZone'] })

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Article } from '../article/article.entity';
-import { auditForumOf } from '../article/article.mutations';
+import { auditForumOf } from '../article/article.service';
 import { Role } from '../auth/user.entity';
 import { BadUserInputError, NotFoundError } from '../errors';
 import { Session } from '../session/session.entity';
