@@ -5,6 +5,7 @@ import { ForbiddenError, UnauthenticatedError } from '../errors';
 import { ApiToken } from './api-token.entity';
 import { Role, User } from './user.entity';
 import type { AuthSettings, Viewer } from '../shared/context';
+import { inTransaction } from '../shared/write-errors';
 
 const ISSUER = 'forum-portal';
 const API_TOKEN_PREFIX = 'fpt_';
@@ -63,7 +64,7 @@ export async function authenticate(em: EntityManager, header: string | undefined
         )
       : own;
     // Recorded for the token list; a lost update here only makes the time less exact.
-    await em.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: now });
+    await inTransaction(em, (tx) => tx.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: now }));
     return { user: token.user, forumIds, tokenId: token.id };
   }
 

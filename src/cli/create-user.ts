@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { isEmail } from 'class-validator';
+import { USER_CONSTRAINTS } from '../auth/auth.service';
 import { hashPassword } from '../auth/password';
 import { Role, User } from '../auth/user.entity';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/database';
+import { ConflictError } from '../errors';
 import { Forum } from '../forum/forum.entity';
+import { inTransaction } from '../shared/write-errors';
 
 const USAGE = `Usage: npm run user:create -- --email EMAIL --password PASSWORD [--role ADMIN|ORGANISER|EDITOR] [--forum SLUG ...] [--name NAME]
 Creates a user on DATABASE_URL, or on the embedded database of \`npm start\` (stop the server first).
@@ -35,15 +38,21 @@ async function main(): Promise<number> {
 
   const database = await openDatabase(loadConfig());
   try {
-    const em = database.orm.em.fork();
     const email = values.email.trim().toLowerCase();
-    if (await em.findOne(User, { email })) throw new ConfigError(`A user with email ${email} exists already`);
-    const forums = await em.find(Forum, { slug: { $in: values.forum } });
-    const unknown = values.forum.filter((slug) => !forums.some((f) => f.slug === slug));
-    if (unknown.length) throw new ConfigError(`Unknown forum: ${unknown.join(', ')}`);
-    const user = em.create(User, { email, passwordHash: await hashPassword(password), role, displayName: values.name ?? null });
-    user.forums.set(forums);
-    await em.flush();
+    const user = await inTransaction(
+      database.orm.em.fork(),
+      async (em) => {
+        if (await em.findOne(User, { email })) throw new ConfigError(`A user with email ${email} exists already`);
+        const forums = await em.find(Forum, { slug: { $in: values.forum } });
+        const unknown = values.forum.filter((slug) => !forums.some((f) => f.slug === slug));
+        if (unknown.length) throw new ConfigError(`Unknown forum: ${unknown.join(', ')}`);
+        // Hashed after the checks, so that a mistake is reported at once; nobody else waits for this connection.
+        const created = em.create(User, { email, passwordHash: await hashPassword(password), role, displayName: values.name ?? null });
+        created.forums.set(forums);
+        return created;
+      },
+      USER_CONSTRAINTS,
+    );
     process.stdout.write(`created ${role} ${email} (id ${user.id})\n`);
     return 0;
   } finally {
@@ -54,7 +63,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof ConfigError || error instanceof ConflictError ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
+    );
     process.exit(1);
   },
 );
