@@ -141,7 +141,10 @@ describe('API tokens narrowed to forums', () => {
       [
         'createSpeaker',
         CREATE_SPEAKER,
-        { forumSlug: 'camf-2022', fields: { slug: 'intruder', fullName: { en: 'Intruder' }, countryCode: 'KZ' } },
+        {
+          forumSlug: 'camf-2022',
+          fields: { slug: 'intruder', fullName: { en: 'Intruder' }, position: { en: 'Guest' }, countryCode: 'KZ' },
+        },
       ],
       ['updateSession', UPDATE_SESSION, { id: opening.id, expectedVersion: opening.version, title: { en: 'Renamed by the token' } }],
       ['cancelSession', CANCEL_SESSION, { id: opening.id, expectedVersion: opening.version }],

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../shared/context';
-import { importSpeakers } from './speaker-import.service';
+import * as imports from './speaker-import.service';
 import { ImportSpeakersInput, SpeakerImportReport } from './speaker-import.types';
 
 @Resolver()
@@ -17,9 +17,8 @@ export class SpeakerImportResolver {
   })
   importSpeakers(
     @Arg('input', () => ImportSpeakersInput, { description: 'The forum, the rows, and whether to apply them.' }) input: ImportSpeakersInput,
-    @Ctx() { em, viewer }: Context,
+    @Ctx() ctx: Context,
   ): Promise<SpeakerImportReport> {
-    const rows = input.rows.map((fields, index) => ({ row: index + 1, fields }));
-    return importSpeakers(em, viewer, input.forumSlug, rows, input.dryRun);
+    return imports.importSpeakers(ctx, { ...input, rows: imports.numbered(input.rows) });
   }
 }

@@ -12,7 +12,7 @@ import { logger } from '../logger';
 import { otherMethods, sendError, type HttpErrorCode } from '../shared/http';
 import { languagePreference } from '../shared/i18n';
 import { parseSpeakerCsv } from './speaker-import.csv';
-import { importSpeakers, type ImportRowSource } from './speaker-import.service';
+import { importSpeakers, numbered, type ImportRowSource } from './speaker-import.service';
 import { IMPORT_BODY_LIMIT } from './speaker-import.types';
 
 /*
@@ -70,7 +70,7 @@ function rowsOfJson(body: unknown): ImportRowSource[] {
   }
   const extra = Object.keys(body).filter((key) => key !== 'rows');
   if (extra.length > 0) throw new BadUserInputError(`Unknown key "${extra[0]}" in the JSON body; dryRun goes in the query string`);
-  return (rows as unknown[]).map((fields, index) => ({ row: index + 1, fields }));
+  return numbered(rows as unknown[]);
 }
 
 /** The import endpoint; mount it before /graphql. */
@@ -101,7 +101,7 @@ export function importRouter(orm: MikroORM, config: Pick<Config, 'publicBaseUrl'
       }
       const rows = kind === 'csv' ? parseSpeakerCsv(typeof req.body === 'string' ? req.body : '') : rowsOfJson(req.body);
       const { slug } = req.params as { slug: string };
-      const report = await importSpeakers(ctx.em, ctx.viewer, slug, rows, dryRun);
+      const report = await importSpeakers(ctx, { forumSlug: slug, rows, dryRun });
       res.set('Cache-Control', 'no-store').json(report);
     } catch (error) {
       const code = error instanceof GraphQLError ? String(error.extensions.code) : '';

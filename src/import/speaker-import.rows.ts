@@ -3,13 +3,13 @@ import type { GraphQLInputObjectType } from 'graphql';
 import { getSchema } from '../schema';
 import { textProblemsIn } from '../text-gate';
 import { ArrivalStatus, type Link } from '../speaker/speaker.entity';
-import { LinkInput, LocalizedTextInput, SpeakerFieldsInput } from '../speaker/speaker.inputs';
+import { LinkInput, LocalizedTextInput, rulesOf, SpeakerFieldsInput, SpeakerWrite } from '../speaker/speaker.inputs';
 import { Language } from '../shared/i18n';
 
 /*
- * One import row, from whichever source (GraphQL, JSON, CSV), checked against every rule of
- * SpeakerFieldsInput and brought to one shape. Pure: no database. Its text passes the same gate
- * as GraphQL's, by the schema's SpeakerImportRow, whichever source it came from.
+ * One import row, from whichever source (GraphQL, JSON, CSV), checked against the rules of
+ * SpeakerFieldsInput for import rows and brought to one shape. Pure: no database. Its text
+ * passes the same gate as GraphQL's, by the schema's SpeakerImportRow, whichever source it came from.
  */
 
 /** Per language: a string sets it, null removes it, absent keeps it. */
@@ -148,7 +148,10 @@ export async function checkRow(row: number, raw: unknown): Promise<CheckedRow> {
     errors.push({ field: 'arrivalStatus', message: `arrivalStatus must be one of ${Object.keys(ArrivalStatus).join(', ')}` });
   }
 
-  errors.push(...flatten(await validate(input, { forbidUnknownValues: false })));
+  errors.push(...flatten(await validate(input, { ...rulesOf(SpeakerWrite.IMPORT), forbidUnknownValues: false })));
+  // The row's own rule for these fields: it may leave them out, as it may update a speaker or
+  // create one; which it does, and so whether a new speaker lacks them, shows only once it is
+  // matched (plan, in speaker-import.service.ts).
   for (const field of ['slug', 'countryCode', 'fullName'] as const) {
     if (input[field] === null) errors.push({ field, message: `${field} cannot be cleared` });
   }

@@ -1,7 +1,34 @@
-import { Field, InputType } from 'type-graphql';
-import { ArrayMaxSize, IsEmail, IsOptional, IsUrl, Matches, MinLength, ValidateNested } from 'class-validator';
-import { HTTP_URL, IsSlug } from '../shared/input-rules';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize, IsDefined, IsEmail, IsOptional, IsUrl, Matches, Min, MinLength, ValidateNested } from 'class-validator';
+import { HTTP_URL, IsSlug, NotNullWhenGiven } from '../shared/input-rules';
 import { ArrivalStatus } from './speaker.entity';
+
+/**
+ * The validation groups of SpeakerFieldsInput, which serves three writes that differ on the
+ * fields a speaker always has (see AlwaysSet): creating a speaker, changing one, and an import row,
+ * which does either. Rules without a group hold for all three.
+ */
+export enum SpeakerWrite {
+  CREATE = 'create',
+  UPDATE = 'update',
+  IMPORT = 'import',
+}
+
+/** Validator options for `write`: its group's rules and, kept by `always`, every rule without a group. */
+export const rulesOf = (write: SpeakerWrite) => ({ groups: [write], always: true });
+
+/**
+ * A field every speaker has a value for. A new speaker needs it, or, `defaulted`, takes the
+ * default when it is left out; an update may leave it out but not set it to null. An import row,
+ * which may create or update, has rules of its own (speaker-import.rows.ts).
+ */
+function AlwaysSet(onCreate: 'required' | 'defaulted' = 'required'): PropertyDecorator {
+  return (target, key) => {
+    if (onCreate === 'required') IsDefined({ groups: [SpeakerWrite.CREATE], message: `${String(key)} is required` })(target, key);
+    NotNullWhenGiven({ groups: onCreate === 'required' ? [SpeakerWrite.UPDATE] : [SpeakerWrite.CREATE, SpeakerWrite.UPDATE] })(target, key);
+    IsOptional({ groups: [SpeakerWrite.IMPORT] })(target, key);
+  };
+}
 
 @InputType({ description: 'Text in each language; at least one language must be given.' })
 export class LocalizedTextInput {
@@ -33,23 +60,24 @@ export class LinkInput {
 }
 
 /**
- * A speaker's fields as organisers write them, in mutations and in imports alike: every rule
- * lives here once. Absent fields are left as they are on update.
+ * A speaker's fields as organisers write them, in mutations and in imports alike: every rule on
+ * a value lives here once, validated by the group of the write (SpeakerWrite). Absent fields are
+ * left as they are on update.
  */
 @InputType({ description: "A speaker's fields; on update, absent fields stay as they are." })
 export class SpeakerFieldsInput {
   @Field(() => String, { nullable: true, description: 'URL-safe identifier: lower-case letters, digits and hyphens.' })
-  @IsOptional()
+  @AlwaysSet()
   @IsSlug()
   slug?: string | null;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'Full name.' })
-  @IsOptional()
+  @AlwaysSet()
   @ValidateNested()
   fullName?: LocalizedTextInput | null;
 
   @Field(() => LocalizedTextInput, { nullable: true, description: 'Job title.' })
-  @IsOptional()
+  @AlwaysSet()
   @ValidateNested()
   position?: LocalizedTextInput | null;
 
@@ -69,7 +97,7 @@ export class SpeakerFieldsInput {
   photoUrl?: string | null;
 
   @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code of the country the speaker represents.' })
-  @IsOptional()
+  @AlwaysSet()
   @Matches(/^[A-Za-z]{2}$/, { message: 'countryCode must be a two-letter ISO 3166-1 code' })
   countryCode?: string | null;
 
@@ -103,6 +131,40 @@ export class SpeakerFieldsInput {
   internalNotes?: string | null;
 
   @Field(() => ArrivalStatus, { nullable: true, description: 'Private: travel and arrival status.' })
-  @IsOptional()
+  @AlwaysSet('defaulted')
   arrivalStatus?: ArrivalStatus | null;
+}
+
+@InputType({ description: 'A new speaker, created for one forum.' })
+export class CreateSpeakerInput {
+  @Field({ description: 'Slug of the forum the speaker is created for: you must organise it.' })
+  forumSlug!: string;
+
+  @Field(() => SpeakerFieldsInput, { description: 'The speaker; slug, fullName, position and countryCode are required.' })
+  @ValidateNested()
+  fields!: SpeakerFieldsInput;
+}
+
+@InputType({ description: 'Changes to a speaker.' })
+export class UpdateSpeakerInput {
+  @Field(() => ID, { description: 'The speaker (global id).' })
+  id!: string;
+
+  @Field(() => Int, { description: 'The `version` you read; the update is refused with CONFLICT when the speaker has changed since.' })
+  @Min(1)
+  expectedVersion!: number;
+
+  @Field(() => SpeakerFieldsInput, { description: 'The fields to change; absent fields stay as they are, null clears an optional one.' })
+  @ValidateNested()
+  fields!: SpeakerFieldsInput;
+}
+
+@InputType({ description: 'A speaker to delete, with the sessions they take part in.' })
+export class DeleteSpeakerInput {
+  @Field(() => ID, { description: 'The speaker (global id).' })
+  id!: string;
+
+  @Field(() => Int, { description: 'The `version` you read; the deletion is refused with CONFLICT when the speaker has changed since.' })
+  @Min(1)
+  expectedVersion!: number;
 }
