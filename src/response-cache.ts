@@ -3,18 +3,17 @@ import type http from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import { Client, type ClientConfig } from 'pg';
+import type { ClientConfig } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { logger as processLogger } from './logger';
 import { currentRequest, type ReadLog } from './request-log';
+import { PgListener } from './shared/pg-listener';
 
 /** The channel the content_changed triggers notify (migration ..._content_changed_notify). */
 const CHANNEL = 'content_changed';
 /** How the listener's connection shows in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = 'forum-portal response cache';
-const FIRST_RECONNECT_DELAY_MS = 250;
-const LAST_RECONNECT_DELAY_MS = 30_000;
 /** setTimeout's longest delay; a later embargo is looked up again when it fires. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 /** Estimated bookkeeping per entry besides its key, headers, body and tags. */
@@ -120,11 +119,7 @@ export class ResponseCache {
   private bytes = 0;
   /** Moves whenever everything is dropped; an answer computed by a request that started before is not kept. */
   private generation = 0;
-  private listening = false;
-  private listener: Client | undefined;
-  private stopped = false;
-  private reconnectDelayMs = FIRST_RECONNECT_DELAY_MS;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly listener: PgListener;
   private embargoTimer: NodeJS.Timeout | undefined;
   private embargoLookupRunning = false;
   private embargoLookupAgain = false;
@@ -135,27 +130,38 @@ export class ResponseCache {
   private readonly lookUpNextEmbargoOutsideRequests = AsyncResource.bind(() => void this.lookUpNextEmbargo());
 
   constructor(
-    private readonly connection: ClientConfig,
+    connection: ClientConfig,
     private readonly budgetBytes: number,
     private readonly maxAgeMs: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.listener = new PgListener(connection, LISTENER_APPLICATION_NAME, [CHANNEL], {
+      notification: (_channel, payload) => this.invalidateTags(payload ? payload.split(' ') : []),
+      listening: (again) => {
+        if (again) this.log.info('response cache: listening for content changes again');
+        // Entries from before were dropped with the connection; the embargo may have moved meanwhile.
+        this.invalidate('listening');
+      },
+      lost: (error, retryInMs) => {
+        this.clear();
+        this.log.warn(
+          { err: error, retryInMs },
+          'response cache: no connection listening for content changes; the cache is bypassed until there is one',
+        );
+      },
+    });
+  }
 
   /** Connects the listener; resolves after the first attempt (later ones retry in the background). */
   async start(): Promise<void> {
-    await this.listen();
+    await this.listener.start();
   }
 
   /** Stops listening and empties the cache; nothing keeps the process alive afterwards. */
   async close(): Promise<void> {
-    this.stopped = true;
-    this.listening = false;
-    clearTimeout(this.reconnectTimer);
     clearTimeout(this.embargoTimer);
     this.clear();
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
+    await this.listener.close();
   }
 
   /** Drops every entry, and any answer still being computed from earlier reads. */
@@ -190,10 +196,9 @@ export class ResponseCache {
    * listener, drops everything instead.
    */
   private async catchUp(): Promise<void> {
-    const listener = this.listener;
-    if (!listener || !this.listening) return this.invalidate('mutation answered while not listening');
+    if (!this.listener.listening) return this.invalidate('mutation answered while not listening');
     try {
-      await listener.query('select 1');
+      await this.listener.query('select 1');
     } catch {
       // The listener's own error handler drops the cache and reconnects.
     }
@@ -206,7 +211,7 @@ export class ResponseCache {
 
   readonly middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     const state = currentRequest();
-    const cacheable = this.listening && (req.method === 'GET' || req.method === 'POST') && req.headers.authorization === undefined;
+    const cacheable = this.listener.listening && (req.method === 'GET' || req.method === 'POST') && req.headers.authorization === undefined;
     if (!cacheable) {
       if (state) state.cache = 'bypass';
       res.setHeader('X-Cache', 'BYPASS');
@@ -245,7 +250,7 @@ export class ResponseCache {
         ([name, value]) => String(value) !== String(before[name]),
       ) as StoredResponse['headers'];
       return () => {
-        if (generation !== this.generation || !this.listening || !pending || !state) return;
+        if (generation !== this.generation || !this.listener.listening || !pending || !state) return;
         this.pending.delete(pending);
         const { reads, changed } = pending;
         // A statement outside the tagged read path: the answer may depend on anything.
@@ -336,47 +341,6 @@ export class ResponseCache {
     this.bytes = 0;
   }
 
-  private async listen(): Promise<void> {
-    const client = new Client({ ...this.connection, application_name: LISTENER_APPLICATION_NAME });
-    let lost = false;
-    const onLost = (error?: unknown) => {
-      if (lost) return;
-      lost = true;
-      if (this.listener === client) this.listener = undefined;
-      client.end().catch(() => undefined);
-      if (this.stopped) return;
-      this.listening = false;
-      this.clear();
-      this.log.warn(
-        { err: error, retryInMs: this.reconnectDelayMs },
-        'response cache: no connection listening for content changes; the cache is bypassed until there is one',
-      );
-      this.reconnectTimer = setTimeout(() => void this.listen(), this.reconnectDelayMs).unref();
-      this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, LAST_RECONNECT_DELAY_MS);
-    };
-    // pg reports every end it did not ask for (a terminated backend, a dropped socket) as an
-    // 'error', or by rejecting connect(): 'end' itself only follows one of those, or our end().
-    client.on('error', onLost);
-    client.on('notification', (message) => this.invalidateTags(message.payload ? message.payload.split(' ') : []));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-    } catch (error) {
-      onLost(error);
-      return;
-    }
-    if (this.stopped) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    if (this.reconnectDelayMs > FIRST_RECONNECT_DELAY_MS) this.log.info('response cache: listening for content changes again');
-    this.listener = client;
-    this.reconnectDelayMs = FIRST_RECONNECT_DELAY_MS;
-    // Entries from before were dropped with the connection; the embargo may have moved meanwhile.
-    this.listening = true;
-    this.invalidate('listening');
-  }
-
   /**
    * Schedules an invalidation for when the next embargoed article becomes public: one statement
    * per invalidation, never per request. Invalidations during a lookup make it run once more.
@@ -390,9 +354,8 @@ export class ResponseCache {
     try {
       do {
         this.embargoLookupAgain = false;
-        const listener = this.listener;
-        if (!listener || !this.listening) return;
-        const { rows } = await listener.query<{ ms: string | null }>(NEXT_EMBARGO_SQL);
+        const rows = await this.listener.query<{ ms: string | null }>(NEXT_EMBARGO_SQL);
+        if (!rows) return;
         clearTimeout(this.embargoTimer);
         const ms = rows[0]?.ms;
         if (ms !== null && ms !== undefined) {
@@ -404,7 +367,7 @@ export class ResponseCache {
       } while (this.embargoLookupAgain);
     } catch (error) {
       // A lost connection is handled (and logged) by the listener's own error handler.
-      if (this.listening) this.log.warn({ err: error }, 'response cache: could not look up the next embargo');
+      if (this.listener.listening) this.log.warn({ err: error }, 'response cache: could not look up the next embargo');
     } finally {
       this.embargoLookupRunning = false;
     }
