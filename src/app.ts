@@ -28,6 +28,7 @@ import { projectionPlugin } from './shared/projection';
 import { logger } from './logger';
 import { getSchema } from './schema';
 import { jitGateway } from './executor';
+import { serveSubscriptions, subscriptionsOverWebSocketOnly } from './websocket';
 
 export interface App {
   apollo: ApolloServer<Context>;
@@ -46,8 +47,10 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
   // First: every request gets an id (X-Request-Id), its SQL counted, and one log line.
   app.use(requestLogging(options.logger));
   const httpServer = http.createServer(app);
+  const schema = await getSchema();
+  const subscriptions = await serveSubscriptions(httpServer, orm, config, schema, options.logger ?? logger);
   const apollo = new ApolloServer<Context>({
-    gateway: jitGateway(await getSchema()),
+    gateway: jitGateway(schema),
     formatError,
     includeStacktraceInErrorResponses: false,
     // "Did you mean ...?" hints would reveal parts of the schema to anyone probing it.
@@ -65,11 +68,22 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Closes the WebSocket connections (1001, going away) and their LISTEN connection.
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await subscriptions.dispose();
+            },
+          };
+        },
+      },
       // Cache policy is decided per operation by httpCachePlugin instead of per field.
       ApolloServerPluginCacheControlDisabled(),
       // Without a landing page, GET /graphql from a browser is just a GraphQL request (400).
       ...(config.graphqlLandingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
       requestLogPlugin(),
+      subscriptionsOverWebSocketOnly(),
       // First of the checks that refuse an operation before it runs: no client text reaches SQL unchecked.
       textGatePlugin(),
       httpCachePlugin(config.cacheMaxAgeSeconds),

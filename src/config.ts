@@ -48,6 +48,10 @@ export interface Config {
    * proxy`): false, a number of hops, or addresses, subnets and Express's names for ranges.
    */
   trustProxy: false | number | string[];
+  /** Open WebSocket connections (subscriptions) allowed per client IP. */
+  wsMaxConnectionsPerClient: number;
+  /** Subscriptions one WebSocket connection may hold at once. */
+  wsMaxSubscriptionsPerConnection: number;
 }
 
 export class ConfigError extends Error {}
@@ -150,5 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 0, 1_000_000),
     mutationRateLimit: integer(env, 'MUTATION_RATE_LIMIT', 120, 0, 1_000_000),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    wsMaxConnectionsPerClient: integer(env, 'WS_MAX_CONNECTIONS_PER_CLIENT', 20, 1, 100_000),
+    wsMaxSubscriptionsPerConnection: integer(env, 'WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000),
   };
 }

@@ -127,78 +127,89 @@ function operationDocument(document: DocumentNode, operation: OperationDefinitio
 }
 
 /**
+ * The check of queryLimitsPlugin, for any transport (WebSocket subscriptions too): throws
+ * QUERY_TOO_COMPLEX, or BAD_USER_INPUT for arguments the cost cannot be computed from.
+ */
+export function operationLimits(
+  limits: QueryLimits,
+): (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>) => void {
+  let estimators: ComplexityEstimator[] | undefined;
+  let estimatorsSchema: GraphQLSchema | undefined;
+  return (schema, document, operation, variables) => {
+    const fragments = new Map(
+      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    );
+    const shape = measure(operation.selectionSet, fragments, new Map());
+    shape.directives += operation.directives?.length ?? 0;
+    if (shape.depth > limits.maxDepth) {
+      throw new QueryTooComplexError(`Query is nested ${shape.depth} levels deep; the limit is ${limits.maxDepth}`, {
+        limit: 'depth',
+        max: limits.maxDepth,
+        actual: shape.depth,
+      });
+    }
+    if (shape.aliases > limits.maxAliases) {
+      throw new QueryTooComplexError(`Query uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}`, {
+        limit: 'aliases',
+        max: limits.maxAliases,
+        actual: shape.aliases,
+      });
+    }
+    if (shape.directives > limits.maxDirectives) {
+      throw new QueryTooComplexError(`Query uses ${shape.directives} directives; the limit is ${limits.maxDirectives}`, {
+        limit: 'directives',
+        max: limits.maxDirectives,
+        actual: shape.directives,
+      });
+    }
+
+    // Variables that do not fit their types: execution reports them (BAD_USER_INPUT).
+    const { errors } = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+    if (errors?.length) return;
+    if (estimatorsSchema !== schema) {
+      estimators = [fieldExtensionsEstimator(), costEstimator(schema, limits.assumedListSize)];
+      estimatorsSchema = schema;
+    }
+    let cost: number;
+    try {
+      cost = getComplexity({
+        schema,
+        query: operationDocument(document, operation),
+        variables: variables,
+        estimators: estimators!,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== TOO_MANY_NODES) {
+        // It coerces each field's arguments as execution would, so it meets their errors first:
+        // an explicit null for a non-null argument with a default (`first: $n`, `$n: null`).
+        throw new BadUserInputError(message, { http: { status: 400 } });
+      }
+      cost = Infinity;
+    }
+    if (cost > limits.maxCost) {
+      throw new QueryTooComplexError(
+        `Query is too expensive: estimated cost ${Number.isFinite(cost) ? cost : 'too high to count'}, limit ${limits.maxCost}. Ask for smaller pages (first) or fewer nested lists.`,
+        { limit: 'cost', max: limits.maxCost, actual: Number.isFinite(cost) ? cost : null },
+      );
+    }
+  };
+}
+
+/**
  * Refuses an operation that asks for too much, after validation and before anything executes
  * (so no SQL runs), with QUERY_TOO_COMPLEX and HTTP 400. The cost is computed per request rather
  * than as a validation rule because it depends on the request's variables (`first: $n`), while
  * Apollo caches validation per document.
  */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
-  let estimators: ComplexityEstimator[] | undefined;
-  let estimatorsSchema: GraphQLSchema | undefined;
+  const check = operationLimits(limits);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, schema, request }) {
           if (!operation) return; // Apollo answers OPERATION_RESOLUTION_FAILURE itself.
-          const fragments = new Map(
-            document.definitions
-              .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-              .map((d) => [d.name.value, d]),
-          );
-          const shape = measure(operation.selectionSet, fragments, new Map());
-          shape.directives += operation.directives?.length ?? 0;
-          if (shape.depth > limits.maxDepth) {
-            throw new QueryTooComplexError(`Query is nested ${shape.depth} levels deep; the limit is ${limits.maxDepth}`, {
-              limit: 'depth',
-              max: limits.maxDepth,
-              actual: shape.depth,
-            });
-          }
-          if (shape.aliases > limits.maxAliases) {
-            throw new QueryTooComplexError(`Query uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}`, {
-              limit: 'aliases',
-              max: limits.maxAliases,
-              actual: shape.aliases,
-            });
-          }
-          if (shape.directives > limits.maxDirectives) {
-            throw new QueryTooComplexError(`Query uses ${shape.directives} directives; the limit is ${limits.maxDirectives}`, {
-              limit: 'directives',
-              max: limits.maxDirectives,
-              actual: shape.directives,
-            });
-          }
-
-          // Variables that do not fit their types: execution reports them (BAD_USER_INPUT).
-          const { errors } = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-          if (errors?.length) return;
-          if (estimatorsSchema !== schema) {
-            estimators = [fieldExtensionsEstimator(), costEstimator(schema, limits.assumedListSize)];
-            estimatorsSchema = schema;
-          }
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: operationDocument(document, operation),
-              variables: request.variables ?? {},
-              estimators: estimators!,
-            });
-          } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            if (message !== TOO_MANY_NODES) {
-              // It coerces each field's arguments as execution would, so it meets their errors first:
-              // an explicit null for a non-null argument with a default (`first: $n`, `$n: null`).
-              throw new BadUserInputError(message, { http: { status: 400 } });
-            }
-            cost = Infinity;
-          }
-          if (cost > limits.maxCost) {
-            throw new QueryTooComplexError(
-              `Query is too expensive: estimated cost ${Number.isFinite(cost) ? cost : 'too high to count'}, limit ${limits.maxCost}. Ask for smaller pages (first) or fewer nested lists.`,
-              { limit: 'cost', max: limits.maxCost, actual: Number.isFinite(cost) ? cost : null },
-            );
-          }
+          check(schema, document, operation, request.variables ?? {});
         },
       };
     },

@@ -2,15 +2,14 @@ import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphq
 import { Reads } from '../shared/projection';
 import { GraphQLDateTime } from '../shared/date-range';
 import type { Context } from '../shared/context';
-import { BadUserInputError } from '../errors';
 import { Forum } from '../forum/forum.entity';
 import { Session, SessionStatus } from '../session/session.entity';
-import { toGlobalId } from '../shared/global-id';
 import { LangArg, Language, pick, type Translations } from '../shared/i18n';
 import { selectList } from '../shared/projection';
-import { findBySql, query } from '../shared/sql-loading';
+import { findBySql } from '../shared/sql-loading';
 import { toZonedIso } from '../shared/time';
 import { datesBetween } from './dates';
+import { agendaChangesSince, checkSinceVersion } from './agenda-changes';
 import { AgendaChanges, ForumDay, NowAndNext } from './agenda.types';
 
 /** Distinct names (rooms, tracks) of an agenda in the reader's language, sorted. */
@@ -108,33 +107,7 @@ export class AgendaResolver {
   ): Promise<AgendaChanges | null> {
     const forum = await loaders.forumBySlug.load(forumSlug);
     if (!forum) return null;
-    // The version is read before the changes: a write landing in between is then returned now
-    // and again next time (harmless), never skipped.
-    const version = forum.scheduleVersion;
-    if (sinceVersion < 0 || sinceVersion > version) {
-      throw new BadUserInputError(`sinceVersion must be between 0 and the current schedule version ${version}`, {
-        argument: 'sinceVersion',
-      });
-    }
-    const [changed, removed] = await Promise.all([
-      findBySql(
-        em,
-        Session,
-        `select ${selectList(em, Session, 't')} from session_change c join session t on t.id = c.session_id and t.forum_id = c.forum_id` +
-          ' where c.forum_id = ? and c.version > ? and not c.removed order by t.starts_at, t.id',
-        [forum.id, sinceVersion],
-      ),
-      query(em, 'select session_id, version from session_change where forum_id = ? and version > ? and removed order by version', [
-        forum.id,
-        sinceVersion,
-      ]),
-    ]);
-    return {
-      forum,
-      sinceVersion,
-      version,
-      changed,
-      removed: removed.map((r) => ({ id: toGlobalId('Session', Number(r.session_id)), version: Number(r.version) })),
-    };
+    checkSinceVersion(forum, sinceVersion);
+    return agendaChangesSince(em, forum, sinceVersion);
   }
 }

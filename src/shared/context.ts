@@ -38,4 +38,24 @@ export interface Context {
   auth: AuthSettings;
   /** The client's IP address (for rate limits); null when not over HTTP. */
   clientIp: string | null;
+  /** For subscriptions, which are served over WebSocket only (src/live/); absent over HTTP. */
+  live?: LiveUpdates;
+}
+
+/** Wake-ups of one subscription: each change notified since the last `next()` resolves it once. */
+export interface Watch {
+  next(): Promise<void>;
+  /** Stops the wake-ups and resolves a pending `next()`. */
+  close(): void;
+}
+
+/** What subscriptions need from the live updates of their server process. */
+export interface LiveUpdates {
+  /** Wake-ups for changes to the agenda of the forum, from now on (and after any reconnect). */
+  watchAgenda(forumId: number): Watch;
+  /**
+   * Gives `ctx` a new EntityManager and loaders: each event of a subscription runs like a new
+   * request, and must not answer from what an earlier event loaded.
+   */
+  renew(ctx: Context): void;
 }

@@ -1,0 +1,80 @@
+import { Arg, Int, Resolver, Root, Subscription } from 'type-graphql';
+import { BadUserInputError, NotFoundError } from '../errors';
+import type { Context } from '../shared/context';
+import { agendaChangesSince, checkSinceVersion } from './agenda-changes';
+import { AgendaChanges } from './agenda.types';
+
+/**
+ * The events of one agendaChanged subscription. Each wake-up (a committed change to the forum's
+ * agenda, or a reconnect of the listener) reads what changed since the version last sent, with a
+ * fresh EntityManager and loaders, and sends it when the version moved on. The first read comes
+ * at once: with `sinceVersion` it sends what the client missed, without it only what changed
+ * while the subscription was being set up. The iterator is written out, not an async generator,
+ * so that `return()` (the client completes, or goes away) ends a wait at once.
+ */
+async function agendaEvents(
+  ctx: Context,
+  forumSlug: string,
+  sinceVersion: number | undefined,
+): Promise<AsyncIterableIterator<AgendaChanges>> {
+  const live = ctx.live;
+  if (!live) throw new BadUserInputError('Subscriptions are served over WebSocket (the graphql-ws protocol) on /graphql');
+  const forum = await ctx.loaders.forumBySlug.load(forumSlug);
+  if (!forum) throw new NotFoundError(`No forum "${forumSlug}"`, { argument: 'forumSlug' });
+  if (sinceVersion !== undefined) checkSinceVersion(forum, sinceVersion);
+  const watch = live.watchAgenda(forum.id);
+  let version = sinceVersion ?? forum.scheduleVersion;
+  let first = true;
+  let done = false;
+  const end = (): IteratorReturnResult<undefined> => {
+    done = true;
+    watch.close();
+    return { value: undefined, done: true };
+  };
+  const events: AsyncIterableIterator<AgendaChanges> = {
+    [Symbol.asyncIterator]: () => events,
+    async next(): Promise<IteratorResult<AgendaChanges>> {
+      while (!done) {
+        if (!first) await watch.next();
+        first = false;
+        if (done) break;
+        live.renew(ctx);
+        const current = await ctx.loaders.forumById.load(forum.id);
+        if (!current) return end(); // the forum was deleted: nothing more will come
+        if (current.scheduleVersion <= version) continue;
+        const changes = await agendaChangesSince(ctx.em, current, version);
+        version = changes.version;
+        return { value: changes, done: false };
+      }
+      return end();
+    },
+    async return() {
+      return end();
+    },
+  };
+  return events;
+}
+
+@Resolver()
+export class AgendaSubscriptions {
+  @Subscription(() => AgendaChanges, {
+    description:
+      'Changes to a forum agenda as they are committed, over WebSocket (graphql-ws): each event is what `agendaChanges` would ' +
+      'answer since the previous event. With `sinceVersion` (the last `version` the app has), the first event brings what it ' +
+      'missed, so an app that reconnects with it loses nothing. NOT_FOUND for an unknown forum.',
+    subscribe: ({ args, context }) =>
+      agendaEvents(
+        context as Context,
+        (args as { forumSlug: string }).forumSlug,
+        (args as { sinceVersion?: number | null }).sinceVersion ?? undefined,
+      ),
+  })
+  agendaChanged(
+    @Root() changes: AgendaChanges,
+    @Arg('forumSlug', { description: 'The forum slug.' }) _forumSlug: string,
+    @Arg('sinceVersion', () => Int, { nullable: true, description: 'The `version` the app last synced to; absent: from now on.' })
+    _sinceVersion?: number | null,
+  ): AgendaChanges {
+    return changes;
+  }
+}
