@@ -5,6 +5,7 @@ import { AgendaResolver, ForumAgendaResolver } from './agenda/agenda.resolver';
 import { AgendaSubscriptions } from './agenda/agenda.subscriptions';
 import { ArticleMutations } from './article/article.mutations';
 import { ArticleResolver } from './article/article.resolver';
+import { ArticleSubscriptions } from './article/article.subscriptions';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { CountryResolver } from './country/country.resolver';
@@ -34,6 +35,7 @@ export const resolvers = [
   AgendaSubscriptions,
   ArticleMutations,
   ArticleResolver,
+  ArticleSubscriptions,
   AuditResolver,
   AuthResolver,
   CountryResolver,

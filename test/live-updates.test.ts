@@ -4,6 +4,7 @@ import { createClient, type Client, type FormattedExecutionResult } from 'graphq
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { createApp, type App } from '../src/app';
+import { ArticleStatus } from '../src/article/article.entity';
 import { Role } from '../src/auth/user.entity';
 import { ormOptions } from '../src/db/mikro-orm.config';
 import { toGlobalId } from '../src/shared/global-id';
@@ -23,6 +24,7 @@ describe('live updates: agendaChanged over graphql-ws', () => {
   let other: { orm: MikroORM; app: App; url: string };
   let sessions: Session[];
   let organiser: string;
+  let editor: string;
   const clients: Client[] = [];
 
   const AGENDA_CHANGED = `subscription($slug: String!, $since: Int) {
@@ -137,9 +139,21 @@ describe('live updates: agendaChanged over graphql-ws', () => {
     const kz = make.country(em, 'KZ');
     const aida = make.speaker(em, 'aida', kz);
     aida.email = 'aida@example.org';
-    ({ sessions } = make.forumWithAgenda(em, { slug: 'camf', host: kz, sessions: 6, speakers: [aida] }));
+    const camf = make.forumWithAgenda(em, { slug: 'camf', host: kz, sessions: 6, speakers: [aida] });
+    sessions = camf.sessions;
+    const { forum: elsewhere } = make.forumWithAgenda(em, { slug: 'elsewhere', host: kz, sessions: 0, speakers: [aida] });
+    for (const [slug, forum] of [
+      ['about-camf', camf.forum],
+      ['about-elsewhere', elsewhere],
+      ['embargoed', camf.forum],
+      ['withdrawn', camf.forum],
+      ['ping', camf.forum],
+    ] as const) {
+      make.article(em, slug, '2025-04-16T10:00:00Z', { forums: [forum] }).status = ArticleStatus.DRAFT;
+    }
     await em.flush();
     organiser = await h.signIn(Role.ORGANISER, ['camf']);
+    editor = await h.signIn(Role.EDITOR);
 
     const orm = await MikroORM.init(ormOptions(h.databaseUrl));
     const app = await createApp(orm, h.config);
@@ -249,6 +263,75 @@ describe('live updates: agendaChanged over graphql-ws', () => {
     const overHttp = await h.post({ query: AGENDA_CHANGED, variables: { slug: 'camf' } });
     expect(overHttp.status).toBeLessThan(500);
     expect(overHttp.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  describe('articlePublished', () => {
+    const ARTICLE_PUBLISHED = `subscription($slug: String) { articlePublished(forumSlug: $slug) { slug status } }`;
+    const PUBLISH = `mutation($input: PublishArticleInput!) { publishArticle(input: $input) { slug } }`;
+    const slugOf = (event: Event) => (event.data as unknown as { articlePublished: { slug: string } }).articlePublished.slug;
+    const sql = (text: string, params: unknown[] = []) => h.orm.em.getConnection().execute(text, params);
+    const idOf = async (slug: string) => Number((await sql('select id from article where slug = ?', [slug]))[0].id);
+
+    /**
+     * Resolves once every one of `subscriptions` is in place: articlePublished sends nothing to
+     * begin with, so an article about camf is published again and again until each has seen it;
+     * those pings are then read away.
+     */
+    async function whenSubscribed(...subscriptions: ReturnType<typeof subscribe>[]): Promise<void> {
+      const pinged = new Set<number>();
+      for (let attempt = 0; pinged.size < subscriptions.length; attempt += 1) {
+        if (attempt === 50) throw new Error('the subscriptions did not start');
+        await sql(`update article set status = 'DRAFT' where slug = 'ping'`);
+        await sql(`update article set status = 'PUBLISHED', published_at = now() where slug = 'ping'`);
+        for (const [index, subscription] of subscriptions.entries()) {
+          if (!pinged.has(index) && !(await subscription.quiet(100))) pinged.add(index);
+        }
+      }
+      for (const subscription of subscriptions) {
+        while (!(await subscription.quiet(150))) expect(slugOf(await subscription.next())).toBe('ping');
+      }
+    }
+
+    it('announces an article when an editor publishes it, to the subscribers of its forum and of all', async () => {
+      const aboutCamf = subscribe(connect(), ARTICLE_PUBLISHED, { slug: 'camf' });
+      const all = subscribe(connect(), ARTICLE_PUBLISHED, {});
+      await whenSubscribed(aboutCamf, all);
+      await sql(`update article set status = 'PUBLISHED', published_at = now() where slug = 'about-elsewhere'`);
+      expect(slugOf(await all.next())).toBe('about-elsewhere');
+
+      const response = await fetch(`${other.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: editor },
+        body: JSON.stringify({ query: PUBLISH, variables: { input: { id: toGlobalId('Article', await idOf('about-camf')) } } }),
+      });
+      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+      expect(slugOf(await aboutCamf.next())).toBe('about-camf');
+      expect(slugOf(await all.next())).toBe('about-camf');
+      // The article about the other forum never reached the forum's subscriber.
+      expect(await aboutCamf.quiet(200)).toBe(true);
+    });
+
+    it('announces an embargoed article when its time comes, not before, and nothing for a rollback', async () => {
+      const events = subscribe(connect(), ARTICLE_PUBLISHED, { slug: 'camf' });
+      await whenSubscribed(events);
+      const client = new PgClient({ connectionString: h.databaseUrl });
+      await client.connect();
+      try {
+        await client.query('begin');
+        await client.query(`update article set status = 'PUBLISHED', published_at = now() where slug = 'withdrawn'`);
+        await client.query('rollback');
+      } finally {
+        await client.end();
+      }
+      const [{ at }] = await sql(
+        `update article set status = 'SCHEDULED', published_at = now() + interval '1500 milliseconds' where slug = 'embargoed' returning published_at as at`,
+      );
+      expect(await events.quiet(1000)).toBe(true);
+      const event = await events.next(3000);
+      expect(Date.now()).toBeGreaterThanOrEqual(new Date(at as string).getTime());
+      expect(event.data).toEqual({ articlePublished: { slug: 'embargoed', status: 'SCHEDULED' } });
+      expect(await events.quiet(300)).toBe(true);
+    });
   });
 
   it('closes the socket with 4401 and the reason for a bad token', async () => {

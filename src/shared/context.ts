@@ -42,10 +42,13 @@ export interface Context {
   live?: LiveUpdates;
 }
 
-/** Wake-ups of one subscription: each change notified since the last `next()` resolves it once. */
-export interface Watch {
-  next(): Promise<void>;
-  /** Stops the wake-ups and resolves a pending `next()`. */
+/**
+ * What one subscription is told: `next()` resolves with what was posted since the last call (an
+ * empty list when it was only woken), at once when something is waiting.
+ */
+export interface Watch<T = never> {
+  next(): Promise<T[]>;
+  /** Stops the watch and resolves a pending `next()`. */
   close(): void;
 }
 
@@ -53,6 +56,8 @@ export interface Watch {
 export interface LiveUpdates {
   /** Wake-ups for changes to the agenda of the forum, from now on (and after any reconnect). */
   watchAgenda(forumId: number): Watch;
+  /** The ids of articles that become public from now on: published, or their embargo lifted. */
+  watchPublications(): Watch<number>;
   /**
    * Gives `ctx` a new EntityManager and loaders: each event of a subscription runs like a new
    * request, and must not answer from what an earlier event loaded.

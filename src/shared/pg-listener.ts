@@ -58,10 +58,10 @@ export class PgListener {
    * committed before it was sent, so `query('select 1')` waits until the listener has caught up.
    * Undefined when not listening.
    */
-  async query<Row extends object>(sql: string): Promise<Row[] | undefined> {
+  async query<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[] | undefined> {
     const client = this.client;
     if (!client || !this.active) return undefined;
-    return (await client.query<Row>(sql)).rows;
+    return (await client.query<Row>(sql, params)).rows;
   }
 
   private async listen(): Promise<void> {
