@@ -244,6 +244,25 @@ describe('live updates: agendaChanged over graphql-ws', () => {
     expect(second.title).toBe('Second title');
   });
 
+  it('reads an event in the same few statements whether one session changed or three (no N+1)', async () => {
+    const eventOf = async (changedSessions: Session[]) => {
+      const since = await version();
+      for (const session of changedSessions) {
+        await h.orm.em.getConnection().execute(`update session set room = '{"en": "Hall ${since}"}' where id = ?`, [session.id]);
+      }
+      const events = subscribe(connect(), AGENDA_CHANGED, { slug: 'camf', since });
+      const { result, statements } = await h.countStatements(() => events.next());
+      await events.stop();
+      expect(result.data!.agendaChanged.changed).toHaveLength(changedSessions.length);
+      return statements;
+    };
+    const one = await eventOf([sessions[0]]);
+    const three = await eventOf([sessions[1], sessions[2], sessions[3]]);
+    // The forum by slug; then per event the forum by id, the changed and the removed sessions,
+    // and the participants joined with their speakers.
+    expect([one, three]).toEqual([5, 5]);
+  });
+
   it('refuses what it must with a coded error, never a 500', async () => {
     const client = connect();
     const error = async (query: string, variables: Record<string, unknown> = {}) => {
