@@ -22,7 +22,6 @@
  * Writes bench-results.json in the repository root.
  */
 import './log-level';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,7 +30,6 @@ import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../src/db/embedded';
 import { ormOptions } from '../src/db/mikro-orm.config';
 import { fillDataset, SIZES } from './dataset';
 import { adminToken, startEditing, type EditFigures } from './editor';
@@ -48,7 +46,6 @@ import {
   type RequestTemplate,
 } from './operations';
 import {
-  compile,
   cpuMs,
   peakRssKb,
   resetPeakRss,
@@ -59,16 +56,7 @@ import {
   type LoadClient,
   type ServerProcess,
 } from './processes';
-
-const REPO = path.resolve(__dirname, '..');
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
+import { closers, compileServer, cpuProfileDir, git, log, openDatabase, positiveInteger, REPO, round2, runBench, since } from './setup';
 
 const SECONDS = positiveInteger('BENCH_SECONDS', 10);
 const ROUNDS = positiveInteger('BENCH_ROUNDS', 2);
@@ -79,12 +67,6 @@ const TIMEOUT_SECONDS = 10;
 /** Sequential requests per scenario and side over which SQL statements are counted. */
 const COUNTED_REQUESTS = 20;
 const UNKNOWN_SLUG = 'no-such-forum';
-
-function cpuProfileDir(): string | undefined {
-  const flag = process.argv.slice(2).find((a) => a === '--cpu-prof' || a.startsWith('--cpu-prof='));
-  const dir = flag ? flag.slice('--cpu-prof='.length) || 'bench-profiles' : process.env.BENCH_CPU_PROF;
-  return dir ? path.resolve(dir) : undefined;
-}
 
 interface Scenario {
   name: 'agenda' | 'coverage' | 'agendaCached' | 'coverageCached' | 'agendaCachedEdits';
@@ -109,83 +91,6 @@ const EDITED_FORUMS = 10;
 const RUNS = SCENARIOS.length * ROUNDS * 2;
 /** Hard stop: set-up (database, data, compiling) plus every run with generous slack. */
 const DEADLINE_MS = (240 + RUNS * (WARMUP_SECONDS + SECONDS + 15)) * 1000;
-
-/* Everything opened is registered here and closed in reverse order, once, however the run ends. */
-const closers: { name: string; close: () => Promise<void> }[] = [];
-let closing: Promise<void> | undefined;
-function closeAll(): Promise<void> {
-  closing ??= (async () => {
-    for (const { name, close } of closers.reverse()) {
-      try {
-        await close();
-      } catch (error) {
-        process.stderr.write(`bench: closing ${name} failed: ${String(error)}\n`);
-      }
-    }
-  })();
-  return closing;
-}
-
-let aborted = false;
-function abort(reason: string, code: number): void {
-  aborted = true;
-  process.stderr.write(`bench: ${reason}\n`);
-  const sleep = new Promise((resolve) => setTimeout(resolve, 40_000).unref());
-  void Promise.race([closeAll(), sleep]).finally(() => process.exit(code));
-}
-
-const log = (text = '') => process.stdout.write(`${text}\n`);
-const since = (start: number) => `${((performance.now() - start) / 1000).toFixed(1)} s`;
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const admin = new Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function openDatabase(): Promise<{ url: string; description: string }> {
-  const adminUrl = process.env.BENCH_DATABASE_URL;
-  if (adminUrl) {
-    const name = `forum_bench_${randomBytes(6).toString('hex')}`;
-    await adminQuery(adminUrl, `create database "${name}"`);
-    closers.push({ name: `database ${name}`, close: () => adminQuery(adminUrl, `drop database if exists "${name}" with (force)`) });
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), description: `${name} on BENCH_DATABASE_URL (dropped at the end)` };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forum-bench-'));
-  // mkdtemp makes the folder private; as root, PostgreSQL runs as the postgres OS user.
-  fs.chmodSync(dir, 0o755);
-  closers.push({ name: `folder ${dir}`, close: async () => fs.rmSync(dir, { recursive: true, force: true }) });
-  // Its own signal handlers would stop PostgreSQL under the running servers; abort() does it last.
-  const embedded = await startEmbeddedPostgres(path.join(dir, 'pg'), { stopOnSignals: false });
-  closers.push({ name: 'embedded PostgreSQL', close: () => embedded.stop() });
-  return { url: embedded.url, description: `embedded, in ${dir} (removed at the end)` };
-}
-
-/** The compiled tree lives inside the repository so that Node resolves node_modules from it. */
-async function compileServer(): Promise<string> {
-  const cache = path.join(REPO, 'node_modules', '.cache', 'forum-bench');
-  fs.mkdirSync(cache, { recursive: true });
-  const outDir = fs.mkdtempSync(path.join(cache, 'build-'));
-  closers.push({ name: `build ${outDir}`, close: async () => fs.rmSync(outDir, { recursive: true, force: true }) });
-  // A set-up failure elsewhere closes everything while tsc may still be writing into outDir.
-  const stopCompiling = new AbortController();
-  closers.push({ name: 'tsc', close: async () => stopCompiling.abort() });
-  const complaints = await compile(REPO, outDir, stopCompiling.signal);
-  for (const file of ['src/server.js', 'bench/baseline.js', 'bench/load-client.js']) {
-    if (!fs.existsSync(path.join(outDir, file))) throw new Error(`compiling did not produce ${file}:\n${complaints ?? ''}`);
-  }
-  // tsc writes its output despite type errors; the checks of the answers below decide whether
-  // what it wrote is usable, and the error is shown so that nobody mistakes such a run.
-  if (complaints)
-    process.stderr.write(`bench: warning: tsc reported errors (the output was written anyway):\n${complaints.slice(0, 3000)}\n`);
-  return outDir;
-}
 
 interface Response {
   status: number;
@@ -411,7 +316,6 @@ const median = (values: number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function side(run: Measured, sql: SqlCount): RunFigures {
   return {
@@ -461,14 +365,6 @@ const sideCells = (s: SideFigures & { cpuPercent?: number }) => [
   fixed(s.cpuMsPerRequest, 2),
 ];
 
-function git(...args: string[]): string | undefined {
-  try {
-    return execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
 async function main(): Promise<number> {
   const started = performance.now();
   const loadAverage = os.loadavg().map((x) => round2(x));
@@ -482,7 +378,7 @@ async function main(): Promise<number> {
   );
 
   // Compiling takes as long as filling the database: both at once.
-  const compiled = compileServer();
+  const compiled = compileServer(['src/server.js', 'bench/baseline.js', 'bench/load-client.js']);
   compiled.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
   const database = await openDatabase();
   const orm = await MikroORM.init(ormOptions(database.url));
@@ -725,28 +621,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-const watchdog = setTimeout(() => abort(`still running after ${DEADLINE_MS / 1000} s, giving up`, 2), DEADLINE_MS);
-watchdog.unref();
-process.once('SIGINT', () => abort('interrupted', 130));
-process.once('SIGTERM', () => abort('terminated', 143));
-
-main()
-  .then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      // After an abort, main fails only because its processes were closed under it.
-      if (!aborted) process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  )
-  .finally(async () => {
-    await closeAll();
-    // Everything is closed, so the process should end now; if some handle still holds it, say
-    // so and end anyway rather than hang.
-    setTimeout(() => {
-      process.stderr.write('bench: something kept the process alive after closing; exiting\n');
-      process.exit(process.exitCode ?? 1);
-    }, 5_000).unref();
-  });
+runBench(main, DEADLINE_MS);

@@ -263,6 +263,21 @@ describe('live updates: agendaChanged over graphql-ws', () => {
     expect([one, three]).toEqual([5, 5]);
   });
 
+  it('reads a change once for all the subscriptions it wakes at the same version', async () => {
+    const since = await version();
+    const subscribers = [0, 1, 2].map(() => subscribe(connect(), AGENDA_CHANGED, { slug: 'camf', since }));
+    // Each is in place once it has the first change.
+    await h.orm.em.getConnection().execute(`update session set room = '{"en": "Warm-up"}' where id = ?`, [sessions[4].id]);
+    for (const subscriber of subscribers) await subscriber.next();
+    const { statements } = await h.countStatements(async () => {
+      await h.orm.em.getConnection().execute(`update session set room = '{"en": "Shared"}' where id = ?`, [sessions[4].id]);
+      for (const subscriber of subscribers) expect((await subscriber.next()).data!.agendaChanged.changed).toHaveLength(1);
+    });
+    // The update; the forum, the changed and the removed sessions once; each subscriber's
+    // participants (its own loaders, under its own rights).
+    expect(statements).toBe(1 + 3 + subscribers.length);
+  });
+
   it('refuses what it must with a coded error, never a 500', async () => {
     const client = connect();
     const error = async (query: string, variables: Record<string, unknown> = {}) => {

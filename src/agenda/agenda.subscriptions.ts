@@ -1,8 +1,37 @@
 import { Arg, Int, Resolver, Root, Subscription } from 'type-graphql';
 import { BadUserInputError, NotFoundError } from '../errors';
-import type { Context } from '../shared/context';
+import type { Context, LiveUpdates } from '../shared/context';
 import { agendaChangesSince, checkSinceVersion } from './agenda-changes';
 import { AgendaChanges } from './agenda.types';
+
+/** What a wake-up reads: the changes since a version, none yet, or the end (the forum was deleted). */
+type Read = AgendaChanges | 'unchanged' | 'gone';
+
+/**
+ * Reads shared by the subscriptions of one process that wake on the same notification of a
+ * forum at the same version: they would each read the same rows (1,000 subscribers made 3,000
+ * statements per change). Per forum, only the latest notification's reads are kept.
+ */
+type ReadsOfForum = Map<number, { notification: number; reads: Map<number, Promise<Read>> }>;
+const sharedReads = new WeakMap<LiveUpdates, ReadsOfForum>();
+
+function readOnce(live: LiveUpdates, forumId: number, notification: number, version: number, read: () => Promise<Read>): Promise<Read> {
+  let byForum = sharedReads.get(live);
+  if (!byForum) sharedReads.set(live, (byForum = new Map() as ReadsOfForum));
+  let latest = byForum.get(forumId);
+  if (!latest || latest.notification !== notification)
+    byForum.set(forumId, (latest = { notification, reads: new Map<number, Promise<Read>>() }));
+  let pending = latest.reads.get(version);
+  if (!pending) latest.reads.set(version, (pending = read()));
+  return pending;
+}
+
+async function readChanges(ctx: Context, forumId: number, version: number): Promise<Read> {
+  const current = await ctx.loaders.forumById.load(forumId);
+  if (!current) return 'gone';
+  if (current.scheduleVersion <= version) return 'unchanged';
+  return agendaChangesSince(ctx.em, current, version);
+}
 
 /**
  * The events of one agendaChanged subscription. Each wake-up (a committed change to the forum's
@@ -35,16 +64,20 @@ async function agendaEvents(
     [Symbol.asyncIterator]: () => events,
     async next(): Promise<IteratorResult<AgendaChanges>> {
       while (!done) {
-        if (!first) await watch.next();
+        // The notification that woke it, shared with the other subscriptions it woke; none for the first read.
+        const notification = first ? undefined : (await watch.next()).at(-1);
         first = false;
         if (done) break;
         live.renew(ctx);
-        const current = await ctx.loaders.forumById.load(forum.id);
-        if (!current) return end(); // the forum was deleted: nothing more will come
-        if (current.scheduleVersion <= version) continue;
-        const changes = await agendaChangesSince(ctx.em, current, version);
-        version = changes.version;
-        return { value: changes, done: false };
+        const since = version;
+        const read =
+          notification === undefined
+            ? await readChanges(ctx, forum.id, since)
+            : await readOnce(live, forum.id, notification, since, () => readChanges(ctx, forum.id, since));
+        if (read === 'gone') return end(); // the forum was deleted: nothing more will come
+        if (read === 'unchanged') continue;
+        version = read.version;
+        return { value: read, done: false };
       }
       return end();
     },

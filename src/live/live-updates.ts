@@ -59,7 +59,8 @@ class Mailbox<T> implements Watch<T> {
  * the loss are not announced (their embargoed ones are: the window is read by time).
  */
 export class LiveUpdatesHub implements LiveUpdates {
-  private readonly agendaWatches = new Map<number, Set<Mailbox<never>>>();
+  private readonly agendaWatches = new Map<number, Set<Mailbox<number>>>();
+  private agendaNotifications = 0;
   private readonly publicationWatches = new Set<Mailbox<number>>();
   private readonly listener: PgListener;
   private embargoTimer: NodeJS.Timeout | undefined;
@@ -102,10 +103,10 @@ export class LiveUpdatesHub implements LiveUpdates {
     await this.listener.close();
   }
 
-  watchAgenda(forumId: number): Watch {
+  watchAgenda(forumId: number): Watch<number> {
     let watches = this.agendaWatches.get(forumId);
     if (!watches) this.agendaWatches.set(forumId, (watches = new Set()));
-    const watch = new Mailbox<never>((closed) => {
+    const watch = new Mailbox<number>((closed) => {
       watches.delete(closed);
       if (watches.size === 0 && this.agendaWatches.get(forumId) === watches) this.agendaWatches.delete(forumId);
     });
@@ -124,7 +125,8 @@ export class LiveUpdatesHub implements LiveUpdates {
   }
 
   private wakeAgenda(forumId: number): void {
-    for (const watch of this.agendaWatches.get(forumId) ?? []) watch.post();
+    const notification = ++this.agendaNotifications;
+    for (const watch of this.agendaWatches.get(forumId) ?? []) watch.post(notification);
   }
 
   private announce(articleIds: number[]): void {

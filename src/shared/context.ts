@@ -54,8 +54,11 @@ export interface Watch<T = never> {
 
 /** What subscriptions need from the live updates of their server process. */
 export interface LiveUpdates {
-  /** Wake-ups for changes to the agenda of the forum, from now on (and after any reconnect). */
-  watchAgenda(forumId: number): Watch;
+  /**
+   * Wake-ups for changes to the agenda of the forum, from now on (and after any reconnect), each
+   * with the number of the notification, the same for every subscription it woke.
+   */
+  watchAgenda(forumId: number): Watch<number>;
   /** The ids of articles that become public from now on: published, or their embargo lifted. */
   watchPublications(): Watch<number>;
   /**
