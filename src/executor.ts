@@ -74,9 +74,18 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
           if (!('data' in result)) {
             // Variables failed coercion and nothing ran. graphql-js's errors for that carry the
             // AST node Apollo recognises them by (BAD_USER_INPUT, HTTP 400); graphql-jit's don't.
-            return {
-              errors: getVariableValues(schema, request.operation.variableDefinitions ?? [], variableValues).errors ?? result.errors,
-            };
+            const { errors } = getVariableValues(schema, request.operation.variableDefinitions ?? [], variableValues);
+            if (errors) return { errors };
+            // graphql-jit refused variables that graphql-js accepts: it does not fill in the
+            // defaults of an input object's fields (`first: Int! = 50`) when a variable leaves
+            // them out. graphql-js runs the operation instead.
+            return execute({
+              schema,
+              document: request.document,
+              operationName: request.request.operationName,
+              variableValues,
+              contextValue: request.context,
+            });
           }
           return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
         },
