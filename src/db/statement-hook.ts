@@ -2,6 +2,16 @@ import { Client } from 'pg';
 
 const listeners: (() => void)[] = [];
 let installed = false;
+const background = new WeakSet<Client>();
+
+/**
+ * Leaves the statements of `client` out of every count: a connection of the process's own
+ * background work (LISTEN connections, the webhook dispatcher), whose statements come at times of
+ * their own and belong to no request.
+ */
+export function notCounted(client: Client): void {
+  background.add(client);
+}
 
 /**
  * Calls `listener` for every statement this process sends to PostgreSQL. The ORM, the loaders and
@@ -15,7 +25,7 @@ export function onEveryStatement(listener: () => void): void {
   installed = true;
   const query = Client.prototype.query;
   Client.prototype.query = function countedQuery(this: Client, ...args: unknown[]) {
-    for (const notify of listeners) notify();
+    if (!background.has(this)) for (const notify of listeners) notify();
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof Client.prototype.query;
 }

@@ -1,4 +1,5 @@
 import { Client, type ClientConfig } from 'pg';
+import { notCounted } from '../db/statement-hook';
 
 const FIRST_RECONNECT_DELAY_MS = 250;
 const LAST_RECONNECT_DELAY_MS = 30_000;
@@ -66,6 +67,7 @@ export class PgListener {
 
   private async listen(): Promise<void> {
     const client = new Client({ ...this.connection, application_name: this.applicationName });
+    notCounted(client);
     let lost = false;
     const onLost = (error?: unknown) => {
       if (lost) return;
