@@ -29,6 +29,7 @@ import { logger } from './logger';
 import { getSchema } from './schema';
 import { jitGateway } from './executor';
 import { serveSubscriptions, subscriptionsOverWebSocketOnly } from './websocket';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
 
 export interface App {
   apollo: ApolloServer<Context>;
@@ -49,6 +50,8 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
   const httpServer = http.createServer(app);
   const schema = await getSchema();
   const subscriptions = await serveSubscriptions(httpServer, orm, config, schema, options.logger ?? logger);
+  const webhooks = new WebhookDispatcher(orm, config.webhooks, options.logger ?? logger);
+  await webhooks.start();
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(schema),
     formatError,
@@ -68,12 +71,13 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      // Closes the WebSocket connections (1001, going away) and their LISTEN connection.
+      // Closes the WebSocket connections (1001, going away) and their LISTEN connection, and lets
+      // a webhook round in progress end (what it had not sent stays queued in the database).
       {
         async serverWillStart() {
           return {
             async drainServer() {
-              await subscriptions.dispose();
+              await Promise.all([subscriptions.dispose(), webhooks.close()]);
             },
           };
         },
@@ -124,6 +128,7 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
           publicBaseUrl: config.publicBaseUrl,
           authorization: req.headers.authorization,
           auth: config,
+          webhooksMayBePrivate: config.webhooks.allowPrivate,
           clientIp: req.ip,
         }).catch((error: unknown) => {
           // Checking a token reads the database: when it is unavailable, 503 rather than 500.

@@ -52,6 +52,17 @@ export interface Config {
   wsMaxConnectionsPerClient: number;
   /** Subscriptions one WebSocket connection may hold at once. */
   wsMaxSubscriptionsPerConnection: number;
+  /** Webhook deliveries: what they may reach and how they are retried (src/webhooks/). */
+  webhooks: {
+    /** Deliver to loopback, private and link-local addresses too (tests, closed networks). */
+    allowPrivate: boolean;
+    /** Delay before the second attempt; each later one waits 4 times longer, up to 6 hours. */
+    retryBaseMs: number;
+    /** Attempts before a delivery is given up (FAILED). */
+    maxAttempts: number;
+    /** How long one attempt may take. */
+    timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -156,5 +167,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     wsMaxConnectionsPerClient: integer(env, 'WS_MAX_CONNECTIONS_PER_CLIENT', 20, 1, 100_000),
     wsMaxSubscriptionsPerConnection: integer(env, 'WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000),
+    webhooks: {
+      allowPrivate: flag(env, 'WEBHOOK_ALLOW_PRIVATE'),
+      retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 10, 3_600_000),
+      maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 12, 1, 100),
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    },
   };
 }

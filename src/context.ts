@@ -14,6 +14,8 @@ export interface RequestInfo {
   auth: AuthSettings;
   /** The client's IP address, when the request came over HTTP. */
   clientIp?: string;
+  /** WEBHOOK_ALLOW_PRIVATE, for the writes of webhooks; false when not given. */
+  webhooksMayBePrivate?: boolean;
 }
 
 /**
@@ -30,5 +32,6 @@ export async function createContext(orm: MikroORM, request: RequestInfo): Promis
     viewer: await authenticate(em, request.authorization, request.auth),
     auth: request.auth,
     clientIp: request.clientIp ?? null,
+    webhooksMayBePrivate: request.webhooksMayBePrivate ?? false,
   };
 }

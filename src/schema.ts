@@ -27,6 +27,7 @@ import { SpeakerMutationResolver } from './speaker/speaker.mutations';
 import { SpeakerResolver } from './speaker/speaker.resolver';
 import { resolveFieldsDirectly } from './shared/direct-resolvers';
 import { describeTextRules } from './text-gate';
+import { WebhookResolver } from './webhooks/webhook.resolver';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema', 'schema.graphql');
 
@@ -58,6 +59,7 @@ export const resolvers = [
   SpeakerMutationResolver,
   SpeakerPrivateResolver,
   SpeakerResolver,
+  WebhookResolver,
 ] as const;
 
 /**

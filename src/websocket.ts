@@ -118,6 +118,7 @@ export async function serveSubscriptions(
             publicBaseUrl: config.publicBaseUrl,
             authorization: typeof authorization === 'string' ? authorization : undefined,
             auth: config,
+            webhooksMayBePrivate: config.webhooks.allowPrivate,
             clientIp: clientIp(connection.request),
           });
         } catch (error) {

@@ -83,6 +83,10 @@ const MUTATION_ROLES: Record<string, 'anyone' | Role[]> = {
   updateSpeaker: [Role.ORGANISER],
   deleteSpeaker: [Role.ORGANISER],
   importSpeakers: [Role.ORGANISER],
+  createWebhook: [Role.ORGANISER, Role.EDITOR],
+  updateWebhook: [Role.ORGANISER, Role.EDITOR],
+  deleteWebhook: [Role.ORGANISER, Role.EDITOR],
+  rotateWebhookSecret: [Role.ORGANISER, Role.EDITOR],
 };
 
 const forbiddenFor = (role: Role) =>

@@ -1,6 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors';
-import { Forum } from '../forum/forum.entity';
+import { forumsBySlug } from '../forum/forum.service';
 import type { Context } from '../shared/context';
 import { write } from '../shared/write';
 import { ApiToken } from './api-token.entity';
@@ -19,13 +18,6 @@ const ORGANISERS_AND_EDITORS = { roles: [Role.ORGANISER, Role.EDITOR] };
 
 /** The unique email, as createUser and `npm run user:create` report it. */
 export const USER_CONSTRAINTS = { app_user_email_unique: { field: 'email', message: 'A user with this email exists' } };
-
-async function forumsBySlug(em: EntityManager, slugs: string[]): Promise<Forum[]> {
-  const forums = await em.find(Forum, { slug: { $in: slugs } });
-  const missing = slugs.filter((s) => !forums.some((f) => f.slug === s));
-  if (missing.length) throw new BadUserInputError(`Unknown forum: ${missing.join(', ')}`, { field: 'forumSlugs' });
-  return forums;
-}
 
 export async function login(ctx: Context, email: string, password: string): Promise<SignIn> {
   const user = await ctx.em.findOne(User, { email: email.trim().toLowerCase() }, { populate: ['forums'] });

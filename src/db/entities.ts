@@ -14,6 +14,8 @@ import { User } from '../auth/user.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { BaseEntity } from '../shared/base.entity';
 import { Speaker } from '../speaker/speaker.entity';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
+import { Webhook } from '../webhooks/webhook.entity';
 
 /** Every entity the ORM knows; listed explicitly so discovery never depends on file globs. */
 export const entities = [
@@ -37,4 +39,6 @@ export const entities = [
   User,
   ApiToken,
   AuditEntry,
+  Webhook,
+  WebhookDelivery,
 ];

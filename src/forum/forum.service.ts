@@ -101,6 +101,14 @@ async function findForum(em: EntityManager, globalId: string, lock = false): Pro
   return forum;
 }
 
+/** The forums named by slug, for inputs' `forumSlugs`: BAD_USER_INPUT (field forumSlugs) naming any unknown. */
+export async function forumsBySlug(em: EntityManager, slugs: readonly string[]): Promise<Forum[]> {
+  const forums = await em.find(Forum, { slug: { $in: [...slugs] } });
+  const missing = slugs.filter((slug) => !forums.some((f) => f.slug === slug));
+  if (missing.length > 0) throw new BadUserInputError(`Unknown forum: ${missing.join(', ')}`, { field: 'forumSlugs' });
+  return forums;
+}
+
 export const createForum = write('admin', async ({ em, record }, input: CreateForumInput): Promise<Forum> => {
   const forum = em.create(Forum, {
     slug: input.slug,

@@ -48,15 +48,15 @@ class Mailbox<T> implements Watch<T> {
 }
 
 /**
- * The live updates of one server process. PostgreSQL notifies at commit which forums' agendas
- * changed and which articles a write made public (any process's write, an import, SQL by hand;
- * nothing for a rollback), and this tells the subscriptions watching them. An embargo turns an
- * article public with no write: each process times the next one itself and asks then which
- * articles it released.
+ * The live updates of one server process, and the clock of embargoes for webhooks too. PostgreSQL
+ * notifies at commit which forums' agendas changed and which articles a write made public (any
+ * process's write, an import, SQL by hand; nothing for a rollback), and this tells the
+ * subscriptions watching them. An embargo turns an article public with no write: each process
+ * times the next one itself and asks then which articles it released.
  *
  * After a lost connection every agenda subscription is woken, since notifications in between
  * are lost: reading since its version, it misses nothing. Articles published by a write during
- * the loss are not announced (their embargoed ones are: the window is read by time).
+ * the loss are not announced to subscriptions (webhooks get them: their outbox is a table).
  */
 export class LiveUpdatesHub implements LiveUpdates {
   private readonly agendaWatches = new Map<number, Set<Mailbox<number>>>();
@@ -161,7 +161,14 @@ export class LiveUpdatesHub implements LiveUpdates {
           )) ?? [];
         if (!row) return;
         this.embargoesCheckedUpTo = row.now;
-        this.announce(row.released ?? []);
+        const released = row.released ?? [];
+        this.announce(released);
+        // Webhooks hear of them too (their outbox); the event id is the same whichever process
+        // gets here first, so the others' inserts do nothing.
+        if (released.length > 0)
+          await this.listener.query('select enqueue_article_published(id, slug, published_at) from article where id = any($1::int[])', [
+            released,
+          ]);
         clearTimeout(this.embargoTimer);
         if (row.next_ms !== null) {
           this.embargoTimer = setTimeout(

@@ -38,6 +38,8 @@ export interface Context {
   auth: AuthSettings;
   /** The client's IP address (for rate limits); null when not over HTTP. */
   clientIp: string | null;
+  /** Whether webhooks may point at private addresses (WEBHOOK_ALLOW_PRIVATE). */
+  webhooksMayBePrivate: boolean;
   /** For subscriptions, which are served over WebSocket only (src/live/); absent over HTTP. */
   live?: LiveUpdates;
 }

@@ -8,8 +8,8 @@ import { Language, type Translations } from './i18n';
 const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** A slug: lower-case letters and digits in words joined by single hyphens (`camf-2025`). */
-export function IsSlug(): PropertyDecorator {
-  return Matches(SLUG_PATTERN, { message: 'slug must be lower-case letters, digits and single hyphens' });
+export function IsSlug(options: ValidationOptions = {}): PropertyDecorator {
+  return Matches(SLUG_PATTERN, { message: 'slug must be lower-case letters, digits and single hyphens', ...options });
 }
 export const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true };
 /** ISO 3166-1 alpha-2; either case is accepted, codes are stored upper-case. */

@@ -47,6 +47,7 @@ export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
   sessionId: ID_TEXT,
   speakerId: ID_TEXT,
   articleId: ID_TEXT,
+  webhookId: ID_TEXT,
   participantIds: ID_TEXT,
   after: line(200),
   slug: SLUG_TEXT,

@@ -107,6 +107,7 @@ export async function startHarness(
         publicBaseUrl: config.publicBaseUrl,
         authorization,
         auth: config,
+        webhooksMayBePrivate: config.webhooks.allowPrivate,
       });
       const response = await apollo.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== 'single') throw new Error('expected a single result');
