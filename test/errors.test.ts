@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../src/db/unavailable';
 import { startHarness, type Harness } from './helpers/harness';
 import * as make from './factories';
 
@@ -108,5 +109,18 @@ describe('errors', () => {
       ],
     });
     expect(statements).toBe(0);
+  });
+});
+
+describe('what counts as the database being unavailable', () => {
+  it("recognises a lost connection whatever statement knex names before pg's message", () => {
+    for (const message of [
+      'Connection terminated unexpectedly',
+      'BEGIN; - Connection terminated unexpectedly',
+      'select 1 - Connection terminated due to connection timeout',
+    ]) {
+      expect([message, isDatabaseUnavailable(new Error(message))]).toEqual([message, true]);
+    }
+    expect(isDatabaseUnavailable(new Error('insert into x - duplicate key value violates unique constraint'))).toBe(false);
   });
 });

@@ -10,11 +10,13 @@ const SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '08000',
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /**
  * Errors that carry no code: knex's pool gave up waiting for a connection (KnexTimeoutError;
- * MikroORM may rewrap it and lose the class name), or pg lost the connection.
+ * MikroORM may rewrap it and lose the class name), or pg lost the connection. Knex puts the
+ * statement before a driver's message (`BEGIN; - Connection terminated unexpectedly`, when the
+ * connection of a write's transaction is lost).
  */
 const MESSAGES = [
   /^Knex: Timeout acquiring a connection/,
-  /^Connection terminated/,
+  /(^| - )Connection terminated/,
   /not queryable/,
   /^timeout exceeded when trying to connect/,
 ];
