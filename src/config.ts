@@ -11,6 +11,8 @@ export interface Config {
   embeddedDataDir: string;
   /** Load the seed data at start. Always done on a freshly created embedded database. */
   seed: boolean;
+  /** Apply pending migrations at start; false when a deploy step runs `npm run migrate` instead. */
+  migrateOnStart: boolean;
   logLevel: string;
   /** Milliseconds a single SQL statement may run before PostgreSQL cancels it. */
   statementTimeoutMs: number;
@@ -65,7 +67,11 @@ export interface Config {
   };
 }
 
-export class ConfigError extends Error {}
+/** Why the server cannot start, in one line that names the cause and the fix: printed as it is. */
+export class StartupError extends Error {}
+
+/** A setting with a value the server cannot use. */
+export class ConfigError extends StartupError {}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -140,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     embeddedDataDir: path.resolve(env.EMBEDDED_DATA_DIR || '.data/postgres'),
     seed: flag(env, 'SEED'),
+    migrateOnStart: flag(env, 'MIGRATE_ON_START', true),
     logLevel: env.LOG_LEVEL || 'info',
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 5000, 100, 600000),
     maxBodySize: env.MAX_BODY_SIZE || '100kb',

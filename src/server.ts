@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig, StartupError } from './config';
+import { isDatabaseUnavailable } from './db/unavailable';
 import { openDatabase } from './db/database';
 import { logger } from './logger';
 
@@ -11,7 +12,13 @@ async function main(): Promise<void> {
   const database = await openDatabase(config);
   const { apollo, httpServer } = await createApp(database.orm, config);
   await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
+    httpServer.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartupError(`port ${config.port} is in use: stop what listens there, or set PORT to a free port`)
+          : error,
+      ),
+    );
     httpServer.listen(config.port, resolve);
   });
   const { port } = httpServer.address() as { port: number };
@@ -35,8 +42,22 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** The one line a failed start prints: the cause and the fix. */
+function startupProblem(error: unknown): string | undefined {
+  if (error instanceof StartupError) return error.message;
+  if (isDatabaseUnavailable(error)) {
+    const url = process.env.DATABASE_URL ? new URL(process.env.DATABASE_URL) : undefined;
+    const where = url ? `PostgreSQL at ${url.hostname}:${url.port || 5432} (DATABASE_URL)` : 'the embedded PostgreSQL';
+    const detail = error instanceof Error ? error.message : String(error);
+    return `cannot reach ${where}: ${detail}; check that it runs and that DATABASE_URL is right`;
+  }
+  return undefined;
+}
+
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) logger.error(error.message);
+  const problem = startupProblem(error);
+  // Anything else is unexpected: its stack helps more than a sentence.
+  if (problem) logger.error(`failed to start: ${problem}`);
   else logger.error({ err: error }, 'failed to start');
   process.exit(1);
 });

