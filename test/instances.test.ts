@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { adminQuery, databaseUrl } from './helpers/harness';
 import { freePort } from '../src/db/embedded';
 
 /**
@@ -11,31 +12,15 @@ import { freePort } from '../src/db/embedded';
  */
 const ROOT = path.join(__dirname, '..');
 
-function databaseUrl(name: string): string {
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 describe('instances starting together', () => {
   const name = `forum_test_${randomBytes(6).toString('hex')}`;
   const children: ChildProcess[] = [];
 
-  beforeAll(() => admin(`create database "${name}"`));
+  beforeAll(() => adminQuery(`create database "${name}"`));
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await admin(`drop database if exists "${name}" with (force)`);
+    await adminQuery(`drop database if exists "${name}" with (force)`);
   });
 
   /** Starts `npm start`'s entry point on the database; resolves with its log lines once it is ready. */

@@ -4,29 +4,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { adminQuery, databaseUrl } from './helpers/harness';
 
 /**
  * A start that fails says why and what to do, in one line, as a new user would meet it: a second
  * `npm start` in the same checkout, a port in use, a database that does not answer, a bad setting.
  */
 const ROOT = path.join(__dirname, '..');
-
-function databaseUrl(name: string): string {
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Runs the entry point until it exits; its exit code and the messages it logged. */
 function run(env: Record<string, string>): Promise<{ code: number | null; messages: string[] }> {
@@ -53,8 +37,8 @@ function run(env: Record<string, string>): Promise<{ code: number | null; messag
 
 describe('a start that fails', () => {
   const database = `forum_test_${randomBytes(6).toString('hex')}`;
-  beforeAll(() => admin(`create database "${database}"`));
-  afterAll(() => admin(`drop database if exists "${database}" with (force)`));
+  beforeAll(() => adminQuery(`create database "${database}"`));
+  afterAll(() => adminQuery(`drop database if exists "${database}" with (force)`));
 
   it('names the cause and the fix in one line', async () => {
     const occupied = net.createServer();

@@ -56,10 +56,22 @@ export interface Harness {
 /** The public base URL the tests' app is configured with. */
 export const PUBLIC_BASE_URL = 'https://portal.example';
 
-function databaseUrl(name: string): string {
+/** The URL of database `name` on the tests' server (TEST_DATABASE_URL). */
+export function databaseUrl(name: string): string {
   const url = new URL(process.env.TEST_DATABASE_URL!);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** Runs one statement on the tests' server as its admin, e.g. to create or drop a database. */
+export async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl('postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A fresh database for one test file, migrated, with the app built on it and listening. */
@@ -72,13 +84,7 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const name = `forum_test_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: databaseUrl('postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await adminQuery(`create database "${name}"`);
   const orm = await MikroORM.init(ormOptions(databaseUrl(name)));
   // The response cache is off unless a test turns it on (response-cache.test.ts): other tests
   // count every statement of the process, which its listener's own would disturb, and write
@@ -148,13 +154,7 @@ export async function startHarness(
     async close() {
       await apollo.stop();
       await orm.close();
-      const drop = new Client({ connectionString: databaseUrl('postgres') });
-      await drop.connect();
-      try {
-        await drop.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await drop.end();
-      }
+      await adminQuery(`drop database if exists "${name}" with (force)`);
     },
   };
 }
