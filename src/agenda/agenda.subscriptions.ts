@@ -1,5 +1,6 @@
 import { Arg, Int, Resolver, Root, Subscription } from 'type-graphql';
-import { BadUserInputError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
+import { liveUpdatesOf, subscriptionEvents } from '../live/subscription-events';
 import type { Context, LiveUpdates } from '../shared/context';
 import { agendaChangesSince, checkSinceVersion } from './agenda-changes';
 import { AgendaChanges } from './agenda.types';
@@ -38,54 +39,39 @@ async function readChanges(ctx: Context, forumId: number, version: number): Prom
  * agenda, or a reconnect of the listener) reads what changed since the version last sent, with a
  * fresh EntityManager and loaders, and sends it when the version moved on. The first read comes
  * at once: with `sinceVersion` it sends what the client missed, without it only what changed
- * while the subscription was being set up. The iterator is written out, not an async generator,
- * so that `return()` (the client completes, or goes away) ends a wait at once.
+ * while the subscription was being set up.
  */
 async function agendaEvents(
   ctx: Context,
   forumSlug: string,
   sinceVersion: number | undefined,
 ): Promise<AsyncIterableIterator<AgendaChanges>> {
-  const live = ctx.live;
-  if (!live) throw new BadUserInputError('Subscriptions are served over WebSocket (the graphql-ws protocol) on /graphql');
+  const live = liveUpdatesOf(ctx);
   const forum = await ctx.loaders.forumBySlug.load(forumSlug);
   if (!forum) throw new NotFoundError(`No forum "${forumSlug}"`, { argument: 'forumSlug' });
   if (sinceVersion !== undefined) checkSinceVersion(forum, sinceVersion);
   const watch = live.watchAgenda(forum.id);
   let version = sinceVersion ?? forum.scheduleVersion;
   let first = true;
-  let done = false;
-  const end = (): IteratorReturnResult<undefined> => {
-    done = true;
-    watch.close();
-    return { value: undefined, done: true };
-  };
-  const events: AsyncIterableIterator<AgendaChanges> = {
-    [Symbol.asyncIterator]: () => events,
-    async next(): Promise<IteratorResult<AgendaChanges>> {
-      while (!done) {
-        // The notification that woke it, shared with the other subscriptions it woke; none for the first read.
-        const notification = first ? undefined : (await watch.next()).at(-1);
-        first = false;
-        if (done) break;
-        live.renew(ctx);
-        const since = version;
-        const read =
-          notification === undefined
-            ? await readChanges(ctx, forum.id, since)
-            : await readOnce(live, forum.id, notification, since, () => readChanges(ctx, forum.id, since));
-        if (read === 'gone') return end(); // the forum was deleted: nothing more will come
-        if (read === 'unchanged') continue;
-        version = read.version;
-        return { value: read, done: false };
-      }
-      return end();
-    },
-    async return() {
-      return end();
-    },
-  };
-  return events;
+  return subscriptionEvents(watch, async (ended) => {
+    while (!ended()) {
+      // The notification that woke it, shared with the other subscriptions it woke; none for the first read.
+      const notification = first ? undefined : (await watch.next()).at(-1);
+      first = false;
+      if (ended()) break;
+      live.renew(ctx);
+      const since = version;
+      const read =
+        notification === undefined
+          ? await readChanges(ctx, forum.id, since)
+          : await readOnce(live, forum.id, notification, since, () => readChanges(ctx, forum.id, since));
+      if (read === 'gone') return undefined; // the forum was deleted: nothing more will come
+      if (read === 'unchanged') continue;
+      version = read.version;
+      return read;
+    }
+    return undefined;
+  });
 }
 
 @Resolver()

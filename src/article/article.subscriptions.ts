@@ -1,5 +1,6 @@
 import { Arg, Resolver, Root, Subscription } from 'type-graphql';
-import { BadUserInputError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
+import { liveUpdatesOf, subscriptionEvents } from '../live/subscription-events';
 import type { Context } from '../shared/context';
 import { Article } from './article.entity';
 
@@ -7,11 +8,9 @@ import { Article } from './article.entity';
  * The events of one articlePublished subscription: the articles that become public (published,
  * or their embargo lifted), each read when it is sent, with a fresh EntityManager and loaders, as
  * the public sees it: one withdrawn again meanwhile, or not about the forum asked for, is skipped.
- * Written out rather than an async generator, so that `return()` ends a wait at once.
  */
 async function publications(ctx: Context, forumSlug: string | undefined): Promise<AsyncIterableIterator<Article>> {
-  const live = ctx.live;
-  if (!live) throw new BadUserInputError('Subscriptions are served over WebSocket (the graphql-ws protocol) on /graphql');
+  const live = liveUpdatesOf(ctx);
   let forumId: number | undefined;
   if (forumSlug !== undefined) {
     const forum = await ctx.loaders.forumBySlug.load(forumSlug);
@@ -20,34 +19,21 @@ async function publications(ctx: Context, forumSlug: string | undefined): Promis
   }
   const watch = live.watchPublications();
   const announced: number[] = [];
-  let done = false;
-  const end = (): IteratorReturnResult<undefined> => {
-    done = true;
-    watch.close();
-    return { value: undefined, done: true };
-  };
-  const events: AsyncIterableIterator<Article> = {
-    [Symbol.asyncIterator]: () => events,
-    async next(): Promise<IteratorResult<Article>> {
-      while (!done) {
-        const id = announced.shift();
-        if (id === undefined) {
-          announced.push(...(await watch.next()));
-          continue;
-        }
-        live.renew(ctx);
-        const article = await ctx.loaders.articleById.load(id);
-        if (!article) continue;
-        if (forumId !== undefined && !(await ctx.loaders.forumsByArticleId.load(id)).some((f) => f.id === forumId)) continue;
-        return { value: article, done: false };
+  return subscriptionEvents(watch, async (ended) => {
+    while (!ended()) {
+      const id = announced.shift();
+      if (id === undefined) {
+        announced.push(...(await watch.next()));
+        continue;
       }
-      return end();
-    },
-    async return() {
-      return end();
-    },
-  };
-  return events;
+      live.renew(ctx);
+      const article = await ctx.loaders.articleById.load(id);
+      if (!article) continue;
+      if (forumId !== undefined && !(await ctx.loaders.forumsByArticleId.load(id)).some((f) => f.id === forumId)) continue;
+      return article;
+    }
+    return undefined;
+  });
 }
 
 @Resolver()
