@@ -38,6 +38,14 @@ describe('webhooks', () => {
   const MOVE = `mutation($input: MoveSessionInput!) { moveSession(input: $input) { version } }`;
   const PUBLISH = `mutation($input: PublishArticleInput!) { publishArticle(input: $input) { slug } }`;
 
+  /** Waits until the dispatcher has recorded every delivery's outcome: it commits after the receiver answered. */
+  const recorded = () =>
+    until('the deliveries are recorded', async () => {
+      const [{ pending }] = await h.orm.em
+        .getConnection()
+        .execute(`select count(*)::int as pending from webhook_delivery where status = 'PENDING'`);
+      return pending === 0;
+    });
   const codeOf = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;
   const until = async (what: string, check: () => Promise<boolean> | boolean, withinMs = 5000) => {
     const deadline = Date.now() + withinMs;
@@ -185,6 +193,7 @@ describe('webhooks', () => {
     expect(received[2]).toMatchObject({ type: 'ARTICLE_PUBLISHED', data: { slug: 'news', forumSlugs: ['camf'] } });
 
     // `first` left out: its default comes from the input type (graphql-jit once answered a 500 for that).
+    await recorded();
     const deliveries = await h.execute(DELIVERIES, { input: { webhookId } }, 'en', admin);
     const rows = deliveries.data!.webhookDeliveries as { eventType: string; status: string; attempts: number; lastStatus: number }[];
     expect(rows.map((d) => [d.eventType, d.status, d.attempts, d.lastStatus])).toEqual([
@@ -219,6 +228,7 @@ describe('webhooks', () => {
     failuresToAnswer = 2;
     await h.orm.em.getConnection().execute(`update session set title = '{"en": "Third time lucky"}' where id = ?`, [sessions[0].id]);
     await until('the event arrives on the third attempt', () => received.length >= 2);
+    await recorded();
     const deliveries = await h.execute(DELIVERIES, { input: { webhookId, first: 2 } }, 'en', admin);
     const rows = deliveries.data!.webhookDeliveries as {
       eventType: string;
