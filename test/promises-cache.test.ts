@@ -560,12 +560,15 @@ describe('bounds of the response cache', () => {
     await settle();
     await sql.query('alter table article rename to article_away');
     try {
-      // Another process changes an article and a country: the lookup that follows fails, and the
-      // country's answer goes.
+      // Another process changes an article and a country in one transaction: the lookup that
+      // follows fails, and the country's answer goes. One commit, so that the country's
+      // notification can't arrive after the failure and take away the answer stored below.
+      await sql.query('begin');
       await sql.query(
         "insert into article_away (slug, title, source_url, outlet_name, language, published_at) values ('away', '{\"en\": \"Away\"}', 'https://news.example/away', 'News', 'en', now())",
       );
       await sql.query("update country set code = code where code = 'KZ'");
+      await sql.query('commit');
       expect(await until(() => failures().length > before)).toBe(true);
       const [failure] = failures().slice(before);
       expect(failure.level).toBe(40);
