@@ -12,6 +12,7 @@ import { createContext } from './context';
 import type { Context } from './shared/context';
 import { formatError, ServiceUnavailableError } from './errors';
 import { databaseUnavailablePlugin, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/unavailable';
+import { sessionConnection } from './db/session-connection';
 import { checkUrlText, sendError } from './shared/http';
 import { languagePreference } from './shared/i18n';
 import { exportRouter } from './export/export.routes';
@@ -23,6 +24,7 @@ import { queryLimitsPlugin } from './limits';
 import { textGatePlugin } from './text-gate';
 import { currentRequest, requestLogging, requestLogPlugin } from './request-log';
 import { rateLimitPlugin } from './rate-limit';
+import { SharedRedis } from './redis';
 import { keepRawBody, startResponseCache } from './response-cache';
 import { projectionPlugin } from './shared/projection';
 import { logger } from './logger';
@@ -50,8 +52,10 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
   const httpServer = http.createServer(app);
   const schema = await getSchema();
   const subscriptions = await serveSubscriptions(httpServer, orm, config, schema, options.logger ?? logger);
-  const webhooks = new WebhookDispatcher(orm, config.webhooks, options.logger ?? logger);
+  const webhooks = new WebhookDispatcher(sessionConnection(orm, config), config.webhooks, options.logger ?? logger);
   await webhooks.start();
+  const redis = config.redisUrl ? new SharedRedis(config.redisUrl, options.logger ?? logger) : undefined;
+  await redis?.start();
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(schema),
     formatError,
@@ -71,12 +75,14 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      // Closes the WebSocket connections (1001, going away) and their LISTEN connection, and lets
-      // a webhook round in progress end (what it had not sent stays queued in the database).
+      // Closes the WebSocket connections (1001, going away) and their LISTEN connection, lets a
+      // webhook round in progress end (what it had not sent stays queued in the database), and
+      // closes the connection to Redis.
       {
         async serverWillStart() {
           return {
             async drainServer() {
+              redis?.close();
               await Promise.all([subscriptions.dispose(), webhooks.close()]);
             },
           };
@@ -92,7 +98,7 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
       textGatePlugin(),
       httpCachePlugin(config.cacheMaxAgeSeconds),
       queryLimitsPlugin(config.queryLimits),
-      rateLimitPlugin(config),
+      rateLimitPlugin(config, redis),
       databaseUnavailablePlugin(),
       projectionPlugin(),
     ],
@@ -100,7 +106,7 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
   await apollo.start();
   const responseCache = await startResponseCache(orm, config, { httpServer, logger: options.logger });
 
-  app.use(healthRouter(orm));
+  app.use(healthRouter(orm, redis));
   app.use(checkUrlText);
   app.use(exportRouter(orm, config));
   app.use(pressRouter(orm, config));

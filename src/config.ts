@@ -7,6 +7,13 @@ export interface Config {
   port: number;
   /** A PostgreSQL server to use; when absent the server runs an embedded PostgreSQL. */
   databaseUrl: string | undefined;
+  /**
+   * PostgreSQL for the connections that need a session of their own (LISTEN, advisory locks),
+   * when DATABASE_URL is a transaction-mode pooler; absent: the same as DATABASE_URL.
+   */
+  databaseListenUrl: string | undefined;
+  /** Prepare the read path's statements by name, once per connection (sql-loading.ts). */
+  preparedStatements: boolean;
   /** Where the embedded PostgreSQL keeps its data between runs. */
   embeddedDataDir: string;
   /** Load the seed data at start. Always done on a freshly created embedded database. */
@@ -45,6 +52,8 @@ export interface Config {
   loginRateLimit: number;
   /** Mutations (top-level mutation fields) allowed per window per client; 0: unlimited. */
   mutationRateLimit: number;
+  /** A Redis that the instances share: rate limits are counted there. Without it, per process. */
+  redisUrl: string | undefined;
   /**
    * Which reverse proxies' X-Forwarded-For to believe for the client's IP (Express's `trust
    * proxy`): false, a number of hops, or addresses, subnets and Express's names for ranges.
@@ -126,10 +135,25 @@ function corsOrigins(raw: string | undefined): '*' | string[] {
   return origins;
 }
 
+function redisUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  // Not echoed: the URL may hold a password.
+  if (!/^rediss?:\/\/[^/]/.test(raw.trim()))
+    throw new ConfigError('REDIS_URL must start with redis:// or rediss://, e.g. redis://127.0.0.1:6379');
+  return raw.trim();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const databaseListenUrl = env.DATABASE_LISTEN_URL || undefined;
+  if (databaseListenUrl && !/^postgres(ql)?:\/\//.test(databaseListenUrl)) {
+    throw new ConfigError('DATABASE_LISTEN_URL must start with postgres:// or postgresql://');
+  }
+  if (databaseListenUrl && !databaseUrl) {
+    throw new ConfigError('DATABASE_LISTEN_URL needs DATABASE_URL: the embedded database has no other address');
   }
   const port = integer(env, 'PORT', 4000, 0, 65535);
   const publicBaseUrl = (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, '');
@@ -144,6 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port,
     databaseUrl,
+    databaseListenUrl,
+    preparedStatements: flag(env, 'PREPARED_STATEMENTS', true),
     embeddedDataDir: path.resolve(env.EMBEDDED_DATA_DIR || '.data/postgres'),
     seed: flag(env, 'SEED'),
     migrateOnStart: flag(env, 'MIGRATE_ON_START', true),
@@ -171,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 0, 1_000_000),
     mutationRateLimit: integer(env, 'MUTATION_RATE_LIMIT', 120, 0, 1_000_000),
+    redisUrl: redisUrl(env.REDIS_URL),
     trustProxy: trustProxy(env.TRUST_PROXY),
     wsMaxConnectionsPerClient: integer(env, 'WS_MAX_CONNECTIONS_PER_CLIENT', 20, 1, 100_000),
     wsMaxSubscriptionsPerConnection: integer(env, 'WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000),

@@ -1,7 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, valueFromASTUntyped, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { createHash } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from './config';
+import type { SharedRedis } from './redis';
 import type { Context } from './shared/context';
 import { RateLimitedError } from './errors';
 
@@ -37,10 +39,54 @@ function rootFields(
 /** Mutations outside the per-client budget. */
 const UNBUDGETED = new Set(['recordArticleView']);
 
-async function consume(limiter: RateLimiterMemory | null, key: string, points: number): Promise<void> {
+/** Longest wait for Redis before a count goes to this process's limiter instead. */
+const REDIS_TIMEOUT_MS = 300;
+
+/** This process's limiter, standing in for Redis's: says so when it does. */
+class FallbackLimiter extends RateLimiterMemory {
+  constructor(
+    options: { keyPrefix: string; points: number; duration: number },
+    private readonly redis: SharedRedis,
+  ) {
+    super(options);
+  }
+
+  override consume(...args: Parameters<RateLimiterMemory['consume']>): ReturnType<RateLimiterMemory['consume']> {
+    if (this.redis.reachable) this.redis.fellBack();
+    return super.consume(...args);
+  }
+}
+
+/**
+ * A limiter of `points` per window: in Redis when the instances share one, so that N instances
+ * allow one budget, not N; else, and whenever Redis fails or is slow, in this process.
+ */
+function limiter(keyPrefix: string, points: number, duration: number, redis: SharedRedis | undefined): RateLimiterAbstract | null {
+  if (points === 0) return null;
+  if (!redis) return new RateLimiterMemory({ keyPrefix, points, duration });
+  return new RLWrapperTimeouts({
+    limiter: new RateLimiterRedis({
+      storeClient: redis.client,
+      useRedisPackage: true,
+      rejectIfRedisNotReady: true,
+      keyPrefix: `forum-portal:${keyPrefix}`,
+      points,
+      duration,
+    }),
+    timeoutMs: REDIS_TIMEOUT_MS,
+    insuranceLimiter: new FallbackLimiter({ keyPrefix, points, duration }, redis),
+  });
+}
+
+/** Keys name no address or email in Redis (or a heap dump): a hash identifies the pair as well. */
+function hashed(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 22);
+}
+
+async function consume(limiter: RateLimiterAbstract | null, key: string, points: number): Promise<void> {
   if (!limiter || points === 0) return;
   try {
-    await limiter.consume(key, points);
+    await limiter.consume(hashed(key), points);
   } catch (refusal) {
     if (refusal instanceof RateLimiterRes) throw new RateLimitedError(refusal.msBeforeNext / 1000);
     throw refusal;
@@ -49,19 +95,17 @@ async function consume(limiter: RateLimiterMemory | null, key: string, points: n
 
 /**
  * Limits mutations per client, and sign-in attempts per IP address and email (against password
- * guessing), in this process's memory: with several instances each keeps its own counts. Runs
+ * guessing), counted in Redis when given (see `limiter`) and else in this process. Runs
  * once the operation is known and before anything executes, so a refused request changes
  * nothing. Queries (public reads) are not limited here.
  *
  * Every top-level mutation field counts, so aliasing `login` a hundred times in one document
  * costs a hundred attempts.
  */
-export function rateLimitPlugin(settings: RateLimitSettings): ApolloServerPlugin<Context> {
+export function rateLimitPlugin(settings: RateLimitSettings, redis?: SharedRedis): ApolloServerPlugin<Context> {
   const duration = settings.rateLimitWindowSeconds;
-  const mutations =
-    settings.mutationRateLimit > 0 ? new RateLimiterMemory({ keyPrefix: 'mutation', points: settings.mutationRateLimit, duration }) : null;
-  const logins =
-    settings.loginRateLimit > 0 ? new RateLimiterMemory({ keyPrefix: 'login', points: settings.loginRateLimit, duration }) : null;
+  const mutations = limiter('mutation', settings.mutationRateLimit, duration, redis);
+  const logins = limiter('login', settings.loginRateLimit, duration, redis);
 
   return {
     async requestDidStart() {

@@ -6,6 +6,7 @@ import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { ClientConfig } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { sessionConnection } from './db/session-connection';
 import { logger as processLogger } from './logger';
 import { currentRequest, type ReadLog } from './request-log';
 import { PgListener } from './shared/pg-listener';
@@ -376,9 +377,9 @@ export class ResponseCache {
 
 /**
  * The /graphql middleware that answers from the response cache, to mount before Apollo's; a
- * pass-through when RESPONSE_CACHE_MB or CACHE_MAX_AGE is 0. Listens on its own connection, made
- * with the ORM's connection settings but outside its pool, and closes it with the HTTP server
- * (apollo.stop() closes that).
+ * pass-through when RESPONSE_CACHE_MB or CACHE_MAX_AGE is 0. Listens on a session connection of its
+ * own (sessionConnection: DATABASE_LISTEN_URL, else the ORM's settings), outside the ORM's pool,
+ * and closes it with the HTTP server (apollo.stop() closes that).
  */
 export async function startResponseCache(
   orm: MikroORM,
@@ -386,9 +387,8 @@ export async function startResponseCache(
   options: { httpServer: http.Server; logger?: Logger },
 ): Promise<RequestHandler> {
   if (config.responseCacheBytes === 0 || config.cacheMaxAgeSeconds === 0) return (_req, _res, next) => next();
-  const connection = orm.em.getConnection().getConnectionOptions();
   const cache = new ResponseCache(
-    connection as ClientConfig,
+    sessionConnection(orm, config),
     config.responseCacheBytes,
     config.cacheMaxAgeSeconds * 1000,
     options.logger ?? processLogger,

@@ -4,12 +4,12 @@ import type { Duplex } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import type { ClientConfig } from 'pg';
 import type { Logger } from 'pino';
 import proxyAddr from 'proxy-addr';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from './config';
 import { createContext } from './context';
+import { sessionConnection } from './db/session-connection';
 import { BadUserInputError, formatError, RateLimitedError, UnauthenticatedError } from './errors';
 import { operationLimits } from './limits';
 import { LiveUpdatesHub } from './live/live-updates';
@@ -60,7 +60,7 @@ export async function serveSubscriptions(
   log: Logger,
 ): Promise<{ dispose(): Promise<void> }> {
   const live = new LiveUpdatesHub(
-    orm.em.getConnection().getConnectionOptions() as ClientConfig,
+    sessionConnection(orm, config),
     (ctx) => {
       ctx.em = orm.em.fork();
       ctx.loaders = createLoaders(ctx.em);

@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { Role } from '../src/auth/user.entity';
 import type { Config } from '../src/config';
 import { ormOptions } from '../src/db/mikro-orm.config';
+import { sessionConnection } from '../src/db/session-connection';
 import { logger } from '../src/logger';
 import { URL_PROBLEMS, webhookUrlProblem } from '../src/webhooks/ssrf';
 import { WEBHOOK_USER_AGENT, WebhookDispatcher } from '../src/webhooks/webhook-dispatcher';
@@ -148,7 +149,7 @@ describe('webhook delivery', () => {
   });
 
   function dispatcher(settings: Partial<Config['webhooks']> = {}, orm: MikroORM = h.orm): WebhookDispatcher {
-    const d = new WebhookDispatcher(orm, { ...h.config.webhooks, ...settings }, logger);
+    const d = new WebhookDispatcher(sessionConnection(orm, h.config), { ...h.config.webhooks, ...settings }, logger);
     dispatchers.push(d);
     return d;
   }

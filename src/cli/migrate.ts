@@ -15,7 +15,7 @@ async function main(): Promise<number> {
     throw new ConfigError('npm run migrate needs DATABASE_URL (the embedded database migrates when npm start starts it)');
   const orm = await MikroORM.init(ormOptions(config.databaseUrl, config.statementTimeoutMs));
   try {
-    const applied = await migrate(orm);
+    const applied = await migrate(orm, config);
     process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'nothing to apply: the database is up to date\n');
     return 0;
   } finally {

@@ -23,6 +23,10 @@ export function ormOptions(clientUrl: string, statementTimeoutMs = 5000): Option
     // A request waits at most a few seconds for a connection, and a statement runs at most
     // statementTimeoutMs, instead of knex's 60 s defaults that pile up requests under load.
     pool: { min: 0, max: 10, acquireTimeoutMillis: 5000 },
+    // A startup parameter, not `SET`: behind a transaction-mode pooler a session's SET stays on
+    // whichever server connection ran it, and `SET LOCAL` lasts one transaction, which reads do not
+    // open. PgBouncer refuses the parameter unless it is in ignore_startup_parameters, and then the
+    // role's own setting applies (README, "Behind PgBouncer"; database.ts warns when they differ).
     driverOptions: { connection: { statement_timeout: statementTimeoutMs } },
     migrations: {
       tableName: 'mikro_orm_migrations',

@@ -49,9 +49,19 @@ interface PgClient {
  * parsing and planning on later runs (planning the paged window queries took longer than running
  * them, about 1 ms). Texts are constants of this code base with values as parameters, so there
  * are few; the bound only guards against a future text that is not.
+ *
+ * A transaction-mode pooler older than PgBouncer 1.21 (or without max_prepared_statements) runs
+ * each statement on whichever server connection is free, where the name is unknown or already
+ * taken: PREPARED_STATEMENTS=false sends them unnamed instead, parsed and planned every time.
  */
 const MAX_PREPARED = 500;
 const prepared = new Map<string, { text: string; name: string }>();
+let named = true;
+
+/** PREPARED_STATEMENTS, for the whole process: set where the database is opened (database.ts). */
+export function usePreparedStatements(on: boolean): void {
+  named = on;
+}
 
 function statementOf(sql: string): { text: string; name?: string } {
   const known = prepared.get(sql);
@@ -79,7 +89,7 @@ export async function query(em: EntityManager, sql: string, params: unknown[]): 
   const client = knex.client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
   const connection = await client.acquireConnection();
   try {
-    return (await connection.query({ name, text, values: params })).rows;
+    return (await connection.query({ name: named ? name : undefined, text, values: params })).rows;
   } finally {
     await client.releaseConnection(connection);
   }

@@ -2,7 +2,6 @@ import type { LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { Pool, type ClientConfig, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { Webhook as Signer } from 'standardwebhooks';
@@ -178,12 +177,12 @@ export class WebhookDispatcher {
   private failed = false;
   private closing: Promise<void> | undefined;
 
+  /** `connection`: a session connection (sessionConnection), since the locks are session-level. */
   constructor(
-    orm: MikroORM,
+    connection: ClientConfig,
     private readonly settings: Config['webhooks'],
     private readonly log: Logger,
   ) {
-    const connection = orm.em.getConnection().getConnectionOptions() as ClientConfig;
     this.pool = new Pool({
       ...connection,
       application_name: WEBHOOKS_APPLICATION_NAME,
