@@ -26,6 +26,7 @@ import { currentRequest, requestLogging, requestLogPlugin } from './request-log'
 import { rateLimitPlugin } from './rate-limit';
 import { SharedRedis } from './redis';
 import { keepRawBody, startResponseCache } from './response-cache';
+import { Metrics, metricsRouter, metricsServer } from './metrics';
 import { projectionPlugin } from './shared/projection';
 import { logger } from './logger';
 import { getSchema } from './schema';
@@ -36,6 +37,8 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
 export interface App {
   apollo: ApolloServer<Context>;
   httpServer: http.Server;
+  /** Serves only /metrics, when METRICS_PORT is set: server.ts listens on it; apollo.stop() closes it. */
+  metricsServer?: http.Server;
 }
 
 /**
@@ -48,8 +51,12 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
   // The client's IP (rate limits) from X-Forwarded-For, as far as the configured proxies vouch.
   app.set('trust proxy', config.trustProxy);
   // First: every request gets an id (X-Request-Id), its SQL counted, and one log line.
-  app.use(requestLogging(options.logger));
+  // Only when something can read them: prom-client's process metrics start an event-loop monitor
+  // and a GC observer that it never stops.
+  const metrics = config.metricsPort !== undefined || config.metricsToken ? new Metrics(orm) : undefined;
+  app.use(requestLogging(options.logger, metrics?.observe));
   const httpServer = http.createServer(app);
+  const metricsHttpServer = metrics && config.metricsPort !== undefined ? metricsServer(metrics) : undefined;
   const schema = await getSchema();
   const subscriptions = await serveSubscriptions(httpServer, orm, config, schema, options.logger ?? logger);
   const webhooks = new WebhookDispatcher(sessionConnection(orm, config), config.webhooks, options.logger ?? logger);
@@ -77,13 +84,17 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Closes the WebSocket connections (1001, going away) and their LISTEN connection, lets a
       // webhook round in progress end (what it had not sent stays queued in the database), and
-      // closes the connection to Redis.
+      // closes the connection to Redis and the metrics port.
       {
         async serverWillStart() {
           return {
             async drainServer() {
               redis?.close();
-              await Promise.all([subscriptions.dispose(), webhooks.close()]);
+              await Promise.all([
+                subscriptions.dispose(),
+                webhooks.close(),
+                metricsHttpServer?.listening && new Promise((resolve) => metricsHttpServer.close(resolve)),
+              ]);
             },
           };
         },
@@ -104,8 +115,11 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
     ],
   });
   await apollo.start();
-  const responseCache = await startResponseCache(orm, config, { httpServer, logger: options.logger });
+  const responseCache = await startResponseCache(orm, config, { httpServer, logger: options.logger, clearings: metrics?.cacheClearings });
 
+  // With the probes, outside the response cache, the rate limits and admission control: a scrape
+  // must get through when those refuse, to show why.
+  if (metrics && config.metricsToken) app.use(metricsRouter(metrics, config.metricsToken));
   app.use(healthRouter(orm, redis));
   app.use(checkUrlText);
   app.use(exportRouter(orm, config));
@@ -172,5 +186,5 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
       errors: [{ message, extensions: status < 500 ? { code: 'BAD_REQUEST' } : { code: 'INTERNAL_SERVER_ERROR', requestId: request?.id } }],
     });
   });
-  return { apollo, httpServer };
+  return { apollo, httpServer, metricsServer: metricsHttpServer };
 }

@@ -5,6 +5,10 @@ import type { QueryLimits } from './limits';
 /** Every setting the server reads, validated once at start. `.env.example` documents each one. */
 export interface Config {
   port: number;
+  /** A second port that serves only GET /metrics, with no token: for a monitoring network (metrics.ts). */
+  metricsPort: number | undefined;
+  /** The bearer token that opens GET /metrics on the main port; without it /metrics is not served there. */
+  metricsToken: string | undefined;
   /** A PostgreSQL server to use; when absent the server runs an embedded PostgreSQL. */
   databaseUrl: string | undefined;
   /**
@@ -143,6 +147,14 @@ function redisUrl(raw: string | undefined): string | undefined {
   return raw.trim();
 }
 
+/** Sent in a header, so printable without spaces; never echoed in the error. */
+function metricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[\x21-\x7e]+$/.test(raw)) throw new ConfigError('METRICS_TOKEN must be printable ASCII without spaces');
+  if (raw.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters, e.g. the output of `openssl rand -hex 24`');
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -156,6 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('DATABASE_LISTEN_URL needs DATABASE_URL: the embedded database has no other address');
   }
   const port = integer(env, 'PORT', 4000, 0, 65535);
+  const metricsPort = env.METRICS_PORT ? integer(env, 'METRICS_PORT', 0, 0, 65535) : undefined;
+  if (metricsPort && metricsPort === port) throw new ConfigError(`METRICS_PORT must differ from PORT (${port}), or be left empty`);
   const publicBaseUrl = (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+(\/.*)?$/.test(publicBaseUrl)) {
     throw new ConfigError('PUBLIC_BASE_URL must be an absolute http(s) URL');
@@ -167,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !env.JWT_SECRET) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
   return {
     port,
+    metricsPort,
+    metricsToken: metricsToken(env.METRICS_TOKEN),
     databaseUrl,
     databaseListenUrl,
     preparedStatements: flag(env, 'PREPARED_STATEMENTS', true),

@@ -22,6 +22,8 @@ export interface RequestState {
   cache?: 'hit' | 'miss' | 'bypass';
   /** `extensions.code` of the GraphQL errors in its response, if any. */
   errorCodes?: string[];
+  /** Log its line at debug rather than info: a request repeated every few seconds by a machine (metrics scrapes). */
+  quiet?: boolean;
   /** What its answer read, when the response cache may keep the answer (read-tags.ts). */
   reads?: ReadLog;
 }
@@ -54,6 +56,21 @@ export function countStatementsPerRequest(): void {
   });
 }
 
+/** What the request log writes about a finished request: its line's fields. */
+export interface RequestSummary {
+  method: string;
+  /** The full path, never the query string. */
+  path: string;
+  /** 499 when the client went away before the response was sent. */
+  status: number;
+  durationMs: number;
+  operationName: string | undefined;
+  cache: RequestState['cache'];
+  sqlStatements: number;
+  outcome: 'ok' | 'refused' | 'error' | 'aborted';
+  errorCodes: string[] | undefined;
+}
+
 /** A client's request id is kept only if it cannot break a log line or a header. */
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -62,9 +79,9 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  * runs the rest of the chain inside its RequestState, and writes one log line when the response
  * is done: id, method, path (never the query string, which may hold tokens), status, duration,
  * GraphQL operation, statement count and outcome. Headers, bodies and variables are never logged:
- * they carry passwords and tokens.
+ * they carry passwords and tokens. `onDone` gets the same account of every request (metrics.ts).
  */
-export function requestLogging(log: Logger = processLogger) {
+export function requestLogging(log: Logger = processLogger, onDone?: (req: Request, request: RequestSummary) => void) {
   countStatementsPerRequest();
   return (req: Request, res: Response, next: NextFunction) => {
     const sent = req.get('x-request-id');
@@ -79,7 +96,7 @@ export function requestLogging(log: Logger = processLogger) {
       logged = true;
       const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
       const outcome = status >= 500 ? 'error' : status === 499 ? 'aborted' : status >= 400 || state.errorCodes?.length ? 'refused' : 'ok';
-      const line = {
+      const line: RequestSummary = {
         method: req.method,
         path,
         status,
@@ -90,7 +107,8 @@ export function requestLogging(log: Logger = processLogger) {
         outcome,
         errorCodes: state.errorCodes,
       };
-      state.log[status >= 500 ? 'error' : 'info'](line, 'request');
+      state.log[status >= 500 ? 'error' : state.quiet ? 'debug' : 'info'](line, 'request');
+      onDone?.(req, line);
     };
     res.once('finish', done);
     res.once('close', done);

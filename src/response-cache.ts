@@ -59,6 +59,11 @@ interface Pending {
   changed: Set<string>;
 }
 
+/** Counts the cache's clearings (metrics.ts: a prom-client Counter fits); the cache works without one. */
+export interface ClearingCounter {
+  inc(labels: { scope: 'all' | 'tags' }): void;
+}
+
 type RawBodyRequest = http.IncomingMessage & { rawBody?: Buffer };
 
 /** The JSON parser's `verify` hook: keeps the body as sent, which is part of the cache key. */
@@ -135,6 +140,7 @@ export class ResponseCache {
     private readonly budgetBytes: number,
     private readonly maxAgeMs: number,
     private readonly log: Logger,
+    private readonly clearings?: ClearingCounter,
   ) {
     this.listener = new PgListener(connection, LISTENER_APPLICATION_NAME, [CHANNEL], {
       notification: (_channel, payload) => this.invalidateTags(payload ? payload.split(' ') : []),
@@ -187,6 +193,7 @@ export class ResponseCache {
     }
     for (const { changed } of this.pending) for (const tag of tags) changed.add(tag);
     this.log.debug({ tags: tags.length, dropped }, 'response cache entries cleared');
+    this.clearings?.inc({ scope: 'tags' });
     // An article's change may move the next embargo.
     if (tags.includes('article')) this.lookUpNextEmbargoOutsideRequests();
   }
@@ -340,6 +347,7 @@ export class ResponseCache {
     this.entries.clear();
     this.keysByTag.clear();
     this.bytes = 0;
+    this.clearings?.inc({ scope: 'all' });
   }
 
   /**
@@ -384,7 +392,7 @@ export class ResponseCache {
 export async function startResponseCache(
   orm: MikroORM,
   config: Config,
-  options: { httpServer: http.Server; logger?: Logger },
+  options: { httpServer: http.Server; logger?: Logger; clearings?: ClearingCounter },
 ): Promise<RequestHandler> {
   if (config.responseCacheBytes === 0 || config.cacheMaxAgeSeconds === 0) return (_req, _res, next) => next();
   const cache = new ResponseCache(
@@ -392,6 +400,7 @@ export async function startResponseCache(
     config.responseCacheBytes,
     config.cacheMaxAgeSeconds * 1000,
     options.logger ?? processLogger,
+    options.clearings,
   );
   options.httpServer.once('close', () => void cache.close());
   await cache.start();

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { loadConfig, StartupError } from './config';
 import { isDatabaseUnavailable } from './db/unavailable';
@@ -10,19 +12,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (config.jwtSecretGenerated) logger.warn('JWT_SECRET is not set: sign-ins last until this process stops');
   const database = await openDatabase(config);
-  const { apollo, httpServer } = await createApp(database.orm, config);
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new StartupError(`port ${config.port} is in use: stop what listens there, or set PORT to a free port`)
-          : error,
-      ),
-    );
-    httpServer.listen(config.port, resolve);
-  });
-  const { port } = httpServer.address() as { port: number };
+  const { apollo, httpServer, metricsServer } = await createApp(database.orm, config);
+  const port = await listen(httpServer, config.port, 'PORT');
   logger.info({ url: `http://localhost:${port}/graphql`, embedded: !config.databaseUrl }, 'forum portal API ready');
+  if (metricsServer && config.metricsPort !== undefined) {
+    const metricsPort = await listen(metricsServer, config.metricsPort, 'METRICS_PORT');
+    logger.info({ url: `http://localhost:${metricsPort}/metrics` }, 'metrics ready');
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -40,6 +36,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Resolves with the port listened on; a port in use is a StartupError naming the setting to change. */
+function listen(server: http.Server, port: number, setting: 'PORT' | 'METRICS_PORT'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartupError(`port ${port} is in use: stop what listens there, or set ${setting} to a free port`)
+          : error,
+      ),
+    );
+    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+  });
 }
 
 /** The one line a failed start prints: the cause and the fix. */
