@@ -24,6 +24,7 @@ import { queryLimitsPlugin } from './limits';
 import { textGatePlugin } from './text-gate';
 import { currentRequest, requestLogging, requestLogPlugin } from './request-log';
 import { rateLimitPlugin } from './rate-limit';
+import { admissionControl } from './admission';
 import { SharedRedis } from './redis';
 import { keepRawBody, startResponseCache } from './response-cache';
 import { Metrics, metricsRouter, metricsServer } from './metrics';
@@ -55,6 +56,8 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
   // and a GC observer that it never stops.
   const metrics = config.metricsPort !== undefined || config.metricsToken ? new Metrics(orm) : undefined;
   app.use(requestLogging(options.logger, metrics?.observe));
+  // Second: past the bound, a request is refused before anything reads its body.
+  app.use(admissionControl(config.maxRequestsInFlight, options.logger ?? logger));
   const httpServer = http.createServer(app);
   const metricsHttpServer = metrics && config.metricsPort !== undefined ? metricsServer(metrics) : undefined;
   const schema = await getSchema();

@@ -56,6 +56,11 @@ export interface Config {
   loginRateLimit: number;
   /** Mutations (top-level mutation fields) allowed per window per client; 0: unlimited. */
   mutationRateLimit: number;
+  /**
+   * Requests worked on at once by this process; more are refused at once with 503 and
+   * Retry-After (admission.ts), so that the accepted ones keep a bounded latency.
+   */
+  maxRequestsInFlight: number;
   /** A Redis that the instances share: rate limits are counted there. Without it, per process. */
   redisUrl: string | undefined;
   /**
@@ -213,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 0, 1_000_000),
     mutationRateLimit: integer(env, 'MUTATION_RATE_LIMIT', 120, 0, 1_000_000),
+    maxRequestsInFlight: integer(env, 'MAX_REQUESTS_IN_FLIGHT', 64, 1, 100_000),
     redisUrl: redisUrl(env.REDIS_URL),
     trustProxy: trustProxy(env.TRUST_PROXY),
     wsMaxConnectionsPerClient: integer(env, 'WS_MAX_CONNECTIONS_PER_CLIENT', 20, 1, 100_000),
