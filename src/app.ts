@@ -56,9 +56,8 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
   // and a GC observer that it never stops.
   const metrics = config.metricsPort !== undefined || config.metricsToken ? new Metrics(orm) : undefined;
   app.use(requestLogging(options.logger, metrics?.observe));
-  // Second: past the bound, a request is refused before anything reads its body.
-  app.use(admissionControl(config.maxRequestsInFlight, options.logger ?? logger));
-  const httpServer = http.createServer(app);
+  // Around everything: past the bound, a request is refused before anything reads its body.
+  const httpServer = http.createServer(admissionControl(app, config.maxRequestsInFlight, options.logger ?? logger, metrics?.countOverload));
   const metricsHttpServer = metrics && config.metricsPort !== undefined ? metricsServer(metrics) : undefined;
   const schema = await getSchema();
   const subscriptions = await serveSubscriptions(httpServer, orm, config, schema, options.logger ?? logger);

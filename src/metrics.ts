@@ -111,16 +111,15 @@ export class Metrics {
     );
   }
 
+  /** Admission control's refusals (admission.ts), which never reach the request log. */
+  readonly countOverload = (): void => {
+    this.refusals.inc({ reason: 'overload' });
+  };
+
   /** The request log's hook (requestLogging's `onDone`): one observation per finished request. */
   readonly observe = (req: Request, request: RequestSummary): void => {
     // Scrapes are not traffic: each would add a request without SQL every few seconds.
     if (routeOf(req) === '/metrics') return;
-    // Answered in microseconds without being read: in the latency series they would hide the
-    // latency of the requests that were worked on.
-    if (request.outcome === 'shed') {
-      this.refusals.inc({ reason: 'overload' });
-      return;
-    }
     const seconds = request.durationMs / 1000;
     if (request.path === '/graphql' || request.path.startsWith('/graphql/')) {
       this.graphqlDuration.observe({ operation: this.operationLabel(request.operationName) }, seconds);

@@ -24,8 +24,6 @@ export interface RequestState {
   errorCodes?: string[];
   /** Log its line at debug rather than info: a request repeated every few seconds by a machine (metrics scrapes). */
   quiet?: boolean;
-  /** Refused unread by admission control (admission.ts): the process was at its bound. */
-  shed?: boolean;
   /** What its answer read, when the response cache may keep the answer (read-tags.ts). */
   reads?: ReadLog;
 }
@@ -69,8 +67,7 @@ export interface RequestSummary {
   operationName: string | undefined;
   cache: RequestState['cache'];
   sqlStatements: number;
-  /** shed: refused unread, at MAX_REQUESTS_IN_FLIGHT (admission.ts). */
-  outcome: 'ok' | 'refused' | 'error' | 'aborted' | 'shed';
+  outcome: 'ok' | 'refused' | 'error' | 'aborted';
   errorCodes: string[] | undefined;
 }
 
@@ -98,15 +95,7 @@ export function requestLogging(log: Logger = processLogger, onDone?: (req: Reque
       if (logged) return;
       logged = true;
       const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
-      const outcome = state.shed
-        ? 'shed'
-        : status >= 500
-          ? 'error'
-          : status === 499
-            ? 'aborted'
-            : status >= 400 || state.errorCodes?.length
-              ? 'refused'
-              : 'ok';
+      const outcome = status >= 500 ? 'error' : status === 499 ? 'aborted' : status >= 400 || state.errorCodes?.length ? 'refused' : 'ok';
       const line: RequestSummary = {
         method: req.method,
         path,
@@ -118,8 +107,7 @@ export function requestLogging(log: Logger = processLogger, onDone?: (req: Reque
         outcome,
         errorCodes: state.errorCodes,
       };
-      // Shed requests come by the thousand when they come: admission.ts sums them in a warning.
-      state.log[outcome === 'shed' ? 'debug' : status >= 500 ? 'error' : state.quiet ? 'debug' : 'info'](line, 'request');
+      state.log[status >= 500 ? 'error' : state.quiet ? 'debug' : 'info'](line, 'request');
       onDone?.(req, line);
     };
     res.once('finish', done);

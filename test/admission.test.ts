@@ -108,10 +108,46 @@ describe('admission control', () => {
     await Promise.all(held.map((r) => r.answer));
   });
 
-  it('logs each refusal at debug only, and sums them in one warning', () => {
-    const shed = lines.filter((l) => l.msg === 'request' && l.outcome === 'shed');
-    expect(shed.length).toBeGreaterThanOrEqual(3);
-    expect(shed.every((l) => l.level === 20 && l.status === 503)).toBe(true);
+  it('reads a refused keep-alive connection again only once Retry-After has passed', async () => {
+    const held = await inFlight([halfSent(), halfSent(), halfSent()]);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const url = new URL(`${h.url}/graphql`);
+    const get = () =>
+      new Promise<{ status: number; socket: unknown; ms: number }>((resolve, reject) => {
+        const started = Date.now();
+        const request = http.get(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/graphql?query=%7Bcountries%7Bcode%7D%7D',
+            agent,
+            headers: { 'apollo-require-preflight': '1' },
+          },
+          (response) => {
+            response.resume();
+            response.on('end', () => resolve({ status: response.statusCode!, socket: request.socket, ms: Date.now() - started }));
+          },
+        );
+        request.on('error', reject);
+      });
+    try {
+      const first = await get();
+      expect(first.status).toBe(503);
+      // Asked again at once on the same connection: read when the client was told to come back.
+      const second = await get();
+      expect(second.socket).toBe(first.socket);
+      expect(second.status).toBe(503);
+      expect(second.ms).toBeGreaterThanOrEqual(900);
+    } finally {
+      agent.destroy();
+      for (const request of held) request.finish();
+      await Promise.all(held.map((r) => r.answer));
+    }
+  });
+
+  it('writes no request line for a refusal, and sums them in one warning', () => {
+    // Refusals never reach the request log: at thousands a second they would be the load.
+    expect(lines.filter((l) => l.msg === 'request' && l.status === 503)).toEqual([]);
     const warnings = lines.filter((l) => l.msg === 'overloaded: refusing requests beyond MAX_REQUESTS_IN_FLIGHT');
     // The first refusal warns at once; the next ones within 10 s are summed into the next warning.
     expect(warnings).toHaveLength(1);

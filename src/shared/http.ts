@@ -17,7 +17,6 @@ export type HttpErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
   | 'NOT_IMPLEMENTED'
-  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** A GraphQL-shaped JSON error that no cache keeps; `details` go into `extensions` (e.g. `parameter`). */
