@@ -17,6 +17,7 @@
  *                        temporary folder
  *   BENCH_SECONDS        measured seconds per run (default 10)
  *   BENCH_ROUNDS         rounds per scenario (default 2)
+ *   BENCH_SCENARIOS      a comma-separated subset, e.g. agenda,overload (default: all)
  *   BENCH_CPU_PROF=dir   or `npm run bench -- --cpu-prof[=dir]`: run the server under
  *                        `node --cpu-prof` and write its profiles to dir (default bench-profiles/)
  * Writes bench-results.json in the repository root.
@@ -63,6 +64,12 @@ const ROUNDS = positiveInteger('BENCH_ROUNDS', 2);
 /** Enough for V8 to optimize the hot paths and the pools to fill; shorter for quick checks. */
 const WARMUP_SECONDS = Math.min(3, Math.max(1, Math.round(SECONDS / 3)));
 const CONNECTIONS = 10;
+/**
+ * The overload scenario: the cold agenda (no response cache) from this many connections at once,
+ * as when an event app's users all open the day's agenda together. Each refused connection asks
+ * again at once (autocannon ignores Retry-After), so this is harsher than real clients.
+ */
+const OVERLOAD_CONNECTIONS = 1000;
 const TIMEOUT_SECONDS = 10;
 /** Sequential requests per scenario and side over which SQL statements are counted. */
 const COUNTED_REQUESTS = 20;
@@ -77,7 +84,7 @@ interface Scenario {
 }
 
 /* The server is started once without its response cache and once with it (the default). */
-const SCENARIOS: Scenario[] = [
+const ALL_SCENARIOS: Scenario[] = [
   { name: 'agenda', operation: 'agenda', cached: false },
   { name: 'coverage', operation: 'coverage', cached: false },
   { name: 'agendaCached', operation: 'agenda', cached: true },
@@ -85,10 +92,27 @@ const SCENARIOS: Scenario[] = [
   { name: 'coverageCached', operation: 'coverage', cached: true },
 ];
 
+/**
+ * BENCH_SCENARIOS: a comma-separated subset, e.g. `agenda,overload` (default: all). overload is
+ * compared with agenda, which it brings along; agendaCachedEdits likewise with agendaCached.
+ */
+function chosenScenarios(): { scenarios: Scenario[]; overload: boolean } {
+  const raw = process.env.BENCH_SCENARIOS?.trim();
+  if (!raw) return { scenarios: ALL_SCENARIOS, overload: true };
+  const names = new Set(raw.split(',').map((name) => name.trim()));
+  const known = new Set<string>([...ALL_SCENARIOS.map((s) => s.name), 'overload']);
+  const unknown = [...names].filter((name) => !known.has(name));
+  if (unknown.length > 0) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+  if (names.has('overload')) names.add('agenda');
+  if (names.has('agendaCachedEdits')) names.add('agendaCached');
+  return { scenarios: ALL_SCENARIOS.filter((s) => names.has(s.name)), overload: names.has('overload') };
+}
+const { scenarios: SCENARIOS, overload: RUN_OVERLOAD } = chosenScenarios();
+
 /** Forums only the editor touches: the load reads the others. */
 const EDITED_FORUMS = 10;
 
-const RUNS = SCENARIOS.length * ROUNDS * 2;
+const RUNS = SCENARIOS.length * ROUNDS * 2 + (RUN_OVERLOAD ? 1 : 0);
 /** Hard stop: set-up (database, data, compiling) plus every run with generous slack. */
 const DEADLINE_MS = (240 + RUNS * (WARMUP_SECONDS + SECONDS + 15)) * 1000;
 
@@ -241,6 +265,8 @@ async function countBaselineSql(baseline: BaselineProcess, operation: Operation,
 interface Measured extends RunResult {
   /** What the server's response cache did with the measured run's requests. */
   cache?: Record<string, number>;
+  /** The answered requests' time inside the server (its request log's durationMs). */
+  inServer?: { p50Ms: number; p99Ms: number };
   peakRssKb: number;
   cpuMsPerRequest: number;
   /** Share of one core the process used over the measured run. */
@@ -252,13 +278,14 @@ interface Measured extends RunResult {
 /** A warm-up run, then the measured run with the process's peak memory and CPU time around it. */
 async function measure(
   client: LoadClient,
-  target: { pid: number; url: string; cacheOutcomes?: () => Record<string, number> },
+  target: { pid: number; url: string; cacheOutcomes?: () => Record<string, number>; takeDurations?: () => number[] },
   template: RequestTemplate,
   slugs: string[],
   seed: number,
   warmupFailures: string[],
+  connections = CONNECTIONS,
 ): Promise<Measured> {
-  const spec = { url: target.url, template, slugs, connections: CONNECTIONS, timeoutSeconds: TIMEOUT_SECONDS };
+  const spec = { url: target.url, template, slugs, connections, timeoutSeconds: TIMEOUT_SECONDS };
   const warmup = await client.run({ ...spec, seed: seed + 1, seconds: WARMUP_SECONDS });
   if (warmup.errors > 0)
     warmupFailures.push(`${warmup.errors} failed in a warm-up of ${target.url}${template.path}; first: ${warmup.firstError}`);
@@ -266,7 +293,9 @@ async function measure(
   const cpuBefore = cpuMs(target.pid);
   const clientCpuBefore = cpuMs(client.pid);
   const outcomesBefore = target.cacheOutcomes?.() ?? {};
+  target.takeDurations?.();
   const result = await client.run({ ...spec, seed, seconds: SECONDS });
+  const durations = target.takeDurations?.().sort((x, y) => x - y);
   const cpu = cpuMs(target.pid) - cpuBefore;
   const clientCpu = cpuMs(client.pid) - clientCpuBefore;
   const outcomes = Object.entries(target.cacheOutcomes?.() ?? {})
@@ -275,8 +304,9 @@ async function measure(
   return {
     ...result,
     ...(outcomes.length > 0 ? { cache: Object.fromEntries(outcomes) } : {}),
+    ...(durations?.length ? { inServer: { p50Ms: percentile(durations, 50), p99Ms: percentile(durations, 99) } } : {}),
     peakRssKb: peakRssKb(target.pid),
-    cpuMsPerRequest: cpu / Math.max(1, result.ok + result.errors),
+    cpuMsPerRequest: cpu / Math.max(1, result.ok + result.errors + result.shed),
     cpuPercent: (cpu / (result.seconds * 1000)) * 100,
     clientCpuPercent: (clientCpu / (result.seconds * 1000)) * 100,
   };
@@ -310,6 +340,37 @@ interface ScenarioFigures extends SideFigures {
   sql: { server: SqlCount; baseline: SqlCount };
   rounds: RoundFigures[];
 }
+
+/** The overload run: what the accepted requests got, and what was refused to keep it so. */
+interface OverloadFigures {
+  connections: number;
+  /** Accepted (answered with the data) per second. */
+  reqPerSec: number;
+  /** Of the accepted requests, as the client saw them: from sending the request to the answer. */
+  p50Ms: number;
+  p99Ms: number;
+  /**
+   * Of the accepted requests, inside the server: from reading the request to answering it. The
+   * difference is time the request spent unread, mostly sent by a client that had been told to
+   * wait (Retry-After) and asked again at once: a refused connection is read again after that.
+   */
+  inServer: { p50Ms: number; p99Ms: number };
+  /** Refused by admission control (503), as a share of all answers. */
+  shedShare: number;
+  /** Failures: timeouts, connection errors, other non-2xx. */
+  errors: number;
+  peakRssMb: number;
+  /** reqPerSec ÷ the agenda scenario's median at 10 connections, from the same server process. */
+  vsAgenda: number;
+  targets: { peakRssMb: number; p99Ms: number; vsAgenda: number };
+  cpuPercent: number;
+  clientCpuPercent: number;
+}
+
+const OVERLOAD_TARGETS = { peakRssMb: 300, p99Ms: 1000, vsAgenda: 0.9 };
+
+/** Nearest-rank percentile of sorted values. */
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -437,13 +498,14 @@ async function main(): Promise<number> {
   };
 
   const results: Partial<Record<Scenario['name'], ScenarioFigures>> = {};
+  let overload: OverloadFigures | undefined;
   const responseBytes: Partial<Record<Operation, { server: number; baseline: number }>> = {};
   const warmupFailures: string[] = [];
   const firstErrors: string[] = [];
   let peakRssMethod = 'per run (clear_refs)';
   let seed = 1;
 
-  for (const cached of [false, true]) {
+  for (const cached of [false, true].filter((c) => SCENARIOS.some((s) => s.cached === c))) {
     const server = await startGraphqlServer(cached);
     // Any later step fails at once if the server dies, instead of waiting for a timeout.
     const guard = <T>(work: Promise<T>) => Promise.race([work, server.exited]);
@@ -495,6 +557,29 @@ async function main(): Promise<number> {
         rounds,
       };
     }
+    if (!cached && RUN_OVERLOAD) {
+      seed += 10;
+      const run = await guard(measure(client, server, graphqlTemplate('agenda'), slugs, seed, warmupFailures, OVERLOAD_CONNECTIONS));
+      if (run.firstError) firstErrors.push(`overload: ${run.firstError}`);
+      overload = {
+        connections: OVERLOAD_CONNECTIONS,
+        reqPerSec: round2(run.reqPerSec),
+        p50Ms: round2(run.p50Ms),
+        p99Ms: round2(run.p99Ms),
+        inServer: { p50Ms: round2(run.inServer?.p50Ms ?? NaN), p99Ms: round2(run.inServer?.p99Ms ?? NaN) },
+        shedShare: round2(run.shed / Math.max(1, run.ok + run.shed + run.errors)),
+        errors: run.errors,
+        peakRssMb: round2(run.peakRssKb / 1024),
+        vsAgenda: round2(run.reqPerSec / results.agenda!.reqPerSec),
+        targets: OVERLOAD_TARGETS,
+        cpuPercent: Math.round(run.cpuPercent),
+        clientCpuPercent: Math.round(run.clientCpuPercent),
+      };
+      log(
+        `bench: overload (${OVERLOAD_CONNECTIONS} connections, cold agenda): ${overload.reqPerSec.toFixed(0)} accepted req/s ` +
+          `(${overload.vsAgenda.toFixed(2)} of 10 connections), p99 ${overload.p99Ms.toFixed(0)} ms, ${(overload.shedShare * 100).toFixed(0)}% shed (${since(started)})`,
+      );
+    }
     await server.stop();
   }
 
@@ -525,7 +610,7 @@ async function main(): Promise<number> {
     cpuProfileDir: profileDir,
     totalSeconds,
   };
-  fs.writeFileSync(path.join(REPO, 'bench-results.json'), `${JSON.stringify({ meta, ...results }, null, 2)}\n`);
+  fs.writeFileSync(path.join(REPO, 'bench-results.json'), `${JSON.stringify({ meta, ...results, overload }, null, 2)}\n`);
 
   const header = ['scenario', 'side', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'SQL/req', 'peak RSS MB', 'CPU ms/req'];
   const names = SCENARIOS.map((s) => s.name);
@@ -601,6 +686,17 @@ async function main(): Promise<number> {
       );
     }
   }
+  if (overload) {
+    const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    log(
+      `overload, ${overload.connections} connections on the cold agenda: ${fixed(overload.reqPerSec, 0)} accepted req/s ` +
+        `= ${fixed(overload.vsAgenda, 2)} of agenda at ${CONNECTIONS} (target >= ${OVERLOAD_TARGETS.vsAgenda}: ${met(overload.vsAgenda >= OVERLOAD_TARGETS.vsAgenda)}); ` +
+        `accepted p50 ${fixed(overload.p50Ms, 0)} ms, p99 ${fixed(overload.p99Ms, 0)} ms at the client (target <= ${OVERLOAD_TARGETS.p99Ms}: ${met(overload.p99Ms <= OVERLOAD_TARGETS.p99Ms)}), ` +
+        `p50 ${fixed(overload.inServer.p50Ms, 0)} ms, p99 ${fixed(overload.inServer.p99Ms, 0)} ms inside the server; ` +
+        `peak RSS ${fixed(overload.peakRssMb, 0)} MB (target <= ${OVERLOAD_TARGETS.peakRssMb}: ${met(overload.peakRssMb <= OVERLOAD_TARGETS.peakRssMb)}); ` +
+        `${fixed(overload.shedShare * 100, 0)}% of answers shed (503); ${overload.errors} failed; server CPU ${overload.cpuPercent}%, client CPU ${overload.clientCpuPercent}%`,
+    );
+  }
   if (profileDir) log(`CPU profiles of the server processes: ${profileDir}`);
   log(`wrote bench-results.json; total ${totalSeconds} s`);
 
@@ -611,7 +707,10 @@ async function main(): Promise<number> {
         `req/s ÷ agendaCached's in the same round, median: ${edits.vsAgendaCached}`,
     );
   }
-  const failed = names.reduce((n, name) => n + results[name]!.errors + results[name]!.baseline.errors, 0) + (edits?.edits?.failed ?? 0);
+  const failed =
+    names.reduce((n, name) => n + results[name]!.errors + results[name]!.baseline.errors, 0) +
+    (edits?.edits?.failed ?? 0) +
+    (overload?.errors ?? 0);
   if (failed > 0 || warmupFailures.length > 0) {
     process.stderr.write(
       `bench: ${failed} requests failed in measured runs\n${[...warmupFailures, ...firstErrors].slice(0, 10).join('\n')}\n`,

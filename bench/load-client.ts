@@ -27,8 +27,10 @@ export interface RunResult {
   type: 'result';
   /** 2xx responses whose body looked like an answer. */
   ok: number;
-  /** Non-2xx responses, connection errors and timeouts, and 2xx bodies that were not an answer. */
+  /** Non-2xx responses but 503s, connection errors and timeouts, and 2xx bodies that were not an answer. */
   errors: number;
+  /** 503s from admission control (src/admission.ts): refused at once, to be tried again. */
+  shed: number;
   seconds: number;
   reqPerSec: number;
   p50Ms: number;
@@ -37,6 +39,9 @@ export interface RunResult {
 }
 
 export type ClientMessage = RunResult | { type: 'failure'; message: string };
+
+/** Admission control's refusal (src/admission.ts), told apart from a 503 for an unavailable database. */
+const SHED_BODY = /^\{"errors":\[\{"message":"The server is busy/;
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: number[], p: number): number {
@@ -51,6 +56,9 @@ function run(spec: RunRequest): Promise<RunResult> {
   // milliseconds: too coarse for p50s of a few milliseconds.
   const latencies: number[] = [];
   let firstError: string | undefined;
+  let shed = 0;
+  /** autocannon emits 'response' and then, synchronously, checks that response's body. */
+  let lastStatus = 0;
 
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -72,7 +80,11 @@ function run(spec: RunRequest): Promise<RunResult> {
           },
         ],
         verifyBody: (body) => {
-          if (EXPECTED_START.test(body)) return true;
+          // Refused by admission control: counted apart, not a failure.
+          if (lastStatus === 503 && SHED_BODY.test(body)) shed += 1;
+          else if (lastStatus === 503) firstError ??= `HTTP 503 ${body.slice(0, 300)}`;
+          // Other answers are counted by their status: only a 2xx must be the data.
+          if (lastStatus < 200 || lastStatus >= 300 || EXPECTED_START.test(body)) return true;
           firstError ??= `unexpected body: ${body.slice(0, 300)}`;
           return false;
         },
@@ -83,12 +95,13 @@ function run(spec: RunRequest): Promise<RunResult> {
           return;
         }
         latencies.sort((a, b) => a - b);
-        const errors = result.non2xx + result.errors + result.mismatches;
+        const errors = result.non2xx - shed + result.errors + result.mismatches;
         const ok = result['2xx'] - result.mismatches;
         resolve({
           type: 'result',
           ok,
           errors,
+          shed,
           seconds: result.duration,
           reqPerSec: ok / result.duration,
           p50Ms: percentile(latencies, 50),
@@ -98,8 +111,9 @@ function run(spec: RunRequest): Promise<RunResult> {
       },
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      lastStatus = statusCode;
       if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-      else firstError ??= `HTTP ${statusCode}`;
+      else if (statusCode !== 503) firstError ??= `HTTP ${statusCode}`;
     });
     instance.on('reqError', (error) => {
       firstError ??= `${error.name}: ${error.message}`;

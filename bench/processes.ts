@@ -51,6 +51,11 @@ export interface ServerProcess {
    * miss, bypass); empty when the server logs no such field.
    */
   cacheOutcomes(): Record<string, number>;
+  /**
+   * durationMs of the requests answered 200 since the last call, from the request log: the time
+   * each spent inside the server, from being read to being answered.
+   */
+  takeDurations(): number[];
   /** Rejects when the process exits before stop() is called. */
   exited: Promise<never>;
   stop(): Promise<void>;
@@ -73,11 +78,14 @@ export async function startServer(
   const waiting = new Map<string, (line: RequestLogLine) => void>();
   let onReady: ((url: string) => void) | undefined;
   const outcomes: Record<string, number> = {};
+  let durations: number[] = [];
   let stopping = false;
 
   readline.createInterface({ input: child.stdout! }).on('line', (line) => {
     const outcome = /"cache":"(\w+)"/.exec(line);
     if (outcome) outcomes[outcome[1]] = (outcomes[outcome[1]] ?? 0) + 1;
+    const duration = /"status":200,"durationMs":([\d.]+)/.exec(line);
+    if (duration) durations.push(Number(duration[1]));
     if (waiting.size > 0) {
       const match = /"requestId":"([^"]+)"/.exec(line);
       const resolve = match && waiting.get(match[1]);
@@ -123,6 +131,11 @@ export async function startServer(
     url,
     exited,
     cacheOutcomes: () => ({ ...outcomes }),
+    takeDurations: () => {
+      const taken = durations;
+      durations = [];
+      return taken;
+    },
     logLineOf(requestId, timeoutMs = 5_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
