@@ -278,7 +278,13 @@ interface Measured extends RunResult {
 /** A warm-up run, then the measured run with the process's peak memory and CPU time around it. */
 async function measure(
   client: LoadClient,
-  target: { pid: number; url: string; cacheOutcomes?: () => Record<string, number>; takeDurations?: () => number[] },
+  target: {
+    pid: number;
+    url: string;
+    cacheOutcomes?: () => Record<string, number>;
+    takeDurations?: () => number[];
+    quiet?: (ms: number) => Promise<void>;
+  },
   template: RequestTemplate,
   slugs: string[],
   seed: number,
@@ -289,6 +295,10 @@ async function measure(
   const warmup = await client.run({ ...spec, seed: seed + 1, seconds: WARMUP_SECONDS });
   if (warmup.errors > 0)
     warmupFailures.push(`${warmup.errors} failed in a warm-up of ${target.url}${template.path}; first: ${warmup.firstError}`);
+  // The warm-up's client closes its connections with requests still unread at the server, which
+  // it then works on for nothing (each ends as a 499 in its log): under overload, seconds of
+  // them. The measured run starts once the server is done with them.
+  await target.quiet?.(1_000);
   resetPeakRss(target.pid);
   const cpuBefore = cpuMs(target.pid);
   const clientCpuBefore = cpuMs(client.pid);

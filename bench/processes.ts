@@ -56,6 +56,8 @@ export interface ServerProcess {
    * each spent inside the server, from being read to being answered.
    */
   takeDurations(): number[];
+  /** Resolves once the server has logged no request for `ms`: what it had been sent is done. */
+  quiet(ms: number): Promise<void>;
   /** Rejects when the process exits before stop() is called. */
   exited: Promise<never>;
   stop(): Promise<void>;
@@ -79,11 +81,13 @@ export async function startServer(
   let onReady: ((url: string) => void) | undefined;
   const outcomes: Record<string, number> = {};
   let durations: number[] = [];
+  let lastRequestAt = 0;
   let stopping = false;
 
   readline.createInterface({ input: child.stdout! }).on('line', (line) => {
     const outcome = /"cache":"(\w+)"/.exec(line);
     if (outcome) outcomes[outcome[1]] = (outcomes[outcome[1]] ?? 0) + 1;
+    if (line.includes('"msg":"request"')) lastRequestAt = Date.now();
     const duration = /"status":200,"durationMs":([\d.]+)/.exec(line);
     if (duration) durations.push(Number(duration[1]));
     if (waiting.size > 0) {
@@ -131,6 +135,9 @@ export async function startServer(
     url,
     exited,
     cacheOutcomes: () => ({ ...outcomes }),
+    async quiet(ms) {
+      while (Date.now() - lastRequestAt < ms) await new Promise((resolve) => setTimeout(resolve, 100));
+    },
     takeDurations: () => {
       const taken = durations;
       durations = [];
