@@ -21,6 +21,9 @@ import type { Translations } from '../src/shared/i18n';
  *   zanzibar-*   published, draft, embargoed, embargo lifted, future-dated
  *   samarkand    article title; speaker scholar (organisation); session camf-s1 (title)
  *   aida         speaker «Аида Балаева» / «Aida Balaeva», position in ru, en, kk
+ *   camf         forum «Форум camf» / «Forum camf» in Астана / Astana
+ *   KZ           country «Страна KZ» / «Country KZ»
+ *   kz-mci       ministry «Министерство культуры и информации», ru МКИ РК, kk ҚР МАМ
  */
 
 const DAY = 86_400_000;
@@ -86,6 +89,13 @@ beforeAll(async () => {
   aida.position = { ru: 'Министр культуры и информации', en: 'Minister of Culture and Information', kk: 'Мәдениет және ақпарат министрі' };
   const { sessions } = make.forumWithAgenda(em, { slug: 'camf', host: kz, sessions: 1, speakers: [aida] });
   sessions[0].title = { en: 'Samarkand workshop', ru: 'Самаркандский воркшоп' };
+  const mci = make.ministry(em, kz, 'kz-mci');
+  mci.name = {
+    ru: 'Министерство культуры и информации',
+    en: 'Ministry of Culture and Information',
+    kk: 'Мәдениет және ақпарат министрлігі',
+  };
+  mci.shortName = { ru: 'МКИ РК', kk: 'ҚР МАМ' };
 
   await em.flush();
 });
@@ -111,6 +121,9 @@ const SEARCH = `query($query: String!, $first: Int, $kinds: [SearchKind!]) {
         ... on Article { slug }
         ... on Speaker { slug }
         ... on Session { slug }
+        ... on Forum { slug }
+        ... on Ministry { slug }
+        ... on Country { slug: code }
       }
     }
   }
@@ -153,13 +166,14 @@ describe('matching', () => {
   it('Russian words match by their stem', async () => {
     // The Kazakh title «Медиафорум ашылды» has the same word as the Russian one.
     expect(await found('медиафорума')).toEqual(['ru-opening', 'kk-opening']);
-    expect(await found('форумы')).toEqual(['ru-regional']);
+    // The forum «Форум camf» too: a title match before a match in an article's body.
+    expect(await found('форумы')).toEqual(['camf', 'ru-regional']);
     expect(await listed({ query: 'медиафорума' })).toEqual(['ru-opening', 'kk-opening']);
     expect(await listed({ query: 'форумы' })).toEqual(['ru-regional']);
   });
 
   it('English words match by their stem', async () => {
-    expect(await found('forums')).toEqual(['en-begins']);
+    expect(await found('forums')).toEqual(['en-begins', 'camf']);
     expect(await found('BEGINNING')).toEqual(['en-begins']);
     expect(await listed({ query: 'forums' })).toEqual(['en-begins']);
   });
@@ -171,10 +185,27 @@ describe('matching', () => {
     expect(await listed({ query: 'ашылды' })).toEqual(['kk-opening']);
   });
 
+  it('forums, countries and ministries are found by their names, and kinds narrows to some kinds', async () => {
+    expect(await found('Astana', { kinds: ['FORUM'] })).toEqual(['camf']);
+    expect(await found('Страна')).toEqual(['KZ']);
+    expect(await found('министрлігі')).toEqual(['kz-mci']);
+    // The abbreviation counts as a name, in each language it has.
+    expect(await found('МКИ')).toEqual(['kz-mci']);
+    expect(await found('МАМ')).toEqual(['kz-mci']);
+    // The minister's position («Minister of Culture and Information») has the same words but one.
+    const { hits } = await search('Culture and Information');
+    expect(hits.map((hit) => [hit.kind, hit.node.__typename, hit.node.slug])).toEqual([
+      ['MINISTRY', 'Ministry', 'kz-mci'],
+      ['SPEAKER', 'Speaker', 'aida'],
+    ]);
+    expect(await found('Culture and Information', { kinds: ['SPEAKER'] })).toEqual(['aida']);
+    expect(await found('Astana', { kinds: ['COUNTRY', 'MINISTRY'] })).toEqual([]);
+  });
+
   it('web search syntax: phrases and or', async () => {
     expect(await found('"signed the Bishkek"')).toEqual(['rank-body']);
     expect(await found('"Bishkek signed"')).toEqual([]);
-    expect(await found('forums or ашылды')).toEqual(['en-begins', 'kk-opening']);
+    expect(await found('forums or ашылды')).toEqual(['en-begins', 'kk-opening', 'camf']);
   });
 
   it('input that looks like SQL or tsquery syntax is only text: no errors', async () => {

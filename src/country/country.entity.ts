@@ -1,11 +1,19 @@
-import { Entity, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, Property, Unique } from '@mikro-orm/core';
 import { Ctx, Field, ObjectType } from 'type-graphql';
 import type { Context } from '../shared/context';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
+import { searchVectorSql } from '../shared/search';
+
+/** What `search` matches a country by (shared/search.ts). */
+export const COUNTRY_SEARCH_VECTOR = searchVectorSql([['name', 'A']]);
 
 @ObjectType('Country', { implements: Node, description: 'A country taking part in forums, with its ministries and people.' })
 @Entity({ tableName: 'country' })
+@Index({
+  name: 'country_search_index',
+  expression: `create index "country_search_index" on "country" using gin ((${COUNTRY_SEARCH_VECTOR}))`,
+})
 export class Country extends BaseEntity {
   @Field({ description: 'ISO 3166-1 alpha-2 code, upper case (e.g. `KZ`).' })
   @Property({ type: 'string', length: 2 })

@@ -1,4 +1,4 @@
-import { Collection, Entity, ManyToMany, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
+import { Collection, Entity, Index, ManyToMany, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
 import { Ctx, Field, Int, ObjectType } from 'type-graphql';
 import { GraphQLDateTime, GraphQLLocalDate } from '../shared/date-range';
 import type { Context } from '../shared/context';
@@ -6,9 +6,19 @@ import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
+import { searchVectorSql } from '../shared/search';
+
+/** What `search` matches a forum by (shared/search.ts). */
+export const FORUM_SEARCH_VECTOR = searchVectorSql([
+  ['title', 'A'],
+  ['city', 'B'],
+  ['venue', 'B'],
+  ['description', 'C'],
+]);
 
 @ObjectType('Forum', { implements: Node, description: 'One edition of a media forum, e.g. the Second Central Asian Media Forum.' })
 @Entity({ tableName: 'forum' })
+@Index({ name: 'forum_search_index', expression: `create index "forum_search_index" on "forum" using gin ((${FORUM_SEARCH_VECTOR}))` })
 export class Forum extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier (e.g. `camf-2025`).' })
   @Property({ type: 'string' })

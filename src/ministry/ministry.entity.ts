@@ -1,9 +1,16 @@
-import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { Ctx, Field, ObjectType, registerEnumType } from 'type-graphql';
 import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
+import { searchVectorSql } from '../shared/search';
+
+/** What `search` matches a ministry by (shared/search.ts): its name and its abbreviation. */
+export const MINISTRY_SEARCH_VECTOR = searchVectorSql([
+  ['name', 'A'],
+  ['short_name', 'A'],
+]);
 
 export enum MinistryKind {
   MINISTRY = 'MINISTRY',
@@ -21,6 +28,10 @@ registerEnumType(MinistryKind, {
 
 @ObjectType('Ministry', { implements: Node, description: 'A government ministry or state agency of a country.' })
 @Entity({ tableName: 'ministry' })
+@Index({
+  name: 'ministry_search_index',
+  expression: `create index "ministry_search_index" on "ministry" using gin ((${MINISTRY_SEARCH_VECTOR}))`,
+})
 export class Ministry extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier (e.g. `kz-mci`).' })
   @Property({ type: 'string' })

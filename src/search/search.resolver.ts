@@ -2,6 +2,9 @@ import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import type { EntityClass } from '@mikro-orm/core';
 import type { Context } from '../shared/context';
 import { Article, ARTICLE_SEARCH_VECTOR } from '../article/article.entity';
+import { Country, COUNTRY_SEARCH_VECTOR } from '../country/country.entity';
+import { Forum, FORUM_SEARCH_VECTOR } from '../forum/forum.entity';
+import { Ministry, MINISTRY_SEARCH_VECTOR } from '../ministry/ministry.entity';
 import { publicArticle } from '../article/article.visibility';
 import { BadUserInputError } from '../errors';
 import { Session, SESSION_SEARCH_VECTOR } from '../session/session.entity';
@@ -11,7 +14,7 @@ import { toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
 import { Speaker, SPEAKER_SEARCH_VECTOR } from '../speaker/speaker.entity';
-import { SearchArgs, SearchHit, SearchKind, SearchResults } from './search.types';
+import { SearchArgs, SearchHit, SearchKind, SearchResults, type Searched } from './search.types';
 
 /** The text-search configuration that splits and stems each language for `ts_headline`. */
 const HEADLINE_CONFIG: Record<Language, string> = {
@@ -22,7 +25,7 @@ const HEADLINE_CONFIG: Record<Language, string> = {
 
 interface Searchable {
   kind: SearchKind;
-  entity: EntityClass<Article | Speaker | Session>;
+  entity: EntityClass<Searched>;
   table: string;
   /** The vector of the table's GIN index, verbatim, so that the index serves the match. */
   vector: string;
@@ -61,6 +64,33 @@ const SEARCHABLE: Searchable[] = [
     text: ['title', 'description'],
     visible: 'true',
     time: 't.starts_at',
+  },
+  {
+    kind: SearchKind.FORUM,
+    entity: Forum,
+    table: 'forum',
+    vector: FORUM_SEARCH_VECTOR,
+    text: ['title', 'city', 'venue', 'description'],
+    visible: 'true',
+    time: 't.start_date::timestamptz',
+  },
+  {
+    kind: SearchKind.COUNTRY,
+    entity: Country,
+    table: 'country',
+    vector: COUNTRY_SEARCH_VECTOR,
+    text: ['name'],
+    visible: 'true',
+    time: 'null::timestamptz',
+  },
+  {
+    kind: SearchKind.MINISTRY,
+    entity: Ministry,
+    table: 'ministry',
+    vector: MINISTRY_SEARCH_VECTOR,
+    text: ['name', 'short_name'],
+    visible: 'true',
+    time: 'null::timestamptz',
   },
 ];
 
@@ -121,12 +151,13 @@ const SEARCH_SQL =
 export class SearchResolver {
   @Query(() => SearchResults, {
     description:
-      'Full-text search across published articles, speakers and sessions, in every language at once, best hits first, ' +
+      'Full-text search across published articles, speakers, sessions, forums, countries and ministries, in every language at once, ' +
+      'best hits first, ' +
       'each with a highlighted snippet.',
   })
   async search(@Args() { query: text, first, kinds }: SearchArgs, @Ctx() { em, languages }: Context): Promise<SearchResults> {
     if (!text.trim()) throw new BadUserInputError('query must not be empty', { argument: 'query' });
-    for (const entity of [Article, Speaker, Session]) readList(em, entity);
+    for (const { entity } of SEARCHABLE) readList(em, entity);
     const rows = await query(em, SEARCH_SQL, [
       text,
       languages,
@@ -142,7 +173,7 @@ export class SearchResolver {
           kind,
           rank: Number(row.rank),
           snippet: row.snippet as string | null,
-          node: toReadRow<Article | Speaker | Session>(em, ENTITY_OF.get(kind)!, row.row as Record<string, unknown>),
+          node: toReadRow<Searched>(em, ENTITY_OF.get(kind)!, row.row as Record<string, unknown>),
         };
       });
     return { totalCount: Number(rows[0]?.totalCount ?? 0), hits };

@@ -1,15 +1,24 @@
 import { ArgsType, createUnionType, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import { Article } from '../article/article.entity';
+import { Country } from '../country/country.entity';
+import { Forum } from '../forum/forum.entity';
+import { Ministry } from '../ministry/ministry.entity';
 import { Session } from '../session/session.entity';
 import { Speaker } from '../speaker/speaker.entity';
 
 export const MAX_SEARCH_RESULTS = 50;
 
+/** What a search hit can be. */
+export type Searched = Article | Speaker | Session | Forum | Country | Ministry;
+
 export enum SearchKind {
   ARTICLE = 'ARTICLE',
   SPEAKER = 'SPEAKER',
   SESSION = 'SESSION',
+  FORUM = 'FORUM',
+  COUNTRY = 'COUNTRY',
+  MINISTRY = 'MINISTRY',
 }
 
 registerEnumType(SearchKind, {
@@ -19,13 +28,16 @@ registerEnumType(SearchKind, {
     ARTICLE: { description: 'A published news article (title, lead and text).' },
     SPEAKER: { description: 'A speaker (name, position and organisation).' },
     SESSION: { description: 'A session of a forum agenda (title and description).' },
+    FORUM: { description: 'A forum edition (title, host city, venue and description).' },
+    COUNTRY: { description: 'A country (name).' },
+    MINISTRY: { description: 'A ministry or state agency (full name and abbreviation).' },
   },
 });
 
 export const SearchResultNode = createUnionType({
   name: 'SearchResultNode',
   description: 'An object a search can find.',
-  types: () => [Article, Speaker, Session] as const,
+  types: () => [Article, Speaker, Session, Forum, Country, Ministry] as const,
   // Hits carry entity instances; type-graphql's default resolves them by `instanceof`,
   // synchronously, as graphql-jit needs (see Node in shared/base.entity.ts).
 });
@@ -68,10 +80,10 @@ export class SearchHit {
   snippet!: string | null;
 
   @Field(() => SearchResultNode, { description: 'The object found.' })
-  node!: Article | Speaker | Session;
+  node!: Searched;
 }
 
-@ObjectType({ description: 'The best hits of a search across articles, speakers and sessions.' })
+@ObjectType({ description: 'The best hits of a search across articles, speakers, sessions, forums, countries and ministries.' })
 export class SearchResults {
   @Field(() => Int, { description: 'How many objects match in all (of the requested kinds), not only those in `hits`.' })
   totalCount!: number;
