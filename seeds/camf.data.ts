@@ -9,6 +9,16 @@
  * reports that digest cites (ognialatau.kz, astanatimes.com, inform.kz, informburo.kz).
  * Facts and figures are taken from the sources; all descriptions and the article body are our own
  * short summaries. Values no source gives are marked "plausible placeholder" where they occur.
+ *
+ * Languages: the Russian texts are the originals: titles and names as the Kazpravda.kz report
+ * (second forum) and the Russian-language reports (first forum) give them, descriptions as our
+ * Russian summaries of them. The Kazakh (kk) and English (en) texts are the portal team's
+ * translations of the Russian, not texts the organisers published. The exceptions are names:
+ * English names of forums, agencies and people follow English-language reports of the same
+ * events, and Kazakhstan's ministries carry their official Kazakh names (e.g. «Қазақстан
+ * Республикасы Мәдениет және ақпарат министрлігі», «ҚР МАМ»). Kazakh is written in Cyrillic, the
+ * script of Kazakh ministries and Kazpravda. No field records where a text came from (the data
+ * shape and the API stay as they are), so this comment does.
  */
 import type { SeedData } from './seed-data';
 
@@ -40,8 +50,9 @@ export const camfSeed: SeedData = {
       name: {
         ru: 'Министерство культуры и информации Республики Казахстан',
         en: 'Ministry of Culture and Information of the Republic of Kazakhstan',
+        kk: 'Қазақстан Республикасы Мәдениет және ақпарат министрлігі',
       },
-      shortName: { ru: 'МКИ РК' },
+      shortName: { ru: 'МКИ РК', en: 'MCI', kk: 'ҚР МАМ' },
       // website omitted: not given by any source.
     },
     {
@@ -51,6 +62,7 @@ export const camfSeed: SeedData = {
       name: {
         ru: 'Агентство информации и массовых коммуникаций при Администрации Президента Республики Узбекистан',
         en: 'Agency of Information and Mass Communications under the Administration of the President of Uzbekistan',
+        kk: 'Өзбекстан Республикасы Президенті Әкімшілігі жанындағы Ақпарат және бұқаралық коммуникациялар агенттігі',
       },
     },
     {
@@ -61,6 +73,7 @@ export const camfSeed: SeedData = {
         // Russian rendering of the English name given by astanatimes.com.
         ru: 'Агентство развития медиа Азербайджанской Республики',
         en: 'Media Development Agency of Azerbaijan',
+        kk: 'Әзірбайжан Республикасы Медианы дамыту агенттігі',
       },
     },
     {
@@ -70,8 +83,9 @@ export const camfSeed: SeedData = {
       name: {
         ru: 'Министерство информации и общественного развития Республики Казахстан',
         en: 'Ministry of Information and Social Development of the Republic of Kazakhstan',
+        kk: 'Қазақстан Республикасы Ақпарат және қоғамдық даму министрлігі',
       },
-      shortName: { ru: 'МИОР РК' },
+      shortName: { ru: 'МИОР РК', en: 'MISD', kk: 'ҚР АҚДМ' },
     },
   ],
 
@@ -149,7 +163,7 @@ export const camfSeed: SeedData = {
   forums: [
     {
       slug: 'camf-2025',
-      title: { ru: 'II Центрально-Азиатский медиафорум', en: 'Second Central Asian Media Forum' },
+      title: { ru: 'II Центрально-Азиатский медиафорум', en: 'Second Central Asian Media Forum', kk: 'II Орталық Азия медиафорумы' },
       edition: 2,
       city: { ru: 'Астана', en: 'Astana', kk: 'Астана' },
       // venue omitted: no source names it.
@@ -171,6 +185,12 @@ export const camfSeed: SeedData = {
           'was cooperation between Central Asian media and international partners, the impact of digital ' +
           'transformation on the regional information space, and global challenges such as climate ' +
           'change and geopolitical instability.',
+        kk:
+          'Екінші Орталық Азия медиафорумы Астанада 700-ден астам қатысушыны жинады: саясаткерлер, ' +
+          'журналистер, медиакомпаниялардың басшылары, халықаралық ұйымдардың өкілдері мен сарапшылар. ' +
+          'Басты тақырыптар — Орталық Азия медиасының халықаралық серіктестермен ынтымақтастығы, цифрлық ' +
+          'трансформацияның өңірдің ақпараттық кеңістігіне ықпалы және климаттың өзгеруі мен геосаяси ' +
+          'тұрақсыздық сияқты жаһандық сын-қатерлер.',
       },
       organisers: ['kz-mci'],
       countries: ['KZ', 'UZ', 'KG', 'AZ', 'TJ', 'TM', 'GB', 'CN', 'QA', 'RU', 'US'],
@@ -180,6 +200,7 @@ export const camfSeed: SeedData = {
           title: {
             ru: 'Рабочая встреча министров информации стран Центральной Азии',
             en: 'Working meeting of the ministers of information of Central Asian countries',
+            kk: 'Орталық Азия елдері ақпарат министрлерінің жұмыс кездесуі',
           },
           description: {
             ru:
@@ -191,6 +212,11 @@ export const camfSeed: SeedData = {
               'Information Aida Balaeva, representatives of the relevant agencies of Uzbekistan, Kyrgyzstan ' +
               'and Tajikistan, and heads of the region’s leading media organisations; joint Central Asian ' +
               'media projects were discussed.',
+            kk:
+              'Форум осы кездесумен ашылды. Кездесуге ҚР Мәдениет және ақпарат министрі Аида Балаева, ' +
+              'Өзбекстанның, Қырғызстанның және Тәжікстанның салалық ведомстволарының өкілдері, сондай-ақ ' +
+              'өңірдің жетекші медиаұйымдарының басшылары қатысты; Орталық Азия елдерінің бірлескен ' +
+              'медиажобалары талқыланды.',
           },
           kind: 'MINISTERIAL_MEETING',
           // plausible placeholder: no source gives the time (the report only says it opened day one).
@@ -205,6 +231,7 @@ export const camfSeed: SeedData = {
           title: {
             ru: 'Формирование информационного ландшафта будущего',
             en: 'Shaping the information landscape of the future',
+            kk: 'Болашақтың ақпараттық ландшафтын қалыптастыру',
           },
           kind: 'PANEL',
           // plausible placeholder: the report only says "in the afternoon"; no source gives the time.
@@ -217,6 +244,7 @@ export const camfSeed: SeedData = {
           title: {
             ru: 'Цифровая трансформация медиа в эпоху искусственного интеллекта и больших данных',
             en: 'Digital transformation of media in the era of artificial intelligence and big data',
+            kk: 'Жасанды интеллект пен үлкен деректер дәуіріндегі медианың цифрлық трансформациясы',
           },
           kind: 'PANEL',
           // plausible placeholder: the report only says "in the afternoon"; no source gives the time.
@@ -229,6 +257,7 @@ export const camfSeed: SeedData = {
           title: {
             ru: 'Социальные сети как инструмент продвижения имиджа страны',
             en: 'Social networks as a tool for promoting a country’s image',
+            kk: 'Әлеуметтік желілер ел имиджін ілгерілету құралы ретінде',
           },
           kind: 'PANEL',
           // plausible placeholder: the report only says "in the afternoon"; no source gives the time.
@@ -241,10 +270,12 @@ export const camfSeed: SeedData = {
           title: {
             ru: 'Мастер-класс для республиканских и центральноазиатских СМИ',
             en: 'Master class for national and Central Asian media',
+            kk: 'Республикалық және Орталық Азия БАҚ-тарына арналған шеберлік сыныбы',
           },
           description: {
             ru: 'Спикеры второго дня форума — эксперты из Великобритании, США и России.',
             en: 'The speakers on the forum’s second day are experts from the United Kingdom, the USA and Russia.',
+            kk: 'Форумның екінші күнінің спикерлері — Ұлыбритания, АҚШ және Ресейден келген сарапшылар.',
           },
           kind: 'MASTER_CLASS',
           // plausible placeholder: the report gives only the date (17 April), not the time.
@@ -261,10 +292,12 @@ export const camfSeed: SeedData = {
           title: {
             ru: 'Мастер-класс для студентов вузов',
             en: 'Master class for university students',
+            kk: 'ЖОО студенттеріне арналған шеберлік сыныбы',
           },
           description: {
             ru: 'Спикеры второго дня форума — эксперты из Великобритании, США и России.',
             en: 'The speakers on the forum’s second day are experts from the United Kingdom, the USA and Russia.',
+            kk: 'Форумның екінші күнінің спикерлері — Ұлыбритания, АҚШ және Ресейден келген сарапшылар.',
           },
           kind: 'MASTER_CLASS',
           // plausible placeholder: the report gives only the date (17 April), not the time.
@@ -368,7 +401,7 @@ export const camfSeed: SeedData = {
     },
     {
       slug: 'camf-2022',
-      title: { ru: 'I Центрально-Азиатский медиафорум', en: 'First Central Asian Media Forum' },
+      title: { ru: 'I Центрально-Азиатский медиафорум', en: 'First Central Asian Media Forum', kk: 'I Орталық Азия медиафорумы' },
       edition: 1,
       city: { ru: 'Астана', en: 'Astana', kk: 'Астана' },
       // venue omitted: no source names it.
@@ -388,16 +421,21 @@ export const camfSeed: SeedData = {
           'The First Central Asian Media Forum was held in Astana, with more than 100 invited experts. ' +
           'Topics included regional identity, new media, AI in media, creative industries, information ' +
           'security, fake news, media literacy and women in media.',
+        kk:
+          'Бірінші Орталық Азия медиафорумы Астанада өтті; оған 100-ден астам сарапшы шақырылды. Өңірлік ' +
+          'бірегейлік, жаңа медиа, медиадағы жасанды интеллект, креативті индустриялар, ақпараттық ' +
+          'қауіпсіздік, фейк жаңалықтар, медиасауаттылық және медиадағы әйелдер мәселелері талқыланды.',
       },
       organisers: ['kz-misd'],
       countries: ['KZ', 'TR', 'KG', 'MN'],
       sessions: [
         {
           slug: 'camf-2022-opening',
-          title: { ru: 'Открытие форума', en: 'Opening of the forum' },
+          title: { ru: 'Открытие форума', en: 'Opening of the forum', kk: 'Форумның ашылуы' },
           description: {
             ru: 'Государственный советник Ерлан Карин открыл форум и зачитал приветствие Президента Касым-Жомарта Токаева.',
             en: 'State Counsellor Erlan Karin opened the forum and read out a greeting from President Kassym-Jomart Tokayev.',
+            kk: 'Мемлекеттік кеңесші Ерлан Қарин форумды ашып, Президент Қасым-Жомарт Тоқаевтың құттықтауын оқып берді.',
           },
           kind: 'OPENING',
           // plausible placeholder: no source gives the time.
@@ -408,7 +446,7 @@ export const camfSeed: SeedData = {
         },
         {
           slug: 'camf-2022-opening-panel',
-          title: { ru: 'Панель открытия', en: 'Opening panel' },
+          title: { ru: 'Панель открытия', en: 'Opening panel', kk: 'Ашылу панелі' },
           kind: 'PLENARY',
           // plausible placeholder: no source gives the time.
           startsAt: '2022-12-20T10:30:00+06:00',
