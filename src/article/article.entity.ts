@@ -9,7 +9,7 @@ import { Session } from '../session/session.entity';
 import { Speaker } from '../speaker/speaker.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql, searchWordsSql } from '../shared/search';
+import { searchVectorSql } from '../shared/search';
 import { ArticleCountry, ArticleForum, ArticleMinistry, ArticleSession, ArticleSpeaker } from './article-link.entity';
 
 export enum ArticleStatus {
@@ -34,8 +34,6 @@ export const ARTICLE_SEARCH_VECTOR = searchVectorSql([
   ['lead', 'B'],
   ['body', 'C'],
 ]);
-/** Its words for similarity matching (shared/search.ts). */
-export const ARTICLE_SEARCH_WORDS_COLUMNS = ['title', 'lead', 'body'];
 
 @ObjectType('Article', {
   implements: Node,
@@ -46,10 +44,6 @@ export const ARTICLE_SEARCH_WORDS_COLUMNS = ['title', 'lead', 'body'];
 @Index({
   name: 'article_search_index',
   expression: `create index "article_search_index" on "article" using gin ((${ARTICLE_SEARCH_VECTOR}))`,
-})
-@Index({
-  name: 'article_words_index',
-  expression: `create index "article_words_index" on "article" using gin (${searchWordsSql(ARTICLE_SEARCH_WORDS_COLUMNS)} gin_trgm_ops)`,
 })
 export class Article extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier, usually the slug of the source URL.' })

@@ -3,22 +3,16 @@ import { Ctx, Field, ObjectType } from 'type-graphql';
 import type { Context } from '../shared/context';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql, searchWordsSql } from '../shared/search';
+import { searchVectorSql } from '../shared/search';
 
 /** What `search` matches a country by (shared/search.ts). */
 export const COUNTRY_SEARCH_VECTOR = searchVectorSql([['name', 'A']]);
-/** Its words for similarity matching (shared/search.ts). */
-export const COUNTRY_SEARCH_WORDS_COLUMNS = ['name'];
 
 @ObjectType('Country', { implements: Node, description: 'A country taking part in forums, with its ministries and people.' })
 @Entity({ tableName: 'country' })
 @Index({
   name: 'country_search_index',
   expression: `create index "country_search_index" on "country" using gin ((${COUNTRY_SEARCH_VECTOR}))`,
-})
-@Index({
-  name: 'country_words_index',
-  expression: `create index "country_words_index" on "country" using gin (${searchWordsSql(COUNTRY_SEARCH_WORDS_COLUMNS)} gin_trgm_ops)`,
 })
 export class Country extends BaseEntity {
   @Field({ description: 'ISO 3166-1 alpha-2 code, upper case (e.g. `KZ`).' })

@@ -6,7 +6,7 @@ import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql, searchWordsSql } from '../shared/search';
+import { searchVectorSql } from '../shared/search';
 
 /** What `search` matches a forum by (shared/search.ts). */
 export const FORUM_SEARCH_VECTOR = searchVectorSql([
@@ -15,16 +15,10 @@ export const FORUM_SEARCH_VECTOR = searchVectorSql([
   ['venue', 'B'],
   ['description', 'C'],
 ]);
-/** Its words for similarity matching (shared/search.ts). */
-export const FORUM_SEARCH_WORDS_COLUMNS = ['title', 'city', 'venue', 'description'];
 
 @ObjectType('Forum', { implements: Node, description: 'One edition of a media forum, e.g. the Second Central Asian Media Forum.' })
 @Entity({ tableName: 'forum' })
 @Index({ name: 'forum_search_index', expression: `create index "forum_search_index" on "forum" using gin ((${FORUM_SEARCH_VECTOR}))` })
-@Index({
-  name: 'forum_words_index',
-  expression: `create index "forum_words_index" on "forum" using gin (${searchWordsSql(FORUM_SEARCH_WORDS_COLUMNS)} gin_trgm_ops)`,
-})
 export class Forum extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier (e.g. `camf-2025`).' })
   @Property({ type: 'string' })

@@ -4,15 +4,13 @@ import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql, searchWordsSql } from '../shared/search';
+import { searchVectorSql } from '../shared/search';
 
 /** What `search` matches a ministry by (shared/search.ts): its name and its abbreviation. */
 export const MINISTRY_SEARCH_VECTOR = searchVectorSql([
   ['name', 'A'],
   ['short_name', 'A'],
 ]);
-/** Its words for similarity matching (shared/search.ts). */
-export const MINISTRY_SEARCH_WORDS_COLUMNS = ['name', 'short_name'];
 
 export enum MinistryKind {
   MINISTRY = 'MINISTRY',
@@ -33,10 +31,6 @@ registerEnumType(MinistryKind, {
 @Index({
   name: 'ministry_search_index',
   expression: `create index "ministry_search_index" on "ministry" using gin ((${MINISTRY_SEARCH_VECTOR}))`,
-})
-@Index({
-  name: 'ministry_words_index',
-  expression: `create index "ministry_words_index" on "ministry" using gin (${searchWordsSql(MINISTRY_SEARCH_WORDS_COLUMNS)} gin_trgm_ops)`,
 })
 export class Ministry extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier (e.g. `kz-mci`).' })

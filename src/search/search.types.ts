@@ -46,10 +46,8 @@ export const SearchResultNode = createUnionType({
 export class SearchArgs {
   @Field({
     description:
-      'What to look for, in any language: each word by its stem (Russian, English), exactly (Kazakh), or by similarity, which forgives ' +
-      'typos and finds other forms of a name or place and Kazakh words without their endings; the last word also as the start of a ' +
-      'word, for search as you type. Web search syntax: "quoted phrase", `or`, and -word to exclude a word in every language. ' +
-      'Must not be blank.',
+      'What to look for, in any language: words are matched by their stem in Russian and English and exactly in Kazakh. ' +
+      `Web search syntax: "quoted phrase", \`or\`. Must not be blank.`,
   })
   query!: string;
 
@@ -69,9 +67,7 @@ export class SearchHit {
 
   @Field(() => Float, {
     description:
-      'Relevance, higher is better, comparable across kinds: from 2 for a match of the words by their stems, from 1 for a match with the ' +
-      'last word as a prefix (cover density on top: how many query words, how close together, whether in a title), and between 0 and 1 ' +
-      'for a match by similarity only (typos, other word forms), the mean similarity of the words.',
+      'Relevance (cover density: how many query words, how close together, and whether in a title); higher is better. Comparable across kinds.',
   })
   rank!: number;
 

@@ -5,15 +5,13 @@ import type { Context } from '../shared/context';
 import { Forum } from '../forum/forum.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql, searchWordsSql } from '../shared/search';
+import { searchVectorSql } from '../shared/search';
 
 /** Full-text search over title (weight A) and description (B) in every language. */
 export const SESSION_SEARCH_VECTOR = searchVectorSql([
   ['title', 'A'],
   ['description', 'B'],
 ]);
-/** Its words for similarity matching (shared/search.ts). */
-export const SESSION_SEARCH_WORDS_COLUMNS = ['title', 'description'];
 
 export enum SessionKind {
   OPENING = 'OPENING',
@@ -62,10 +60,6 @@ registerEnumType(SessionStatus, {
 @Index({
   name: 'session_search_index',
   expression: `create index "session_search_index" on "session" using gin ((${SESSION_SEARCH_VECTOR}))`,
-})
-@Index({
-  name: 'session_words_index',
-  expression: `create index "session_words_index" on "session" using gin (${searchWordsSql(SESSION_SEARCH_WORDS_COLUMNS)} gin_trgm_ops)`,
 })
 @Index({ properties: ['forum', 'startsAt'] })
 export class Session extends BaseEntity {

@@ -5,7 +5,7 @@ import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql, searchWordsSql } from '../shared/search';
+import { searchVectorSql } from '../shared/search';
 
 /** Full-text search over name (weight A), position and organisation (B) in every language. */
 export const SPEAKER_SEARCH_VECTOR = searchVectorSql([
@@ -13,8 +13,6 @@ export const SPEAKER_SEARCH_VECTOR = searchVectorSql([
   ['position', 'B'],
   ['organisation', 'B'],
 ]);
-/** Its words for similarity matching (shared/search.ts). */
-export const SPEAKER_SEARCH_WORDS_COLUMNS = ['full_name', 'position', 'organisation'];
 
 export enum ArrivalStatus {
   UNKNOWN = 'UNKNOWN',
@@ -52,10 +50,6 @@ export class Link {
 @Index({
   name: 'speaker_search_index',
   expression: `create index "speaker_search_index" on "speaker" using gin ((${SPEAKER_SEARCH_VECTOR}))`,
-})
-@Index({
-  name: 'speaker_words_index',
-  expression: `create index "speaker_words_index" on "speaker" using gin (${searchWordsSql(SPEAKER_SEARCH_WORDS_COLUMNS)} gin_trgm_ops)`,
 })
 export class Speaker extends BaseEntity {
   @Field({ description: 'Stable, URL-safe identifier (e.g. `aida-balaeva`).' })
