@@ -1,6 +1,7 @@
 import http from 'node:http';
 import pino from 'pino';
 import { loadConfig, ConfigError } from '../src/config';
+import { halfSentPost } from './helpers/half-sent';
 import { startHarness, type Harness } from './helpers/harness';
 
 type LogLine = Record<string, any>;
@@ -26,35 +27,7 @@ describe('admission control', () => {
     await h?.close();
   });
 
-  /**
-   * A POST to /graphql whose headers and first half of body are sent: in flight, as a slow
-   * client's request is, until `finish()` sends the rest.
-   */
-  function halfSent() {
-    const url = new URL(`${h.url}/graphql`);
-    const request = http.request({
-      host: url.hostname,
-      port: url.port,
-      path: url.pathname,
-      method: 'POST',
-      agent: false,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(QUERY) },
-    });
-    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      request.on('response', (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode!, body }));
-      });
-      request.on('error', reject);
-    });
-    request.write(QUERY.slice(0, 10));
-    request.flushHeaders();
-    return {
-      answer,
-      finish: () => request.end(QUERY.slice(10)),
-    };
-  }
+  const halfSent = () => halfSentPost(`${h.url}/graphql`, QUERY);
 
   /** Until the server has taken in `n` connections' headers (their requests are in flight). */
   async function inFlight(requests: ReturnType<typeof halfSent>[]) {

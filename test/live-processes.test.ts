@@ -1,16 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { Webhook as Verifier } from 'standardwebhooks';
 import WebSocket from 'ws';
 import { Role } from '../src/auth/user.entity';
-import { freePort } from '../src/db/embedded';
 import type { Session } from '../src/session/session.entity';
 import { toGlobalId } from '../src/shared/global-id';
 import { startHarness, type Harness } from './helpers/harness';
+import { startServerProcess, type ServerProcess } from './helpers/server-process';
 import * as make from './factories';
 
 /**
@@ -18,13 +17,7 @@ import * as make from './factories';
  * runs it) on one database: a subscriber on one process hears a change made through another, and
  * a webhook event committed while no server runs is delivered once by the next one to start.
  */
-const ROOT = path.join(__dirname, '..');
 const JWT_SECRET = randomBytes(24).toString('hex');
-
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-}
 
 describe('live updates across server processes', () => {
   let h: Harness;
@@ -33,32 +26,9 @@ describe('live updates across server processes', () => {
   const clients: Client[] = [];
 
   async function startServer(): Promise<ServerProcess> {
-    const port = await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--swc', 'src/server.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: h.databaseUrl,
-        PORT: String(port),
-        JWT_SECRET,
-        SEED: '',
-        JEST_WORKER_ID: '',
-        LOG_LEVEL: 'info',
-        WEBHOOK_ALLOW_PRIVATE: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.push(child);
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('forum portal API ready')) resolve();
-      });
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', (code) => reject(new Error(`server exited with ${code} before it was ready:\n${output.slice(-3000)}`)));
-    });
-    return { child, url: `http://127.0.0.1:${port}` };
+    const started = await startServerProcess({ DATABASE_URL: h.databaseUrl, JWT_SECRET, WEBHOOK_ALLOW_PRIVATE: 'true' });
+    running.push(started.child);
+    return started;
   }
 
   const kill = (server: ServerProcess) =>

@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from '../src/config';
 import { freePort } from '../src/db/embedded';
 import { ormOptions } from '../src/db/mikro-orm.config';
 import { adminQuery, databaseUrl } from './helpers/harness';
+import { startServerProcess, type ServerProcess } from './helpers/server-process';
 import { describeUnless } from './helpers/services';
 import * as make from './factories';
 
@@ -114,11 +115,7 @@ describe('settings for a transaction-mode pooler', () => {
   });
 });
 
-interface Server {
-  url: string;
-  /** Its log so far. */
-  output(): string;
-}
+type Server = ServerProcess;
 
 describeUnless(PGBOUNCER ? undefined : 'pgbouncer is not installed (apt-get install pgbouncer)')(
   'behind PgBouncer 1.18 in transaction mode',
@@ -137,36 +134,17 @@ describeUnless(PGBOUNCER ? undefined : 'pgbouncer is not installed (apt-get inst
       return url.toString();
     };
 
-    /** The real entry point, as `npm start` runs it; resolves once it is ready, rejects if it exits first. */
+    /** The real entry point, as `npm start` runs it, through PgBouncer with LISTEN direct. */
     async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-      const port = await freePort();
-      const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/ts-node/dist/bin.js'), '--swc', 'src/server.ts'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: throughBouncer(bouncer.port),
-          DATABASE_LISTEN_URL: databaseUrl(name),
-          PREPARED_STATEMENTS: 'false',
-          PORT: String(port),
-          JWT_SECRET,
-          SEED: '',
-          JEST_WORKER_ID: '',
-          LOG_LEVEL: 'info',
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const started = await startServerProcess({
+        DATABASE_URL: throughBouncer(bouncer.port),
+        DATABASE_LISTEN_URL: databaseUrl(name),
+        PREPARED_STATEMENTS: 'false',
+        JWT_SECRET,
+        ...env,
       });
-      children.push(child);
-      let output = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('forum portal API ready')) resolve();
-        });
-        child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.once('exit', (code) => reject(new Error(`server exited with ${code} before it was ready:\n${output.slice(-3000)}`)));
-      });
-      return { url: `http://127.0.0.1:${port}`, output: () => output };
+      children.push(started.child);
+      return started;
     }
 
     async function post(to: Server, query: string, variables: Record<string, unknown> = {}, authorization?: string) {

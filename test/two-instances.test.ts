@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { Client } from 'pg';
 import { hashPassword } from '../src/auth/password';
 import { Role, User } from '../src/auth/user.entity';
 import { ormOptions } from '../src/db/mikro-orm.config';
+import { halfSentPost } from './helpers/half-sent';
 import { adminQuery, databaseUrl } from './helpers/harness';
 import { buildServer, startServerProcess, type ServerProcess } from './helpers/server-process';
 import { describeUnless, TEST_REDIS_URL, unreachable } from './helpers/services';
@@ -144,34 +144,6 @@ describeUnless(unreachable(TEST_REDIS_URL, 'Redis'))('two instances', () => {
     }
   });
 
-  /**
-   * A POST to A whose headers and half of its body are sent: accepted and in flight, as a slow
-   * client's request is, until `finish()` sends the rest.
-   */
-  function halfSent(to: ServerProcess) {
-    const body = JSON.stringify({ query: AGENDA });
-    const url = new URL(`${to.url}/graphql`);
-    const request = http.request({
-      host: url.hostname,
-      port: url.port,
-      path: url.pathname,
-      method: 'POST',
-      agent: false,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    });
-    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      request.on('response', (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode!, body: text }));
-      });
-      request.on('error', reject);
-    });
-    request.flushHeaders();
-    request.write(body.slice(0, 10));
-    return { answer, finish: () => request.end(body.slice(10)) };
-  }
-
   it('fail no request that one accepted when it is stopped with SIGTERM, while a client alternates between them', async () => {
     const outcomes: { to: 'a' | 'b'; id: string; status?: number; error?: string }[] = [];
     let running = true;
@@ -195,7 +167,10 @@ describeUnless(unreachable(TEST_REDIS_URL, 'Redis'))('two instances', () => {
     };
     const clients = [client(1), client(2), client(3)];
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const held = [halfSent(a), halfSent(a)];
+    const held = [
+      halfSentPost(`${a.url}/graphql`, JSON.stringify({ query: AGENDA })),
+      halfSentPost(`${a.url}/graphql`, JSON.stringify({ query: AGENDA })),
+    ];
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     a.child.kill('SIGTERM');
