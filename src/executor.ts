@@ -57,16 +57,18 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
       return {
         async executor(request) {
           const variableValues = request.request.variables ?? {};
-          // No operation: the document has several and none was named; graphql-js says so.
-          if (request.operation?.operation !== 'query' || request.source.length > MAX_COMPILED_SOURCE_LENGTH) {
-            // The operation name as sent: Apollo's `operationName` is that of the operation it resolved.
-            return execute({
+          // The operation name as sent: Apollo's `operationName` is that of the operation it resolved.
+          const runWithGraphqlJs = () =>
+            execute({
               schema,
               document: request.document,
               operationName: request.request.operationName,
               variableValues,
               contextValue: request.context,
             });
+          // No operation: the document has several and none was named; graphql-js says so.
+          if (request.operation?.operation !== 'query' || request.source.length > MAX_COMPILED_SOURCE_LENGTH) {
+            return runWithGraphqlJs();
           }
           const query = compiledQuery(request.queryHash, request.document, request.operationName);
           if (!isCompiledQuery(query)) return query;
@@ -79,13 +81,7 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
             // graphql-jit refused variables that graphql-js accepts: it does not fill in the
             // defaults of an input object's fields (`first: Int! = 50`) when a variable leaves
             // them out. graphql-js runs the operation instead.
-            return execute({
-              schema,
-              document: request.document,
-              operationName: request.request.operationName,
-              variableValues,
-              contextValue: request.context,
-            });
+            return runWithGraphqlJs();
           }
           return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
         },

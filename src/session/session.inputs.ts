@@ -121,19 +121,23 @@ export class CreateSessionInput {
   audience?: LocalizedTextInput | null;
 }
 
+/** The session a change is about, and the version the client read: every change to a session is refused on a stale version. */
+@InputType()
+abstract class SessionAtVersion {
+  @Field(() => ID, { description: 'The session (global id).' })
+  id!: string;
+
+  @Field(() => Int, { description: 'The `version` you read; refused with CONFLICT when the session has changed since.' })
+  @Min(1)
+  expectedVersion!: number;
+}
+
 @InputType({
   description:
     'Corrections to a session; absent fields stay as they are, null clears an optional one. The status does not change: ' +
     'to reschedule visibly (status MOVED) use `moveSession`.',
 })
-export class UpdateSessionInput {
-  @Field(() => ID, { description: 'The session (global id).' })
-  id!: string;
-
-  @Field(() => Int, { description: 'The `version` you read; the update is refused with CONFLICT when the session has changed since.' })
-  @Min(1)
-  expectedVersion!: number;
-
+export class UpdateSessionInput extends SessionAtVersion {
   @Field(() => String, { nullable: true, description: 'URL-safe identifier.' })
   @NotNullWhenGiven()
   @IsSlug()
@@ -183,14 +187,7 @@ export class UpdateSessionInput {
 }
 
 @InputType({ description: 'A new time (and room) for a session: it becomes MOVED, also when it was cancelled.' })
-export class MoveSessionInput {
-  @Field(() => ID, { description: 'The session (global id).' })
-  id!: string;
-
-  @Field(() => Int, { description: 'The `version` you read; the move is refused with CONFLICT when the session has changed since.' })
-  @Min(1)
-  expectedVersion!: number;
-
+export class MoveSessionInput extends SessionAtVersion {
   @Field(() => GraphQLDateTime, { description: 'New start, on one of the forum days.' })
   startsAt!: Date;
 
@@ -204,24 +201,10 @@ export class MoveSessionInput {
 }
 
 @InputType({ description: 'A session to cancel: it stays in the agenda, marked CANCELLED.' })
-export class CancelSessionInput {
-  @Field(() => ID, { description: 'The session (global id).' })
-  id!: string;
-
-  @Field(() => Int, { description: 'The `version` you read; refused with CONFLICT when the session has changed since.' })
-  @Min(1)
-  expectedVersion!: number;
-}
+export class CancelSessionInput extends SessionAtVersion {}
 
 @InputType({ description: 'A session to delete, with its participants.' })
-export class DeleteSessionInput {
-  @Field(() => ID, { description: 'The session (global id).' })
-  id!: string;
-
-  @Field(() => Int, { description: 'The `version` you read; refused with CONFLICT when the session has changed since.' })
-  @Min(1)
-  expectedVersion!: number;
-}
+export class DeleteSessionInput extends SessionAtVersion {}
 
 @InputType({ description: 'A speaker to add to a session.' })
 export class AddParticipantInput {
