@@ -145,6 +145,10 @@ export async function fillDataset(client: Client): Promise<DatasetSummary> {
   try {
     await client.query(`set local maintenance_work_mem = '256MB'`);
     for (const table of TABLES_WITH_FEED_TRIGGERS) await client.query(`alter table "${table}" disable trigger user`);
+    // Except the one that makes each row's search vector.
+    for (const table of TABLES_WITH_FEED_TRIGGERS) {
+      if (table !== 'session_participant') await client.query(`alter table "${table}" enable trigger "${table}_search_vector"`);
+    }
     // Full-text (GIN) indexes cost most of the load when kept up to date row by row; built once
     // afterwards from their own definitions they take a fraction of that.
     const { rows: searchIndexes } = await client.query<{ name: string; definition: string }>(
@@ -155,6 +159,8 @@ export async function fillDataset(client: Client): Promise<DatasetSummary> {
     for (const sql of STATEMENTS) await client.query(sql);
     for (const index of searchIndexes) await client.query(index.definition);
     for (const table of TABLES_WITH_FEED_TRIGGERS) await client.query(`alter table "${table}" enable trigger user`);
+    // The search vocabulary is kept by triggers too, which were off for the articles and sessions.
+    await client.query('select search_words_refresh()');
     for (const table of ['country', 'ministry', 'speaker', 'forum', 'session', 'article']) {
       await client.query(`select setval(pg_get_serial_sequence('"${table}"', 'id'), (select max(id) from "${table}"))`);
     }

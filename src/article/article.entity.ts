@@ -8,8 +8,8 @@ import { Ministry } from '../ministry/ministry.entity';
 import { Session } from '../session/session.entity';
 import { Speaker } from '../speaker/speaker.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
+import { SearchVectorColumn } from '../shared/search';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql } from '../shared/search';
 import { ArticleCountry, ArticleForum, ArticleMinistry, ArticleSession, ArticleSpeaker } from './article-link.entity';
 
 export enum ArticleStatus {
@@ -28,24 +28,18 @@ registerEnumType(ArticleStatus, {
   },
 });
 
-/** Full-text search over headline (weight A), lead (B) and text (C) in every language. */
-export const ARTICLE_SEARCH_VECTOR = searchVectorSql([
-  ['title', 'A'],
-  ['lead', 'B'],
-  ['body', 'C'],
-]);
-
 @ObjectType('Article', {
   implements: Node,
   description: 'A news article covering a forum, linked to the sessions, people, countries and ministries it mentions.',
 })
 @Entity({ tableName: 'article' })
 @Index({ properties: ['publishedAt'] })
-@Index({
-  name: 'article_search_index',
-  expression: `create index "article_search_index" on "article" using gin ((${ARTICLE_SEARCH_VECTOR}))`,
-})
+@Index({ name: 'article_search_index', expression: 'create index "article_search_index" on "article" using gin ("search_vector")' })
 export class Article extends BaseEntity {
+  /** What `search` matches (shared/search.ts); not part of the API. */
+  @SearchVectorColumn()
+  searchVector?: string;
+
   @Field({ description: 'Stable, URL-safe identifier, usually the slug of the source URL.' })
   @Property({ type: 'string' })
   @Unique()

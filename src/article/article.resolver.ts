@@ -11,11 +11,11 @@ import { Quote } from '../quote/quote.entity';
 import { Session } from '../session/session.entity';
 import { fromGlobalId } from '../shared/global-id';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
-import { onAlias, searchQuerySql } from '../shared/search';
+import { SEARCH_VECTOR, searchQuerySql } from '../shared/search';
 import { allOf } from '../shared/sql-filter';
 import { fetchRootPage } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
-import { Article, ARTICLE_SEARCH_VECTOR } from './article.entity';
+import { Article } from './article.entity';
 import { ArticleConnection } from './article.types';
 import { NEWEST_FIRST, publicArticle } from './article.visibility';
 
@@ -81,7 +81,7 @@ export class ArticleResolver {
     });
     // A blank query is no query: websearch_to_tsquery would make it match nothing.
     const text = filter?.query?.trim();
-    const vector = onAlias(ARTICLE_SEARCH_VECTOR, 't');
+    const vector = `t.${SEARCH_VECTOR}`;
     const where = allOf([
       filter?.forumSlug && linked('article_forum', 'forum_id', 'forum', 'slug', filter.forumSlug),
       filter?.sessionId && {

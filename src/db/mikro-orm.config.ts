@@ -38,6 +38,9 @@ export function ormOptions(clientUrl: string, statementTimeoutMs = 5000): Option
       emit: 'ts',
       fileName: (timestamp: string, name?: string) => `Migration${timestamp}${name ? `_${name}` : ''}`,
     },
+    // The search vocabulary is a table that triggers fill (shared/search.ts): no entity maps it,
+    // and a generated migration must not drop it.
+    schemaGenerator: { skipTables: ['search_word'] },
     // Jest runs TypeScript through swc, which MikroORM does not detect as a TS run: without this
     // it would look for compiled migrations and find none.
     preferTs: __filename.endsWith('.ts'),

@@ -5,21 +5,17 @@ import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
+import { SearchVectorColumn } from '../shared/search';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql } from '../shared/search';
-
-/** What `search` matches a forum by (shared/search.ts). */
-export const FORUM_SEARCH_VECTOR = searchVectorSql([
-  ['title', 'A'],
-  ['city', 'B'],
-  ['venue', 'B'],
-  ['description', 'C'],
-]);
 
 @ObjectType('Forum', { implements: Node, description: 'One edition of a media forum, e.g. the Second Central Asian Media Forum.' })
 @Entity({ tableName: 'forum' })
-@Index({ name: 'forum_search_index', expression: `create index "forum_search_index" on "forum" using gin ((${FORUM_SEARCH_VECTOR}))` })
+@Index({ name: 'forum_search_index', expression: 'create index "forum_search_index" on "forum" using gin ("search_vector")' })
 export class Forum extends BaseEntity {
+  /** What `search` matches (shared/search.ts); not part of the API. */
+  @SearchVectorColumn()
+  searchVector?: string;
+
   @Field({ description: 'Stable, URL-safe identifier (e.g. `camf-2025`).' })
   @Property({ type: 'string' })
   @Unique()

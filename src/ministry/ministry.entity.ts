@@ -3,14 +3,8 @@ import { Ctx, Field, ObjectType, registerEnumType } from 'type-graphql';
 import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
+import { SearchVectorColumn } from '../shared/search';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql } from '../shared/search';
-
-/** What `search` matches a ministry by (shared/search.ts): its name and its abbreviation. */
-export const MINISTRY_SEARCH_VECTOR = searchVectorSql([
-  ['name', 'A'],
-  ['short_name', 'A'],
-]);
 
 export enum MinistryKind {
   MINISTRY = 'MINISTRY',
@@ -28,11 +22,12 @@ registerEnumType(MinistryKind, {
 
 @ObjectType('Ministry', { implements: Node, description: 'A government ministry or state agency of a country.' })
 @Entity({ tableName: 'ministry' })
-@Index({
-  name: 'ministry_search_index',
-  expression: `create index "ministry_search_index" on "ministry" using gin ((${MINISTRY_SEARCH_VECTOR}))`,
-})
+@Index({ name: 'ministry_search_index', expression: 'create index "ministry_search_index" on "ministry" using gin ("search_vector")' })
 export class Ministry extends BaseEntity {
+  /** What `search` matches (shared/search.ts); not part of the API. */
+  @SearchVectorColumn()
+  searchVector?: string;
+
   @Field({ description: 'Stable, URL-safe identifier (e.g. `kz-mci`).' })
   @Property({ type: 'string' })
   @Unique()

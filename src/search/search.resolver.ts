@@ -1,20 +1,21 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import type { EntityClass } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../shared/context';
-import { Article, ARTICLE_SEARCH_VECTOR } from '../article/article.entity';
-import { Country, COUNTRY_SEARCH_VECTOR } from '../country/country.entity';
-import { Forum, FORUM_SEARCH_VECTOR } from '../forum/forum.entity';
-import { Ministry, MINISTRY_SEARCH_VECTOR } from '../ministry/ministry.entity';
+import { Article } from '../article/article.entity';
+import { Country } from '../country/country.entity';
+import { Forum } from '../forum/forum.entity';
+import { Ministry } from '../ministry/ministry.entity';
 import { publicArticle } from '../article/article.visibility';
 import { BadUserInputError } from '../errors';
-import { Session, SESSION_SEARCH_VECTOR } from '../session/session.entity';
+import { Session } from '../session/session.entity';
 import { Language } from '../shared/i18n';
-import { onAlias, searchQuerySql } from '../shared/search';
+import { parseSearch, SEARCH_VECTOR, searchQuerySql, tsqueryLexeme, wordForms, type ParsedSearch } from '../shared/search';
 import { toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
-import { Speaker, SPEAKER_SEARCH_VECTOR } from '../speaker/speaker.entity';
-import { SearchArgs, SearchHit, SearchKind, SearchResults, type Searched } from './search.types';
+import { Speaker } from '../speaker/speaker.entity';
+import { SearchArgs, SearchHit, SearchKind, SearchResults, SEARCH_CANDIDATES, type Searched } from './search.types';
 
 /** The text-search configuration that splits and stems each language for `ts_headline`. */
 const HEADLINE_CONFIG: Record<Language, string> = {
@@ -27,14 +28,17 @@ interface Searchable {
   kind: SearchKind;
   entity: EntityClass<Searched>;
   table: string;
-  /** The vector of the table's GIN index, verbatim, so that the index serves the match. */
-  vector: string;
   /** JSONB translation columns a snippet is cut from, in reading order. */
   text: string[];
   /** Which rows may be found at all. */
   visible: string;
   /** Breaks ties in rank: newer first. */
   time: string;
+  /**
+   * Of more than SEARCH_CANDIDATES matches, which are ranked: the first in this order, which an
+   * index gives (no `nulls last`, which the btrees' backward scans do not give).
+   */
+  newest: string;
 }
 
 const SEARCHABLE: Searchable[] = [
@@ -42,55 +46,55 @@ const SEARCHABLE: Searchable[] = [
     kind: SearchKind.ARTICLE,
     entity: Article,
     table: 'article',
-    vector: ARTICLE_SEARCH_VECTOR,
     text: ['title', 'lead', 'body'],
     visible: publicArticle('t'),
     time: 't.published_at',
+    newest: 't.published_at desc, t.id desc',
   },
   {
     kind: SearchKind.SPEAKER,
     entity: Speaker,
     table: 'speaker',
-    vector: SPEAKER_SEARCH_VECTOR,
     text: ['full_name', 'position', 'organisation'],
     visible: 'true',
     time: 'null::timestamptz',
+    newest: 't.id desc',
   },
   {
     kind: SearchKind.SESSION,
     entity: Session,
     table: 'session',
-    vector: SESSION_SEARCH_VECTOR,
     text: ['title', 'description'],
     visible: 'true',
     time: 't.starts_at',
+    newest: 't.starts_at desc, t.id desc',
   },
   {
     kind: SearchKind.FORUM,
     entity: Forum,
     table: 'forum',
-    vector: FORUM_SEARCH_VECTOR,
     text: ['title', 'city', 'venue', 'description'],
     visible: 'true',
     time: 't.start_date::timestamptz',
+    newest: 't.start_date desc, t.id desc',
   },
   {
     kind: SearchKind.COUNTRY,
     entity: Country,
     table: 'country',
-    vector: COUNTRY_SEARCH_VECTOR,
     text: ['name'],
     visible: 'true',
     time: 'null::timestamptz',
+    newest: 't.id desc',
   },
   {
     kind: SearchKind.MINISTRY,
     entity: Ministry,
     table: 'ministry',
-    vector: MINISTRY_SEARCH_VECTOR,
     text: ['name', 'short_name'],
     visible: 'true',
     time: 'null::timestamptz',
+    newest: 't.id desc',
   },
 ];
 
@@ -118,34 +122,153 @@ function snippetSql(s: Searchable): string {
   );
 }
 
-/*
- * One statement for the whole search, whatever the kinds and the amount of data. The user's text
- * becomes a tsquery once (`q`). Each kind's matches are found through its GIN index: the scans
- * read the query as `(select query from q)`, a one-time sub-plan that counts as a constant (a join
- * with `q` would be a join clause, and PostgreSQL then scans articles by the btree on
- * `published_at` instead). Only the best `first` matches get a snippet and their row (as JSON,
- * mapped into entities), so the cost of `ts_headline` does not grow with the number of matches.
- * The `left join`s keep one row, carrying the total count, when nothing matches.
- *
- * Bindings: the text, the reader's languages, their headline configurations, the kinds, `first`.
+/** Words of a query matched one by one (stem, vocabulary, prefix); more are matched by stem only. */
+const MAX_WORDS = 8;
+/** Excluded words that count; more are ignored. */
+const MAX_EXCLUDED = 4;
+/** Lexemes of the vocabulary taken for each form of a word, the most similar first. */
+const SIMILAR_LEXEMES = 8;
+/**
+ * How similar (pg_trgm, 0 to 1) a lexeme must be to a form of a query word. 0.4 takes a one-letter
+ * typo in a word of five letters or more («Astna» / «astana» 0.44) and the stems the stemmers make
+ * of a name's other cases («астана» / «астан» 0.63), not words that merely share a start
+ * («аст» / «астана» 0.38).
  */
-const SEARCH_SQL =
-  `with q as (select ${searchQuerySql('input.text')} as query, input.languages, input.configs, input.kinds` +
-  ` from (select ?::text as text, ?::text[] as languages, ?::text[] as configs, ?::text[] as kinds) input),` +
-  ` matches as (${SEARCHABLE.map(
+const MIN_SIMILARITY = 0.4;
+/**
+ * And at most this many letters shorter: a typo or another case takes a letter or two off a word,
+ * whereas a shorter word at its start («медиа» in «медиафорум», 0.42) is another word. Longer is
+ * fine: Kazakh stacks endings («Алматы», «Алматыдағы»).
+ */
+const MAX_SHORTER = 2;
+
+/** A word looked up in the vocabulary: not a number, and three letters or more. */
+const looksUp = (word: string) => word.length >= 3 && !/^\p{N}+$/u.test(word);
+
+/** What a reader's words mean in tsquery terms: each word's stems and similar lexemes, as one alternative. */
+interface Meaning {
+  /** Every word must match (its group), by stem or a similar lexeme; the last also as a prefix. Null: matching by `positive` only. */
+  fuzzy: string | null;
+  /** No hit may match this. Null: nothing excluded. */
+  excluded: string | null;
+}
+
+/*
+ * The first statement: each word's stems in every language and the lexemes of the vocabulary
+ * like each of its forms (the trigram index serves `%`, pg_trgm's default threshold of 0.3, and
+ * the closer bound is checked on what it finds). Skipped when there is nothing to look up.
+ */
+const MEANING_SQL =
+  `select g.n::int as n, (${searchQuerySql('g.word')})::text as stems,` +
+  ` coalesce((select array_agg(distinct s.word) from unnest(?::text[], ?::int[]) f(form, n)` +
+  ` cross join lateral (select w.word from search_word w where w.word % f.form and similarity(w.word, f.form) >= ${MIN_SIMILARITY}` +
+  ` and length(w.word) >= length(f.form) - ${MAX_SHORTER}` +
+  ` order by similarity(w.word, f.form) desc, w.word limit ${SIMILAR_LEXEMES}) s where f.n = g.n), '{}') as similar` +
+  ` from unnest(?::text[]) with ordinality g(word, n)`;
+
+async function meaning(em: EntityManager, parsed: ParsedSearch): Promise<Meaning> {
+  const positive = parsed.structured ? [] : parsed.words.slice(0, MAX_WORDS);
+  const excluded = parsed.excluded.slice(0, MAX_EXCLUDED);
+  const words = [...positive, ...excluded];
+  if (words.length === 0) return { fuzzy: null, excluded: null };
+  const forms = words.flatMap((word, i) => (looksUp(word) ? wordForms(word).map((form) => [form, i + 1] as const) : []));
+  const rows = await query(em, MEANING_SQL, [forms.map(([form]) => form), forms.map(([, n]) => n), words]);
+  const groups = new Map(
+    rows.map((row) => {
+      const alternatives = [row.stems as string, ...(row.similar as string[]).map((lexeme) => tsqueryLexeme(lexeme))].filter(
+        (q) => q !== '',
+      );
+      return [row.n as number, alternatives];
+    }),
+  );
+  const group = (i: number, prefix?: string) => {
+    const alternatives = [...(groups.get(i + 1) ?? []), ...(prefix !== undefined ? [tsqueryLexeme(prefix, true)] : [])];
+    return alternatives.length ? `(${alternatives.join(' | ')})` : null;
+  };
+  const typing = parsed.prefix !== undefined && positive.length === parsed.words.length;
+  const required = positive.map((_, i) => group(i, typing && i === positive.length - 1 ? parsed.prefix : undefined));
+  const exclusions = excluded.map((_, i) => group(positive.length + i)).filter((q) => q !== null);
+  return {
+    // A word that has no lexeme at all (a stop word, say) is no condition.
+    fuzzy: required.some((q) => q !== null) ? required.filter((q) => q !== null).join(' & ') : null,
+    excluded: exclusions.length ? exclusions.join(' | ') : null,
+  };
+}
+
+/*
+ * The second statement finds and ranks, in one go for every kind. It is planned for its values
+ * (sent unnamed), and every query in it is a constant by then, so PostgreSQL sees how common the
+ * words are: a rare word is looked up in the kind's GIN index, a word in nearly every row is
+ * read newest first and stops after SEARCH_CANDIDATES matches. Of a kind with more matches, only
+ * the newest SEARCH_CANDIDATES are ranked and counted (`totalCountExact` says so): that is what
+ * keeps a one-word query over 50,000 articles as fast as a rare one.
+ *
+ * A row matches the reader's text as written (websearch syntax, stems in every language), or
+ * every word by stem, by a lexeme of the vocabulary like it, or the last word as a prefix; and no
+ * excluded word in any of those ways. Rank: stem matches of the text from 2, prefix matches from
+ * 1, the rest from 0, each plus its cover density scaled below 1 (ts_rank_cd's normalisation 32),
+ * so that the tiers never mix. Only the best `first` get a snippet and their row (as JSON,
+ * mapped into entities), so the cost of `ts_headline` does not grow with the number of matches;
+ * the `left join`s keep one row, carrying the count, when nothing matches.
+ */
+function findStatement(
+  parsed: ParsedSearch,
+  { fuzzy, excluded }: Meaning,
+  searchable: Searchable[],
+  languages: readonly Language[],
+  first: number,
+): { sql: string; params: unknown[] } {
+  // Numbered placeholders ($1, ...), not `?`: each query stands several times in the text.
+  const params: unknown[] = [];
+  const bind = (value: unknown, cast: string) => {
+    params.push(value);
+    return `$${params.length}::${cast}`;
+  };
+  const exact = parsed.positive.trim() ? searchQuerySql(bind(parsed.positive, 'text')) : null;
+  const prefix =
+    parsed.prefix !== undefined
+      ? `(${searchQuerySql(bind(parsed.beforePrefix, 'text'))} && ${bind(tsqueryLexeme(parsed.prefix, true), 'tsquery')})`
+      : null;
+  const fuzzyQuery = fuzzy !== null ? bind(fuzzy, 'tsquery') : null;
+  const excludedQuery = excluded !== null ? bind(excluded, 'tsquery') : null;
+  const v = `t.${SEARCH_VECTOR}`;
+  const matchesAny = [exact, prefix, fuzzyQuery].filter((q) => q !== null).map((q) => `${v} @@ ${q}`);
+  const rank =
+    `case` +
+    (exact ? ` when c.v @@ ${exact} then 2 + ts_rank_cd(c.v, ${exact}, 32)` : '') +
+    (prefix ? ` when c.v @@ ${prefix} then 1 + ts_rank_cd(c.v, ${prefix}, 32)` : '') +
+    (fuzzyQuery ? ` else ts_rank_cd(c.v, ${fuzzyQuery}, 32)` : ' else 0') +
+    ` end`;
+  const kinds = searchable.map(
     (s) =>
-      `select '${s.kind}'::text as kind, t.id, ts_rank_cd(${onAlias(s.vector, 't')}, (select query from q)) as rank, ${s.time} as time` +
-      ` from ${s.table} t where ${onAlias(s.vector, 't')} @@ (select query from q)` +
-      ` and '${s.kind}' = any((select kinds from q)::text[]) and (${s.visible})`,
-  ).join(' union all ')}),` +
-  ` best as (select * from matches order by rank desc, time desc nulls last, kind, id desc limit ?)` +
-  ` select total.count as "totalCount", best.kind, best.rank, hit.row, hit.snippet` +
-  ` from q cross join (select count(*) from matches) total` +
-  ` left join best on true` +
-  ` left join lateral (${SEARCHABLE.map(
-    (s) => `select to_jsonb(t) as row, ${snippetSql(s)} as snippet from ${s.table} t where best.kind = '${s.kind}' and t.id = best.id`,
-  ).join(' union all ')}) hit on true` +
-  ` order by best.rank desc, best.time desc nulls last, best.kind, best.id desc`;
+      `select '${s.kind}'::text as kind, c.id, c.time, (${rank})::real as rank from (select t.id, ${v} as v, ${s.time} as time` +
+      ` from ${s.table} t where (${matchesAny.join(' or ') || 'false'})${excludedQuery ? ` and not ${v} @@ ${excludedQuery}` : ''}` +
+      ` and (${s.visible}) order by ${s.newest} limit ${SEARCH_CANDIDATES}) c`,
+  );
+  const headline = [exact, prefix, fuzzyQuery].filter((q) => q !== null).join(' || ') || `''::tsquery`;
+  const sql =
+    `with q as (select ${headline} as query, ${bind(languages, 'text[]')} as languages,` +
+    ` ${bind(
+      languages.map((language) => HEADLINE_CONFIG[language]),
+      'text[]',
+    )} as configs),` +
+    ` matches as (${kinds.join(' union all ') || `select null::text as kind, null::int as id, null::timestamptz as time, null::real as rank where false`}),` +
+    ` counted as (select kind, count(*) as n from matches group by kind),` +
+    ` best as (select * from matches order by rank desc, time desc nulls last, kind, id desc limit ${bind(first, 'int')})` +
+    ` select total.count as "totalCount", total.capped, best.kind, best.rank, hit.row, hit.snippet` +
+    ` from q cross join (select coalesce(sum(n), 0) as count, coalesce(bool_or(n >= ${SEARCH_CANDIDATES}), false) as capped from counted) total` +
+    ` left join best on true` +
+    ` left join lateral (${
+      searchable
+        .map(
+          (s) =>
+            `select to_jsonb(t) - '${SEARCH_VECTOR}' as row, ${snippetSql(s)} as snippet from ${s.table} t where best.kind = '${s.kind}' and t.id = best.id`,
+        )
+        .join(' union all ') || 'select null::jsonb as row, null::text as snippet where false'
+    }) hit on true` +
+    ` order by best.rank desc, best.time desc nulls last, best.kind, best.id desc`;
+  return { sql, params };
+}
 
 @Resolver()
 export class SearchResolver {
@@ -158,13 +281,16 @@ export class SearchResolver {
   async search(@Args() { query: text, first, kinds }: SearchArgs, @Ctx() { em, languages }: Context): Promise<SearchResults> {
     if (!text.trim()) throw new BadUserInputError('query must not be empty', { argument: 'query' });
     for (const { entity } of SEARCHABLE) readList(em, entity);
-    const rows = await query(em, SEARCH_SQL, [
-      text,
+    const parsed = parseSearch(text);
+    const requested = new Set(kinds ?? Object.values(SearchKind));
+    const statement = findStatement(
+      parsed,
+      await meaning(em, parsed),
+      SEARCHABLE.filter((s) => requested.has(s.kind)),
       languages,
-      languages.map((language) => HEADLINE_CONFIG[language]),
-      kinds ?? Object.values(SearchKind),
       first,
-    ]);
+    );
+    const rows = await query(em, statement.sql, statement.params, { planForValues: true });
     const hits = rows
       .filter((row) => row.kind !== null)
       .map((row): SearchHit => {
@@ -176,6 +302,6 @@ export class SearchResolver {
           node: toReadRow<Searched>(em, ENTITY_OF.get(kind)!, row.row as Record<string, unknown>),
         };
       });
-    return { totalCount: Number(rows[0]?.totalCount ?? 0), hits };
+    return { totalCount: Number(rows[0]?.totalCount ?? 0), totalCountExact: rows[0]?.capped !== true, hits };
   }
 }

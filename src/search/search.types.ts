@@ -42,12 +42,16 @@ export const SearchResultNode = createUnionType({
   // synchronously, as graphql-jit needs (see Node in shared/base.entity.ts).
 });
 
+/** Of a kind with more matches, only this many (the newest) are ranked and counted: it bounds the work of a broad query. */
+export const SEARCH_CANDIDATES = 200;
+
 @ArgsType()
 export class SearchArgs {
   @Field({
     description:
-      'What to look for, in any language: words are matched by their stem in Russian and English and exactly in Kazakh. ' +
-      `Web search syntax: "quoted phrase", \`or\`. Must not be blank.`,
+      'What to look for, in any language: each word by its stem (Russian, English), without Kazakh endings, as a prefix when last, ' +
+      'or by similar words (typos, other cases of a name). ' +
+      `Web search syntax: "quoted phrase", \`or\`, \`-word\` to exclude a word in any language and form. Must not be blank.`,
   })
   query!: string;
 
@@ -85,8 +89,19 @@ export class SearchHit {
 
 @ObjectType({ description: 'The best hits of a search across articles, speakers, sessions, forums, countries and ministries.' })
 export class SearchResults {
-  @Field(() => Int, { description: 'How many objects match in all (of the requested kinds), not only those in `hits`.' })
+  @Field(() => Int, {
+    description:
+      'How many objects match in all (of the requested kinds), not only those in `hits`; ' +
+      `counted up to ${SEARCH_CANDIDATES.toLocaleString('en')} of each kind (see \`totalCountExact\`).`,
+  })
   totalCount!: number;
+
+  @Field({
+    description:
+      `False when a kind has ${SEARCH_CANDIDATES.toLocaleString('en')} matches or more: \`totalCount\` then counts that many of it, ` +
+      'and the hits are the best of its newest matches. Add words to narrow the search.',
+  })
+  totalCountExact!: boolean;
 
   @Field(() => [SearchHit], { description: 'The best hits, highest rank first.' })
   hits!: SearchHit[];

@@ -4,14 +4,8 @@ import { GraphQLDateTime } from '../shared/date-range';
 import type { Context } from '../shared/context';
 import { Forum } from '../forum/forum.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
+import { SearchVectorColumn } from '../shared/search';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql } from '../shared/search';
-
-/** Full-text search over title (weight A) and description (B) in every language. */
-export const SESSION_SEARCH_VECTOR = searchVectorSql([
-  ['title', 'A'],
-  ['description', 'B'],
-]);
 
 export enum SessionKind {
   OPENING = 'OPENING',
@@ -57,12 +51,13 @@ registerEnumType(SessionStatus, {
 
 @ObjectType('Session', { implements: Node, description: 'An item on a forum agenda: a meeting, panel, master class or break.' })
 @Entity({ tableName: 'session' })
-@Index({
-  name: 'session_search_index',
-  expression: `create index "session_search_index" on "session" using gin ((${SESSION_SEARCH_VECTOR}))`,
-})
+@Index({ name: 'session_search_index', expression: 'create index "session_search_index" on "session" using gin ("search_vector")' })
 @Index({ properties: ['forum', 'startsAt'] })
 export class Session extends BaseEntity {
+  /** What `search` matches (shared/search.ts); not part of the API. */
+  @SearchVectorColumn()
+  searchVector?: string;
+
   @Field({ description: 'Stable, URL-safe identifier (e.g. `camf-2025-ministers-meeting`), for links and schedule exports.' })
   @Property({ type: 'string' })
   @Unique()

@@ -1,35 +1,131 @@
 /*
- * Full-text search over the JSONB translations. Each language is indexed with its own
- * PostgreSQL text-search configuration: Russian and English stem words («медиафорума» finds
- * «медиафорум»); PostgreSQL has no Kazakh stemmer, so Kazakh uses `simple` (exact word forms).
- * The vector expressions below are used verbatim both in the GIN expression indexes (see the
- * entities) and in queries, so that PostgreSQL uses the index.
+ * Full-text search over the JSONB translations. Every searchable table has a `search_vector`
+ * column that a trigger makes from its texts (migration 20261205150000): each language
+ * parsed with its own text-search configuration, Russian and English stemmed («медиафорума»
+ * finds «медиафорум»), Kazakh word by word (`simple`: PostgreSQL has no Kazakh stemmer), with
+ * weights by field. A GIN index on it serves the matches.
+ *
+ * On top of the stems, the search looks up words it cannot match as typed in `search_word`, the
+ * vocabulary of every vector's lexemes, by trigram similarity (search.resolver.ts).
  */
 
-const CONFIGS = [
-  ['ru', 'russian'],
-  ['en', 'english'],
-  ['kk', 'simple'],
-] as const;
+import { Property } from '@mikro-orm/core';
 
-/** A weighted tsvector over the given JSONB translation columns of `t`-less table columns. */
-export function searchVectorSql(columns: [column: string, weight: 'A' | 'B' | 'C' | 'D'][]): string {
-  return columns
-    .flatMap(([column, weight]) =>
-      CONFIGS.map(([language, config]) => `setweight(to_tsvector('${config}', coalesce(${column} ->> '${language}', '')), '${weight}')`),
-    )
-    .join(' || ');
-}
+const CONFIGS = ['russian', 'english', 'simple'] as const;
+
+/** The column every searchable table keeps its vector in. */
+export const SEARCH_VECTOR = 'search_vector';
 
 /**
- * The query for a user's text: websearch syntax (quotes, `or`, `-word`), which never raises a
- * syntax error, in each language configuration, any of which may match.
+ * Maps a table's search vector, so that the schema generator knows the column and leaves it. A
+ * trigger of the table writes it (migration 20261205150000); the ORM never selects it unless
+ * asked (lazy) and never sets it, and GraphQL never shows it.
+ */
+export const SearchVectorColumn = () =>
+  Property({ fieldName: SEARCH_VECTOR, columnType: 'tsvector', nullable: true, lazy: true, hidden: true });
+
+/**
+ * SQL: the query for a reader's text: websearch syntax (quotes, `or`, `-word`), which never
+ * raises a syntax error, in each language configuration, any of which may match.
  */
 export function searchQuerySql(parameter = '?'): string {
-  return `(${CONFIGS.map(([, config]) => `websearch_to_tsquery('${config}', ${parameter})`).join(' || ')})`;
+  return `(${CONFIGS.map((config) => `websearch_to_tsquery('${config}', ${parameter})`).join(' || ')})`;
 }
 
-/** The vector expression with the columns of the table aliased `alias`. */
-export function onAlias(vector: string, alias: string): string {
-  return vector.replace(/coalesce\((\w+) ->>/g, `coalesce(${alias}.$1 ->>`);
+/** What the search makes of a reader's text. */
+export interface ParsedSearch {
+  /** The text without its exclusions: full-text matching with web search syntax. */
+  positive: string;
+  /** The words outside quotes, in lower case, each matched by stem, prefix or similarity. */
+  words: string[];
+  /** The last word, when the text ends with it: the reader may still be typing it. */
+  prefix: string | undefined;
+  /** `positive` without `prefix`. */
+  beforePrefix: string;
+  /** Words after a minus: no hit may contain them, in any language or form. */
+  excluded: string[];
+  /** Quotes or `or`: the words are not all required, so only full-text matching applies. */
+  structured: boolean;
+}
+
+const WORD = /^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*$/u;
+
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+/** Splits a reader's text into what each kind of matching needs. */
+export function parseSearch(text: string): ParsedSearch {
+  const positive: string[] = [];
+  const found: string[] = [];
+  const excluded: string[] = [];
+  let structured = false;
+  let lastIsWord = false;
+  for (const match of text.matchAll(/"([^"]*)"?|(\S+)/g)) {
+    lastIsWord = false;
+    if (match[1] !== undefined) {
+      structured = true;
+      positive.push(match[0]);
+      continue;
+    }
+    const token = match[2];
+    if (token.startsWith('-') && token.length > 1) {
+      excluded.push(...words(token.slice(1)));
+      continue;
+    }
+    positive.push(token);
+    if (token.toLowerCase() === 'or') {
+      structured = true;
+      continue;
+    }
+    const word = token.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    if (WORD.test(word)) {
+      found.push(word);
+      lastIsWord = true;
+    }
+  }
+  const typing = lastIsWord && !/\s$/.test(text);
+  return {
+    positive: positive.join(' '),
+    words: found,
+    prefix: typing ? found[found.length - 1] : undefined,
+    beforePrefix: typing ? positive.slice(0, -1).join(' ') : positive.join(' '),
+    excluded,
+    structured,
+  };
+}
+
+/*
+ * Kazakh is agglutinative: «Астанада» (in Astana), «Астанадағы» (the one in Astana),
+ * «медиафорумы» (its media forum). No stemmer for it ships with PostgreSQL, so a query word also
+ * counts in the forms left after taking off up to two of these endings (case, plural, possessive),
+ * longest first; the vocabulary lookup then finds the base word. A stem keeps at least 4 letters.
+ */
+// prettier-ignore
+const KAZAKH_ENDINGS = [
+  'ндағы', 'ндегі', 'дағы', 'дегі', 'тағы', 'тегі',
+  'ның', 'нің', 'дың', 'дің', 'тың', 'тің', 'дан', 'ден', 'тан', 'тен', 'нан', 'нен',
+  'мен', 'бен', 'пен', 'лар', 'лер', 'дар', 'дер', 'тар', 'тер', 'нда', 'нде',
+  'да', 'де', 'та', 'те', 'ға', 'ге', 'қа', 'ке', 'на', 'не', 'ны', 'ні', 'ды', 'ді', 'ты', 'ті', 'сы', 'сі',
+  'ы', 'і',
+];
+
+/** The word and its forms without Kazakh endings. */
+export function wordForms(word: string): string[] {
+  const forms = [word];
+  let current = word;
+  for (let round = 0; round < 2; round += 1) {
+    const ending = KAZAKH_ENDINGS.find((e) => current.endsWith(e) && current.length - e.length >= 4);
+    if (!ending || !/[а-яәғқңөұүһі]/.test(current)) break;
+    current = current.slice(0, -ending.length);
+    forms.push(current);
+  }
+  return forms;
+}
+
+/** A lexeme as a tsquery operand, quoted so that it is taken as it is, not parsed or stemmed again. */
+export function tsqueryLexeme(lexeme: string, prefix = false): string {
+  return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'${prefix ? ':*' : ''}`;
 }

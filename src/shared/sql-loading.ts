@@ -63,11 +63,15 @@ export function usePreparedStatements(on: boolean): void {
   named = on;
 }
 
+const numbered = (sql: string) => {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+};
+
 function statementOf(sql: string): { text: string; name?: string } {
   const known = prepared.get(sql);
   if (known) return known;
-  let n = 0;
-  const text = sql.replace(/\?/g, () => `$${++n}`);
+  const text = numbered(sql);
   if (prepared.size >= MAX_PREPARED) return { text };
   const statement = { text, name: `read_${prepared.size + 1}` };
   prepared.set(sql, statement);
@@ -78,9 +82,18 @@ function statementOf(sql: string): { text: string; name?: string } {
  * Runs one statement with real bound parameters on a pooled connection. MikroORM's own
  * `execute` inlines values into the SQL text (and expands arrays into lists), which would give
  * every batch a different statement.
+ *
+ * `planForValues`: sent unnamed, so that PostgreSQL plans it for the values at hand, never with
+ * a generic plan. For a statement whose best plan depends on them, such as a search: a word in
+ * every row wants a newest-first scan, a rare one the GIN index.
  */
-export async function query(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-  const { text, name } = statementOf(sql);
+export async function query(
+  em: EntityManager,
+  sql: string,
+  params: unknown[],
+  { planForValues = false }: { planForValues?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
+  const { text, name } = planForValues ? { text: numbered(sql), name: undefined } : statementOf(sql);
   // The caller tags what it reads (read-tags.ts): rows through toReadRow, other lists by readList.
   countReadStatement();
   // Inside a write's transaction, on its connection (a transaction's client gives that one and

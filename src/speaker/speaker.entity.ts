@@ -4,15 +4,8 @@ import type { Context } from '../shared/context';
 import { Country } from '../country/country.entity';
 import { Ministry } from '../ministry/ministry.entity';
 import { BaseEntity, Node } from '../shared/base.entity';
+import { SearchVectorColumn } from '../shared/search';
 import { LangArg, Language, LocalizedText, pick, type Translations } from '../shared/i18n';
-import { searchVectorSql } from '../shared/search';
-
-/** Full-text search over name (weight A), position and organisation (B) in every language. */
-export const SPEAKER_SEARCH_VECTOR = searchVectorSql([
-  ['full_name', 'A'],
-  ['position', 'B'],
-  ['organisation', 'B'],
-]);
 
 export enum ArrivalStatus {
   UNKNOWN = 'UNKNOWN',
@@ -47,11 +40,12 @@ export class Link {
 
 @ObjectType('Speaker', { implements: Node, description: 'A person who speaks, moderates or hosts at forum sessions.' })
 @Entity({ tableName: 'speaker' })
-@Index({
-  name: 'speaker_search_index',
-  expression: `create index "speaker_search_index" on "speaker" using gin ((${SPEAKER_SEARCH_VECTOR}))`,
-})
+@Index({ name: 'speaker_search_index', expression: 'create index "speaker_search_index" on "speaker" using gin ("search_vector")' })
 export class Speaker extends BaseEntity {
+  /** What `search` matches (shared/search.ts); not part of the API. */
+  @SearchVectorColumn()
+  searchVector?: string;
+
   @Field({ description: 'Stable, URL-safe identifier (e.g. `aida-balaeva`).' })
   @Property({ type: 'string' })
   @Unique()

@@ -42,15 +42,15 @@ export interface Figures {
 export const TARGETS = { recall: 0.95, mrr: 0.8 } as const;
 
 /*
- * The ratchet: per language, the figures of today's matching (stemmed full text; forums,
- * countries and ministries searchable), rounded down. A change to search may not give less.
+ * The ratchet: per language, the figures of today's matching (stems, the last word as a prefix,
+ * similar lexemes of the vocabulary, Kazakh endings), rounded down, MRR at most its target. A change to search may not give less.
  * Raise them as matching improves, never lower them to let a change through, until they reach
  * TARGETS.
  */
 export const FLOORS: Record<QueryLanguage, { recall: number; mrr: number }> = {
-  ru: { recall: 0.59, mrr: 0.66 },
-  kk: { recall: 0.47, mrr: 0.58 },
-  en: { recall: 0.58, mrr: 0.6 },
+  ru: { recall: 0.91, mrr: 0.8 },
+  kk: { recall: 0.95, mrr: 0.8 },
+  en: { recall: 0.86, mrr: 0.8 },
 };
 
 export interface QueryOutcome {
