@@ -279,6 +279,96 @@ describe('matching', () => {
   });
 });
 
+describe('matching what readers type', () => {
+  it('takes the last word as a prefix while it is being typed, ranked below whole words', async () => {
+    expect(await found('Медиафор')).toEqual(['ru-opening', 'kk-opening']);
+    expect(await found('Samark', { kinds: ['SESSION', 'SPEAKER'] })).toEqual(['camf-s1', 'scholar']);
+    const { hits } = await search('Samarkand hos');
+    expect(hits[0].node.slug).toBe('samarkand');
+    expect(hits[0].rank).toBeGreaterThanOrEqual(1);
+    expect(hits[0].rank).toBeLessThan(2);
+    // A space after the last word: it is whole, and only whole words (or words like it) match.
+    expect(await found('Samarkand ho ')).toEqual([]);
+  });
+
+  it('forgives a typo and finds the forms of a name the stemmer splits, ranked below what matches as typed', async () => {
+    const typo = await search('Медиафорун');
+    expect(typo.hits.map((hit) => hit.node.slug)).toEqual(['ru-opening', 'kk-opening']);
+    expect(typo.hits.every((hit) => hit.rank < 1)).toBe(true);
+    // Russian Snowball stems «Астана» to «аст» but «Астану» to «астан».
+    expect(await found('Астана', { kinds: ['ARTICLE'] })).toEqual(['ru-opening']);
+    expect(await found('Balayeva')).toEqual(['aida']);
+  });
+
+  it('takes Kazakh case, plural and possessive endings off a word', async () => {
+    expect((await found('медиафорумда', { kinds: ['ARTICLE'] })).sort()).toEqual(['kk-opening', 'ru-opening']);
+    expect(await found('министрлігінде')).toContain('kz-mci');
+  });
+
+  it('excludes a word in every language and form, not only where the query language stems it', async () => {
+    expect(await found('Samarkand', { kinds: ['SESSION'] })).toEqual(['camf-s1']);
+    expect(await found('Samarkand -workshop', { kinds: ['SESSION'] })).toEqual([]);
+    // The session's Russian title says «воркшоп»; its English one «workshop».
+    expect(await found('Samarkand -воркшоп', { kinds: ['SESSION'] })).toEqual([]);
+    expect(await found('Samarkand -workshops', { kinds: ['SESSION'] })).toEqual([]);
+    expect(await found('Медиафорум -Астану')).toEqual(['kk-opening']);
+  });
+
+  it('answers every input of the classes readers type with hits or none, never an error', async () => {
+    // A seeded mix of letters of the three alphabets, digits and every character the query
+    // syntax and tsquery give meaning to.
+    const alphabet = [
+      ...'аәбғқңөұүһіыэюяАӘҒҚabcxyzABC0123456789',
+      ' ',
+      ' ',
+      ' ',
+      '-',
+      '"',
+      "'",
+      ':',
+      '*',
+      '&',
+      '|',
+      '!',
+      '(',
+      ')',
+      '\\',
+      '<',
+      '.',
+      ',',
+    ];
+    let state = 20261205;
+    const random = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    for (let i = 0; i < 150; i += 1) {
+      const length = 1 + Math.floor(random() * 30);
+      const text = Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      if (!text.trim()) continue;
+      const result = await h.execute(SEARCH, { query: text });
+      expect({ text, errors: result.errors }).toEqual({ text, errors: undefined });
+      expect(result.data!.search.totalCount).toBeGreaterThanOrEqual(result.data!.search.hits.length);
+    }
+  });
+
+  it('ranks and counts at most the newest 200 of a kind that matches more, and says so', async () => {
+    const em = h.orm.em.fork();
+    const kz = await em.findOneOrFail((await import('../src/country/country.entity')).Country, { code: 'KZ' });
+    for (let i = 0; i < 201; i += 1) make.speaker(em, `termez-${i}`, kz).organisation = { en: `Termez office ${i}` };
+    await em.flush();
+    const broad = (
+      await data(`{ search(query: "Termez", first: 3) { totalCount totalCountExact hits { node { ... on Speaker { slug } } } } }`)
+    ).search;
+    expect(broad.totalCount).toBe(200);
+    expect(broad.totalCountExact).toBe(false);
+    expect(broad.hits.map((hit: { node: { slug: string } }) => hit.node.slug)).toHaveLength(3);
+    // The trailing space: «17» is a whole word, not the start of 170 to 179.
+    const narrow = (await data(`{ search(query: "Termez 17 ") { totalCount totalCountExact } }`)).search;
+    expect(narrow).toEqual({ totalCount: 1, totalCountExact: true });
+  });
+});
+
 describe('visibility', () => {
   it('drafts and embargoed articles are never found; an article whose embargo has lifted is', async () => {
     expect(await found('zanzibar')).toEqual(['zanzibar-lifted', 'zanzibar-published']);

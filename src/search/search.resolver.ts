@@ -10,7 +10,7 @@ import { publicArticle } from '../article/article.visibility';
 import { BadUserInputError } from '../errors';
 import { Session } from '../session/session.entity';
 import { Language } from '../shared/i18n';
-import { parseSearch, SEARCH_VECTOR, searchQuerySql, tsqueryLexeme, wordForms, type ParsedSearch } from '../shared/search';
+import { CONFIGS, parseSearch, SEARCH_VECTOR, searchQuerySql, tsqueryLexeme, wordForms, type ParsedSearch } from '../shared/search';
 import { toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
@@ -154,12 +154,12 @@ interface Meaning {
 }
 
 /*
- * The first statement: each word's stems in every language and the lexemes of the vocabulary
- * like each of its forms (the trigram index serves `%`, pg_trgm's default threshold of 0.3, and
+ * The first statement: each word's stems in every language (an empty one where it is a stop
+ * word) and the lexemes of the vocabulary like each of its forms (the trigram index serves `%`, pg_trgm's default threshold of 0.3, and
  * the closer bound is checked on what it finds). Skipped when there is nothing to look up.
  */
 const MEANING_SQL =
-  `select g.n::int as n, (${searchQuerySql('g.word')})::text as stems,` +
+  `select g.n::int as n, array[${CONFIGS.map((config) => `websearch_to_tsquery('${config}', g.word)::text`).join(', ')}] as stems,` +
   ` coalesce((select array_agg(distinct s.word) from unnest(?::text[], ?::int[]) f(form, n)` +
   ` cross join lateral (select w.word from search_word w where w.word % f.form and similarity(w.word, f.form) >= ${MIN_SIMILARITY}` +
   ` and length(w.word) >= length(f.form) - ${MAX_SHORTER}` +
@@ -175,21 +175,22 @@ async function meaning(em: EntityManager, parsed: ParsedSearch): Promise<Meaning
   const rows = await query(em, MEANING_SQL, [forms.map(([form]) => form), forms.map(([, n]) => n), words]);
   const groups = new Map(
     rows.map((row) => {
-      const alternatives = [row.stems as string, ...(row.similar as string[]).map((lexeme) => tsqueryLexeme(lexeme))].filter(
-        (q) => q !== '',
-      );
-      return [row.n as number, alternatives];
+      const stems = row.stems as string[];
+      // A stop word in any language is no condition: the text as written matches without it there.
+      if (stems.includes('')) return [row.n as number, null];
+      // The configurations often agree, and a similar lexeme may be a stem: each alternative once.
+      return [row.n as number, [...new Set([...stems, ...(row.similar as string[]).map((lexeme) => tsqueryLexeme(lexeme))])]];
     }),
   );
   const group = (i: number, prefix?: string) => {
-    const alternatives = [...(groups.get(i + 1) ?? []), ...(prefix !== undefined ? [tsqueryLexeme(prefix, true)] : [])];
-    return alternatives.length ? `(${alternatives.join(' | ')})` : null;
+    const alternatives = groups.get(i + 1);
+    return alternatives ? `(${[...alternatives, ...(prefix !== undefined ? [tsqueryLexeme(prefix, true)] : [])].join(' | ')})` : null;
   };
   const typing = parsed.prefix !== undefined && positive.length === parsed.words.length;
   const required = positive.map((_, i) => group(i, typing && i === positive.length - 1 ? parsed.prefix : undefined));
   const exclusions = excluded.map((_, i) => group(positive.length + i)).filter((q) => q !== null);
   return {
-    // A word that has no lexeme at all (a stop word, say) is no condition.
+    // Only stop words: matching by the text as written.
     fuzzy: required.some((q) => q !== null) ? required.filter((q) => q !== null).join(' & ') : null,
     excluded: exclusions.length ? exclusions.join(' | ') : null,
   };
@@ -232,13 +233,15 @@ function findStatement(
   const fuzzyQuery = fuzzy !== null ? bind(fuzzy, 'tsquery') : null;
   const excludedQuery = excluded !== null ? bind(excluded, 'tsquery') : null;
   const v = `t.${SEARCH_VECTOR}`;
-  const matchesAny = [exact, prefix, fuzzyQuery].filter((q) => q !== null).map((q) => `${v} @@ ${q}`);
-  const rank =
-    `case` +
-    (exact ? ` when c.v @@ ${exact} then 2 + ts_rank_cd(c.v, ${exact}, 32)` : '') +
-    (prefix ? ` when c.v @@ ${prefix} then 1 + ts_rank_cd(c.v, ${prefix}, 32)` : '') +
-    (fuzzyQuery ? ` else ts_rank_cd(c.v, ${fuzzyQuery}, 32)` : ' else 0') +
-    ` end`;
+  // What matches the text as written, or with its last word as a prefix, matches word by word
+  // too (the words' groups hold their stems and the prefix): one condition, one index scan.
+  const matchesAny = (fuzzyQuery !== null ? [fuzzyQuery] : [exact, prefix]).filter((q) => q !== null).map((q) => `${v} @@ ${q}`);
+  const tiers = [
+    ...(exact ? [` when c.v @@ ${exact} then 2 + ts_rank_cd(c.v, ${exact}, 32)`] : []),
+    ...(prefix ? [` when c.v @@ ${prefix} then 1 + ts_rank_cd(c.v, ${prefix}, 32)`] : []),
+  ];
+  const similar = fuzzyQuery ? `ts_rank_cd(c.v, ${fuzzyQuery}, 32)` : '0';
+  const rank = tiers.length ? `case${tiers.join('')} else ${similar} end` : similar;
   const kinds = searchable.map(
     (s) =>
       `select '${s.kind}'::text as kind, c.id, c.time, (${rank})::real as rank from (select t.id, ${v} as v, ${s.time} as time` +

@@ -11,7 +11,8 @@
 
 import { Property } from '@mikro-orm/core';
 
-const CONFIGS = ['russian', 'english', 'simple'] as const;
+/** The text-search configurations of the vectors, and of every query. */
+export const CONFIGS = ['russian', 'english', 'simple'] as const;
 
 /** The column every searchable table keeps its vector in. */
 export const SEARCH_VECTOR = 'search_vector';
