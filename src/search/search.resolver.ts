@@ -36,7 +36,8 @@ interface Searchable {
   time: string;
   /**
    * Of more than SEARCH_CANDIDATES matches, which are ranked: the first in this order, which an
-   * index gives (no `nulls last`, which the btrees' backward scans do not give).
+   * index gives (no `nulls last`, which the btrees' backward scans do not give): articles the
+   * latest published, the other kinds the latest added.
    */
   newest: string;
 }
@@ -67,7 +68,7 @@ const SEARCHABLE: Searchable[] = [
     text: ['title', 'description'],
     visible: 'true',
     time: 't.starts_at',
-    newest: 't.starts_at desc, t.id desc',
+    newest: 't.id desc',
   },
   {
     kind: SearchKind.FORUM,
@@ -76,7 +77,7 @@ const SEARCHABLE: Searchable[] = [
     text: ['title', 'city', 'venue', 'description'],
     visible: 'true',
     time: 't.start_date::timestamptz',
-    newest: 't.start_date desc, t.id desc',
+    newest: 't.id desc',
   },
   {
     kind: SearchKind.COUNTRY,
@@ -145,42 +146,63 @@ const MAX_SHORTER = 2;
 /** A word looked up in the vocabulary: not a number, and three letters or more. */
 const looksUp = (word: string) => word.length >= 3 && !/^\p{N}+$/u.test(word);
 
-/** What a reader's words mean in tsquery terms: each word's stems and similar lexemes, as one alternative. */
+/** What a reader's text means, as tsqueries (text); null where there is nothing of the kind. */
 interface Meaning {
-  /** Every word must match (its group), by stem or a similar lexeme; the last also as a prefix. Null: matching by `positive` only. */
+  /** The text as written: websearch syntax, stems in every language. */
+  exact: string | null;
+  /** The same with its last word as a prefix, while it is being typed. */
+  prefix: string | null;
+  /** Every word (its group), by stem or a similar lexeme; the last also as a prefix. Null: matching by `exact` only. */
   fuzzy: string | null;
-  /** No hit may match this. Null: nothing excluded. */
+  /** No hit may match this. */
   excluded: string | null;
 }
 
 /*
- * The first statement: each word's stems in every language (an empty one where it is a stop
- * word) and the lexemes of the vocabulary like each of its forms (the trigram index serves `%`, pg_trgm's default threshold of 0.3, and
- * the closer bound is checked on what it finds). Skipped when there is nothing to look up.
+ * The first statement: the text's queries (made once here, so that the second statement holds
+ * them as constants: a `websearch_to_tsquery` in it would be run for every kind, once when it is
+ * planned and again for every candidate it ranks); then each word's stems in every language (an
+ * empty one where it is a stop word) and the lexemes of the vocabulary like each of its forms
+ * (the trigram index serves `%`, pg_trgm's default threshold of 0.3; the closer bounds are
+ * checked on what it finds).
  */
 const MEANING_SQL =
-  `select g.n::int as n, array[${CONFIGS.map((config) => `websearch_to_tsquery('${config}', g.word)::text`).join(', ')}] as stems,` +
+  `select null::int as n, (${searchQuerySql('input.text')})::text as exact,` +
+  ` case when input.prefix is not null then (${searchQuerySql('input.before')} && input.prefix::tsquery)::text end as prefix,` +
+  ` null::text[] as stems, null::text[] as similar` +
+  ` from (select ?::text as text, ?::text as before, ?::text as prefix) input` +
+  ` union all` +
+  ` select g.n::int, null, null, array[${CONFIGS.map((config) => `websearch_to_tsquery('${config}', g.word)::text`).join(', ')}],` +
   ` coalesce((select array_agg(distinct s.word) from unnest(?::text[], ?::int[]) f(form, n)` +
   ` cross join lateral (select w.word from search_word w where w.word % f.form and similarity(w.word, f.form) >= ${MIN_SIMILARITY}` +
   ` and length(w.word) >= length(f.form) - ${MAX_SHORTER}` +
-  ` order by similarity(w.word, f.form) desc, w.word limit ${SIMILAR_LEXEMES}) s where f.n = g.n), '{}') as similar` +
+  ` order by similarity(w.word, f.form) desc, w.word limit ${SIMILAR_LEXEMES}) s where f.n = g.n), '{}')` +
   ` from unnest(?::text[]) with ordinality g(word, n)`;
 
 async function meaning(em: EntityManager, parsed: ParsedSearch): Promise<Meaning> {
   const positive = parsed.structured ? [] : parsed.words.slice(0, MAX_WORDS);
   const excluded = parsed.excluded.slice(0, MAX_EXCLUDED);
   const words = [...positive, ...excluded];
-  if (words.length === 0) return { fuzzy: null, excluded: null };
   const forms = words.flatMap((word, i) => (looksUp(word) ? wordForms(word).map((form) => [form, i + 1] as const) : []));
-  const rows = await query(em, MEANING_SQL, [forms.map(([form]) => form), forms.map(([, n]) => n), words]);
+  const rows = await query(em, MEANING_SQL, [
+    parsed.positive,
+    parsed.beforePrefix,
+    parsed.prefix !== undefined ? tsqueryLexeme(parsed.prefix, true) : null,
+    forms.map(([form]) => form),
+    forms.map(([, n]) => n),
+    words,
+  ]);
+  const text = rows.find((row) => row.n === null)!;
   const groups = new Map(
-    rows.map((row) => {
-      const stems = row.stems as string[];
-      // A stop word in any language is no condition: the text as written matches without it there.
-      if (stems.includes('')) return [row.n as number, null];
-      // The configurations often agree, and a similar lexeme may be a stem: each alternative once.
-      return [row.n as number, [...new Set([...stems, ...(row.similar as string[]).map((lexeme) => tsqueryLexeme(lexeme))])]];
-    }),
+    rows
+      .filter((row) => row.n !== null)
+      .map((row) => {
+        const stems = row.stems as string[];
+        // A stop word in any language is no condition: the text as written matches without it there.
+        if (stems.includes('')) return [row.n as number, null];
+        // The configurations often agree, and a similar lexeme may be a stem: each alternative once.
+        return [row.n as number, [...new Set([...stems, ...(row.similar as string[]).map((lexeme) => tsqueryLexeme(lexeme))])]];
+      }),
   );
   const group = (i: number, prefix?: string) => {
     const alternatives = groups.get(i + 1);
@@ -190,6 +212,8 @@ async function meaning(em: EntityManager, parsed: ParsedSearch): Promise<Meaning
   const required = positive.map((_, i) => group(i, typing && i === positive.length - 1 ? parsed.prefix : undefined));
   const exclusions = excluded.map((_, i) => group(positive.length + i)).filter((q) => q !== null);
   return {
+    exact: (text.exact as string) || null,
+    prefix: (text.prefix as string | null) || null,
     // Only stop words: matching by the text as written.
     fuzzy: required.some((q) => q !== null) ? required.filter((q) => q !== null).join(' & ') : null,
     excluded: exclusions.length ? exclusions.join(' | ') : null,
@@ -207,14 +231,14 @@ async function meaning(em: EntityManager, parsed: ParsedSearch): Promise<Meaning
  * A row matches the reader's text as written (websearch syntax, stems in every language), or
  * every word by stem, by a lexeme of the vocabulary like it, or the last word as a prefix; and no
  * excluded word in any of those ways. Rank: stem matches of the text from 2, prefix matches from
- * 1, the rest from 0, each plus its cover density scaled below 1 (ts_rank_cd's normalisation 32),
- * so that the tiers never mix. Only the best `first` get a snippet and their row (as JSON,
+ * 1, the rest from 0, each plus ts_rank scaled below 1 (normalisation 32: r / (r + 1)), so that
+ * the tiers never mix. ts_rank, not ts_rank_cd: it ranks the relevance set as well, and costs a
+ * tenth (0.5 µs a candidate, not 5). Only the best `first` get a snippet and their row (as JSON,
  * mapped into entities), so the cost of `ts_headline` does not grow with the number of matches;
  * the `left join`s keep one row, carrying the count, when nothing matches.
  */
 function findStatement(
-  parsed: ParsedSearch,
-  { fuzzy, excluded }: Meaning,
+  { exact: exactText, prefix: prefixText, fuzzy, excluded }: Meaning,
   searchable: Searchable[],
   languages: readonly Language[],
   first: number,
@@ -225,22 +249,18 @@ function findStatement(
     params.push(value);
     return `$${params.length}::${cast}`;
   };
-  const exact = parsed.positive.trim() ? searchQuerySql(bind(parsed.positive, 'text')) : null;
-  const prefix =
-    parsed.prefix !== undefined
-      ? `(${searchQuerySql(bind(parsed.beforePrefix, 'text'))} && ${bind(tsqueryLexeme(parsed.prefix, true), 'tsquery')})`
-      : null;
-  const fuzzyQuery = fuzzy !== null ? bind(fuzzy, 'tsquery') : null;
-  const excludedQuery = excluded !== null ? bind(excluded, 'tsquery') : null;
+  const [exact, prefix, fuzzyQuery, excludedQuery] = [exactText, prefixText, fuzzy, excluded].map((q) =>
+    q !== null ? bind(q, 'tsquery') : null,
+  );
   const v = `t.${SEARCH_VECTOR}`;
   // What matches the text as written, or with its last word as a prefix, matches word by word
   // too (the words' groups hold their stems and the prefix): one condition, one index scan.
   const matchesAny = (fuzzyQuery !== null ? [fuzzyQuery] : [exact, prefix]).filter((q) => q !== null).map((q) => `${v} @@ ${q}`);
   const tiers = [
-    ...(exact ? [` when c.v @@ ${exact} then 2 + ts_rank_cd(c.v, ${exact}, 32)`] : []),
-    ...(prefix ? [` when c.v @@ ${prefix} then 1 + ts_rank_cd(c.v, ${prefix}, 32)`] : []),
+    ...(exact ? [` when c.v @@ ${exact} then 2 + ts_rank(c.v, ${exact}, 32)`] : []),
+    ...(prefix ? [` when c.v @@ ${prefix} then 1 + ts_rank(c.v, ${prefix}, 32)`] : []),
   ];
-  const similar = fuzzyQuery ? `ts_rank_cd(c.v, ${fuzzyQuery}, 32)` : '0';
+  const similar = fuzzyQuery ? `ts_rank(c.v, ${fuzzyQuery}, 32)` : '0';
   const rank = tiers.length ? `case${tiers.join('')} else ${similar} end` : similar;
   const kinds = searchable.map(
     (s) =>
@@ -284,11 +304,9 @@ export class SearchResolver {
   async search(@Args() { query: text, first, kinds }: SearchArgs, @Ctx() { em, languages }: Context): Promise<SearchResults> {
     if (!text.trim()) throw new BadUserInputError('query must not be empty', { argument: 'query' });
     for (const { entity } of SEARCHABLE) readList(em, entity);
-    const parsed = parseSearch(text);
     const requested = new Set(kinds ?? Object.values(SearchKind));
     const statement = findStatement(
-      parsed,
-      await meaning(em, parsed),
+      await meaning(em, parseSearch(text)),
       SEARCHABLE.filter((s) => requested.has(s.kind)),
       languages,
       first,

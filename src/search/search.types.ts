@@ -71,7 +71,9 @@ export class SearchHit {
 
   @Field(() => Float, {
     description:
-      'Relevance (cover density: how many query words, how close together, and whether in a title); higher is better. Comparable across kinds.',
+      'Relevance, higher is better, comparable across kinds: from 2 for a match of the text as written, from 1 when its last word ' +
+      'matches as the start of a word, from 0 for words like the ones written; within each, how often the words occur, a title ' +
+      'counting most.',
   })
   rank!: number;
 
