@@ -2,7 +2,8 @@
  * `npm run bench`: the real server, compiled and in production mode, against a baseline that
  * answers the same two operations (agenda, coverage) with one hand-written SQL statement each
  * (bench/baseline.ts), on a synthetic dataset of realistic size (bench/dataset.ts), driven by
- * autocannon from a separate process (bench/load-client.ts).
+ * autocannon from a separate process (bench/load-client.ts). The search scenario has no
+ * baseline: it measures the server alone, on the texts of SEARCH_TEXTS (bench/operations.ts).
  *
  * The machine this runs on is small (2 cores) and shared, so absolute req/s swing from run to
  * run. What is meant to be compared over time is the RATIO server ÷ baseline req/s within the
@@ -42,9 +43,12 @@ import {
   EXPECTED_START,
   fillTemplate,
   graphqlTemplate,
+  SEARCH_HITS,
+  SEARCH_TEXTS,
   seededRandom,
   type Operation,
   type RequestTemplate,
+  type ServerOperation,
 } from './operations';
 import {
   cpuMs,
@@ -76,8 +80,8 @@ const COUNTED_REQUESTS = 20;
 const UNKNOWN_SLUG = 'no-such-forum';
 
 interface Scenario {
-  name: 'agenda' | 'coverage' | 'agendaCached' | 'coverageCached' | 'agendaCachedEdits';
-  operation: Operation;
+  name: 'agenda' | 'coverage' | 'agendaCached' | 'coverageCached' | 'agendaCachedEdits' | 'search';
+  operation: ServerOperation;
   cached: boolean;
   /** While it runs, a second client edits a session per second in the forums no request reads (bench/editor.ts). */
   edits?: boolean;
@@ -90,6 +94,8 @@ const ALL_SCENARIOS: Scenario[] = [
   { name: 'agendaCached', operation: 'agenda', cached: true },
   { name: 'agendaCachedEdits', operation: 'agenda', cached: true, edits: true },
   { name: 'coverageCached', operation: 'coverage', cached: true },
+  // Without the response cache: a search box's texts rarely repeat.
+  { name: 'search', operation: 'search', cached: false },
 ];
 
 /**
@@ -112,7 +118,7 @@ const { scenarios: SCENARIOS, overload: RUN_OVERLOAD } = chosenScenarios();
 /** Forums only the editor touches: the load reads the others. */
 const EDITED_FORUMS = 10;
 
-const RUNS = SCENARIOS.length * ROUNDS * 2 + (RUN_OVERLOAD ? 1 : 0);
+const RUNS = SCENARIOS.reduce((n, s) => n + ROUNDS * (s.operation === 'search' ? 1 : 2), 0) + (RUN_OVERLOAD ? 1 : 0);
 /** Hard stop: set-up (database, data, compiling) plus every run with generous slack. */
 const DEADLINE_MS = (240 + RUNS * (WARMUP_SECONDS + SECONDS + 15)) * 1000;
 
@@ -211,6 +217,43 @@ async function verifySameData(
   return sizes!;
 }
 
+interface SearchAnswer {
+  data?: { search: { totalCount: number; hits: { kind: string; node: { title?: string; fullName?: string } }[] } } | null;
+  errors?: unknown;
+}
+
+/**
+ * Every search text is answered without errors, and a few answers are what a reader expects: the
+ * article named, also through a typo, and nothing for a word no row has. Returns the size of the
+ * first answer.
+ */
+async function verifySearch(server: ServerProcess): Promise<number> {
+  const ask = async (text: string) => {
+    const response = await send(server.url, graphqlTemplate('search'), JSON.stringify(text).slice(1, -1));
+    const answer = JSON.parse(response.text) as SearchAnswer;
+    if (response.status !== 200 || answer.errors || !answer.data || !EXPECTED_START.test(response.text))
+      throw new Error(`search «${text}»: HTTP ${response.status} ${response.text.slice(0, 300)}`);
+    return { search: answer.data.search, bytes: Buffer.byteLength(response.text) };
+  };
+  const expectations: [text: string, check: (hits: SearchAnswer['data'] & object) => boolean][] = [
+    ['Синтетическая статья 01234', ({ search }) => search.hits[0]?.node.title === 'Synthetic Article 01234'],
+    ['Synthetc Article 00777', ({ search }) => search.hits[0]?.node.title === 'Synthetic Article 00777'],
+    ['мақаласы 00321', ({ search }) => search.hits[0]?.node.title === 'Synthetic Article 00321'],
+    ['Synthetic', ({ search }) => search.hits.length === SEARCH_HITS],
+    ['Astana', ({ search }) => search.totalCount === 0],
+  ];
+  for (const [text, check] of expectations) {
+    const { search } = await ask(text);
+    if (!check({ search })) throw new Error(`search «${text}»: unexpected answer ${JSON.stringify(search).slice(0, 300)}`);
+  }
+  let bytes: number | undefined;
+  for (const text of new Set(SEARCH_TEXTS)) {
+    const answer = await ask(JSON.parse(`"${text}"`) as string);
+    bytes ??= answer.bytes;
+  }
+  return bytes!;
+}
+
 interface SqlCount {
   mean: number;
   min: number;
@@ -229,7 +272,7 @@ function summarize(counts: number[]): SqlCount {
  * check may have outlived CACHE_MAX_AGE by then, and what is measured is a request whose answer is
  * in the cache.
  */
-async function countServerSql(server: ServerProcess, operation: Operation, slugs: string[], cached: boolean): Promise<SqlCount> {
+async function countServerSql(server: ServerProcess, operation: ServerOperation, slugs: string[], cached: boolean): Promise<SqlCount> {
   const random = seededRandom(7);
   const sequence = Array.from({ length: COUNTED_REQUESTS }, () => slugs[Math.floor(random() * slugs.length)]);
   if (cached) for (const slug of sequence) await send(server.url, graphqlTemplate(operation), slug);
@@ -337,17 +380,18 @@ type RunFigures = SideFigures & { cpuPercent: number; clientCpuPercent: number }
 interface RoundFigures {
   round: number;
   server: RunFigures & { cache?: Record<string, number> };
-  baseline: RunFigures;
-  ratio: number;
+  /** None for search. */
+  baseline?: RunFigures;
+  ratio?: number;
 }
 
 interface ScenarioFigures extends SideFigures {
-  ratio: number;
+  ratio?: number;
   /** agendaCachedEdits: the median over rounds of its server req/s ÷ agendaCached's in the same round. */
   vsAgendaCached?: number;
   edits?: EditFigures;
-  baseline: SideFigures;
-  sql: { server: SqlCount; baseline: SqlCount };
+  baseline?: SideFigures;
+  sql: { server: SqlCount; baseline?: SqlCount };
   rounds: RoundFigures[];
 }
 
@@ -445,7 +489,7 @@ async function main(): Promise<number> {
   const profileDir = cpuProfileDir();
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
   log(
-    `bench: ${SCENARIOS.length} scenarios x ${ROUNDS} rounds x (server, baseline), ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per run`,
+    `bench: ${SCENARIOS.length} scenarios x ${ROUNDS} rounds x (server, baseline where there is one), ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per run`,
   );
 
   // Compiling takes as long as filling the database: both at once.
@@ -509,7 +553,7 @@ async function main(): Promise<number> {
 
   const results: Partial<Record<Scenario['name'], ScenarioFigures>> = {};
   let overload: OverloadFigures | undefined;
-  const responseBytes: Partial<Record<Operation, { server: number; baseline: number }>> = {};
+  const responseBytes: Partial<Record<ServerOperation, { server: number; baseline?: number }>> = {};
   const warmupFailures: string[] = [];
   const firstErrors: string[] = [];
   let peakRssMethod = 'per run (clear_refs)';
@@ -522,35 +566,44 @@ async function main(): Promise<number> {
     if (!resetPeakRss(server.pid)) peakRssMethod = 'since process start (clear_refs not writable)';
     const scenarios = SCENARIOS.filter((s) => s.cached === cached);
     for (const { operation } of scenarios) {
-      responseBytes[operation] = await guard(verifySameData(server, baseline, operation, slugs));
+      responseBytes[operation] =
+        operation === 'search'
+          ? { server: await guard(verifySearch(server)) }
+          : await guard(verifySameData(server, baseline, operation, slugs));
     }
+    const compared = [...new Set(scenarios.map((s) => s.operation).filter((o) => o !== 'search'))];
     log(
-      `bench: server (${cached ? 'response cache on' : 'RESPONSE_CACHE_MB=0'}, pid ${server.pid}) answers like the baseline for ${slugs.length} forums and an unknown slug, both operations`,
+      `bench: server (${cached ? 'response cache on' : 'RESPONSE_CACHE_MB=0'}, pid ${server.pid})` +
+        (compared.length ? ` answers like the baseline for ${slugs.length} forums and an unknown slug (${compared.join(', ')})` : '') +
+        (scenarios.some((s) => s.operation === 'search') ? `${compared.length ? ';' : ''} answers every search text` : ''),
     );
 
     for (const scenario of scenarios) {
+      const { operation } = scenario;
+      const compared = operation === 'search' ? undefined : operation;
+      const requests = compared ? slugs : SEARCH_TEXTS;
       const sql = {
-        server: await guard(countServerSql(server, scenario.operation, slugs, cached)),
-        baseline: await countBaselineSql(baseline, scenario.operation, slugs),
+        server: await guard(countServerSql(server, operation, requests, cached)),
+        ...(compared ? { baseline: await countBaselineSql(baseline, compared, slugs) } : {}),
       };
       const editor = scenario.edits ? await guard(startEditing(server.url, editorToken, editedSlugs)) : undefined;
       const rounds: RoundFigures[] = [];
       for (let round = 1; round <= ROUNDS; round += 1) {
         // The same seed on both sides: both get the same sequence of forums in this round.
         seed += 10;
-        const a = await guard(measure(client, server, graphqlTemplate(scenario.operation), slugs, seed, warmupFailures));
-        const b = await guard(measure(client, baseline, baselineTemplate(scenario.operation), slugs, seed, warmupFailures));
-        for (const r of [a, b]) if (r.firstError) firstErrors.push(`${scenario.name} round ${round}: ${r.firstError}`);
-        const figures = {
+        const a = await guard(measure(client, server, graphqlTemplate(operation), requests, seed, warmupFailures));
+        const b = compared && (await guard(measure(client, baseline, baselineTemplate(compared), slugs, seed, warmupFailures)));
+        for (const r of b ? [a, b] : [a]) if (r.firstError) firstErrors.push(`${scenario.name} round ${round}: ${r.firstError}`);
+        const figures: RoundFigures = {
           round,
           server: { ...side(a, sql.server), ...(a.cache ? { cache: a.cache } : {}) },
-          baseline: side(b, sql.baseline),
-          ratio: round2(a.reqPerSec / b.reqPerSec),
+          ...(b && sql.baseline ? { baseline: side(b, sql.baseline), ratio: round2(a.reqPerSec / b.reqPerSec) } : {}),
         };
         rounds.push(figures);
         log(
-          `bench: ${scenario.name} round ${round}: server ${figures.server.reqPerSec.toFixed(0)} req/s, ` +
-            `baseline ${figures.baseline.reqPerSec.toFixed(0)} req/s, ratio ${figures.ratio.toFixed(2)} (${since(started)})`,
+          `bench: ${scenario.name} round ${round}: server ${figures.server.reqPerSec.toFixed(0)} req/s, p99 ${figures.server.p99Ms.toFixed(1)} ms` +
+            (figures.baseline ? `, baseline ${figures.baseline.reqPerSec.toFixed(0)} req/s, ratio ${fixed(figures.ratio!, 2)}` : '') +
+            ` (${since(started)})`,
         );
       }
       const edits = await editor?.stop();
@@ -558,11 +611,10 @@ async function main(): Promise<number> {
       const withoutEdits = results.agendaCached?.rounds;
       results[scenario.name] = {
         ...overRounds(rounds.map((r) => r.server)),
-        ratio: round2(median(rounds.map((r) => r.ratio))),
+        ...(compared ? { ratio: round2(median(rounds.map((r) => r.ratio!))), baseline: overRounds(rounds.map((r) => r.baseline!)) } : {}),
         ...(edits && withoutEdits
           ? { vsAgendaCached: round2(median(rounds.map((r, i) => r.server.reqPerSec / withoutEdits[i].server.reqPerSec))), edits }
           : {}),
-        baseline: overRounds(rounds.map((r) => r.baseline)),
         sql,
         rounds,
       };
@@ -609,6 +661,7 @@ async function main(): Promise<number> {
     operations: {
       agenda: `forum → ${AGENDA_SESSIONS} sessions → participants → speaker → country, ministry`,
       coverage: `forum → ${COVERAGE_ARTICLES} latest articles → speakers, countries`,
+      search: `search(first: ${SEARCH_HITS}) over ${new Set(SEARCH_TEXTS).size} texts of the relevance set's kinds → hits, snippets, nodes`,
     },
     responseBytes,
     connections: CONNECTIONS,
@@ -660,14 +713,14 @@ async function main(): Promise<number> {
           name,
           String(r.round),
           fixed(r.server.reqPerSec, 0),
-          fixed(r.baseline.reqPerSec, 0),
-          fixed(r.ratio, 2),
+          fixed(r.baseline?.reqPerSec ?? NaN, 0),
+          fixed(r.ratio ?? NaN, 2),
           fixed(r.server.p99Ms, 1),
-          fixed(r.baseline.p99Ms, 1),
+          fixed(r.baseline?.p99Ms ?? NaN, 1),
           String(r.server.cpuPercent),
           String(r.server.clientCpuPercent),
-          String(r.baseline.cpuPercent),
-          String(r.baseline.clientCpuPercent),
+          r.baseline ? String(r.baseline.cpuPercent) : '-',
+          r.baseline ? String(r.baseline.clientCpuPercent) : '-',
           fixed(r.server.peakRssMb, 0),
         ]),
       ),
@@ -681,8 +734,8 @@ async function main(): Promise<number> {
       names.flatMap((name) => {
         const r = results[name]!;
         return [
-          [name, 'server', ...sideCells(r), fixed(r.ratio, 2)],
-          ['', 'baseline', ...sideCells(r.baseline), ''],
+          [name, 'server', ...sideCells(r), fixed(r.ratio ?? NaN, 2)],
+          ...(r.baseline ? [['', 'baseline', ...sideCells(r.baseline), '']] : []),
         ];
       }),
     ),
@@ -718,7 +771,7 @@ async function main(): Promise<number> {
     );
   }
   const failed =
-    names.reduce((n, name) => n + results[name]!.errors + results[name]!.baseline.errors, 0) +
+    names.reduce((n, name) => n + results[name]!.errors + (results[name]!.baseline?.errors ?? 0), 0) +
     (edits?.edits?.failed ?? 0) +
     (overload?.errors ?? 0);
   if (failed > 0 || warmupFailures.length > 0) {
