@@ -8,24 +8,12 @@ import { ArticleStatus } from './article.entity';
 
 /* The editors' input classes; the rules they share with other inputs are in shared/input-rules. */
 
-/** Like `LocalizedTextInput`, for an article text, which may be longer than a name or a caption. */
+/**
+ * `LocalizedTextInput` under a name of its own: an article text may be longer than a name or a
+ * caption, and the text gate's limits go by the field that takes it (text-gate.ts).
+ */
 @InputType({ description: 'Article text in each language; at least one language must be given.' })
-export class ArticleTextInput {
-  @Field(() => String, { nullable: true, description: 'Kazakh.' })
-  @IsOptional()
-  @MinLength(1)
-  kk?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Russian.' })
-  @IsOptional()
-  @MinLength(1)
-  ru?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'English.' })
-  @IsOptional()
-  @MinLength(1)
-  en?: string | null;
-}
+export class ArticleTextInput extends LocalizedTextInput {}
 
 const BCP47 = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const BCP47_MESSAGE = 'language must be a BCP 47 code such as ru, kk or en-GB';
