@@ -167,13 +167,14 @@ describe('matching', () => {
     // The Kazakh title «Медиафорум ашылды» has the same word as the Russian one.
     expect(await found('медиафорума')).toEqual(['ru-opening', 'kk-opening']);
     // The forum «Форум camf» too: a title match before a match in an article's body.
-    expect(await found('форумы')).toEqual(['camf', 'ru-regional']);
+    // Then the English «forum», found by the word in Latin letters (below: a similar word).
+    expect(await found('форумы')).toEqual(['camf', 'ru-regional', 'en-begins']);
     expect(await listed({ query: 'медиафорума' })).toEqual(['ru-opening', 'kk-opening']);
     expect(await listed({ query: 'форумы' })).toEqual(['ru-regional']);
   });
 
   it('English words match by their stem', async () => {
-    expect(await found('forums')).toEqual(['en-begins', 'camf']);
+    expect(await found('forums')).toEqual(['en-begins', 'camf', 'ru-regional']);
     expect(await found('BEGINNING')).toEqual(['en-begins']);
     expect(await listed({ query: 'forums' })).toEqual(['en-begins']);
   });
@@ -298,6 +299,13 @@ describe('matching what readers type', () => {
     // Russian Snowball stems «Астана» to «аст» but «Астану» to «астан».
     expect(await found('Астана', { kinds: ['ARTICLE'] })).toEqual(['ru-opening']);
     expect(await found('Balayeva')).toEqual(['aida']);
+  });
+
+  it('finds a name written in the other script', async () => {
+    // The article's title is only in English, «Samarkand hosts delegates».
+    expect(await found('Самарканд', { kinds: ['ARTICLE'] })).toEqual(['samarkand']);
+    // The ministry's Kazakh name, «Мәдениет және ақпарат министрлігі», in Latin letters.
+    expect(await found('Madeniet', { kinds: ['MINISTRY'] })).toEqual(['kz-mci']);
   });
 
   it('takes Kazakh case, plural and possessive endings off a word', async () => {
@@ -429,12 +437,13 @@ describe('snippets', () => {
       (await search(query, {}, acceptLanguage)).hits.map((hit) => hit.snippet);
     expect(await snippets('Балаева')).toEqual(['Аида <mark>Балаева</mark> — Министр культуры и информации']);
     expect(await snippets('Балаева', 'kk')).toEqual(['Аида <mark>Балаева</mark> — Мәдениет және ақпарат министрі']);
-    // No English text matches a Cyrillic name: the next language that does.
-    expect(await snippets('Балаева', 'en')).toEqual(['Аида <mark>Балаева</mark> — Министр культуры и информации']);
-    expect(await snippets('Balaeva')).toEqual(['Aida <mark>Balaeva</mark> — Minister of Culture and Information']);
-    // «Ministry», a word like it, comes after.
-    expect((await snippets('minister'))[0]).toEqual('Aida Balaeva — <mark>Minister</mark> of Culture and Information');
-    expect((await snippets('министр', 'en'))[0]).toEqual('Аида Балаева — <mark>Министр</mark> культуры и информации');
+    // The English text matches the name in Latin letters.
+    expect(await snippets('Балаева', 'en')).toEqual(['Aida <mark>Balaeva</mark> — Minister of Culture and Information']);
+    // And the reader's Russian matches a Latin spelling.
+    expect(await snippets('Balaeva')).toEqual(['Аида <mark>Балаева</mark> — Министр культуры и информации']);
+    // The Russian title («Открытие») does not match: the Kazakh one does.
+    expect(await snippets('ашылды')).toEqual(['Медиафорум <mark>ашылды</mark>']);
+    expect(await snippets('ашылды', 'en')).toEqual(['Медиафорум <mark>ашылды</mark>']);
   });
 
   it('follow Accept-Language over HTTP', async () => {
@@ -529,12 +538,13 @@ describe('statement counts', () => {
     add(0, 1);
     await em.flush();
     const small = await h.countStatements(() => data(QUERY, { q: 'Ташкент' }));
-    expect(small.result.search.totalCount).toBe(3);
+    // The article, the speaker, the session, and the forum named «tashkent-0» in Latin letters.
+    expect(small.result.search.totalCount).toBe(4);
 
     add(1, 40);
     await em.flush();
     const large = await h.countStatements(() => data(QUERY, { q: 'Ташкент' }));
-    expect(large.result.search.totalCount).toBe(120);
+    expect(large.result.search.totalCount).toBe(122);
     expect(large.result.search.hits).toHaveLength(50);
 
     // One for the words' stems and similar words, one for the search (hits, snippets, nodes,

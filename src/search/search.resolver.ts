@@ -10,7 +10,16 @@ import { publicArticle } from '../article/article.visibility';
 import { BadUserInputError } from '../errors';
 import { Session } from '../session/session.entity';
 import { Language } from '../shared/i18n';
-import { CONFIGS, parseSearch, SEARCH_VECTOR, searchQuerySql, tsqueryLexeme, wordForms, type ParsedSearch } from '../shared/search';
+import {
+  CONFIGS,
+  parseSearch,
+  SEARCH_VECTOR,
+  searchQuerySql,
+  transliterated,
+  tsqueryLexeme,
+  wordForms,
+  type ParsedSearch,
+} from '../shared/search';
 import { toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
@@ -183,7 +192,11 @@ async function meaning(em: EntityManager, parsed: ParsedSearch): Promise<Meaning
   const positive = parsed.structured ? [] : parsed.words.slice(0, MAX_WORDS);
   const excluded = parsed.excluded.slice(0, MAX_EXCLUDED);
   const words = [...positive, ...excluded];
-  const forms = words.flatMap((word, i) => (looksUp(word) ? wordForms(word).map((form) => [form, i + 1] as const) : []));
+  const forms = words.flatMap((word, i) => {
+    if (!looksUp(word)) return [];
+    const other = transliterated(word);
+    return [...wordForms(word), ...(other !== undefined ? wordForms(other) : [])].map((form) => [form, i + 1] as const);
+  });
   const rows = await query(em, MEANING_SQL, [
     parsed.positive,
     parsed.beforePrefix,

@@ -126,6 +126,35 @@ export function wordForms(word: string): string[] {
   return forms;
 }
 
+/*
+ * Names are written in both scripts: «Shymkent» and «Шымкент», «Qazaqstan» and «Қазақстан». A
+ * word is also looked up in the other script, transliterated roughly: the vocabulary lookup is by
+ * similarity, so a close spelling finds the word (Kazakh and Russian Cyrillic, common Latin
+ * spellings of both: the 2021 Kazakh alphabet's q, and sh, zh, kh, ch, ts, ya, yu).
+ */
+// prettier-ignore
+const CYRILLIC_TO_LATIN: Record<string, string> = {
+  а: 'a', ә: 'a', б: 'b', в: 'v', г: 'g', ғ: 'g', д: 'd', е: 'e', ё: 'yo', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k',
+  қ: 'q', л: 'l', м: 'm', н: 'n', ң: 'n', о: 'o', ө: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ұ: 'u', ү: 'u',
+  ф: 'f', х: 'kh', һ: 'h', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch', ъ: '', ы: 'y', і: 'i', ь: '', э: 'e', ю: 'yu', я: 'ya',
+};
+// prettier-ignore
+const LATIN_TO_CYRILLIC: [latin: string, cyrillic: string][] = [
+  ['shch', 'щ'], ['zh', 'ж'], ['kh', 'х'], ['ts', 'ц'], ['ch', 'ч'], ['sh', 'ш'], ['yu', 'ю'], ['ya', 'я'], ['yo', 'ё'],
+  ['ye', 'е'], ['a', 'а'], ['b', 'б'], ['c', 'к'], ['d', 'д'], ['e', 'е'], ['f', 'ф'], ['g', 'г'], ['h', 'х'], ['i', 'и'],
+  ['j', 'дж'], ['k', 'к'], ['l', 'л'], ['m', 'м'], ['n', 'н'], ['o', 'о'], ['p', 'п'], ['q', 'қ'], ['r', 'р'], ['s', 'с'],
+  ['t', 'т'], ['u', 'у'], ['v', 'в'], ['w', 'у'], ['x', 'кс'], ['y', 'ы'], ['z', 'з'],
+];
+const LATIN_PATTERN = new RegExp(LATIN_TO_CYRILLIC.map(([latin]) => latin).join('|'), 'g');
+const LATIN_OF = new Map(LATIN_TO_CYRILLIC);
+
+/** The word in the other script, when it is all in one (lower case); else undefined. */
+export function transliterated(word: string): string | undefined {
+  if (/^[a-z]+$/.test(word)) return word.replace(LATIN_PATTERN, (latin) => LATIN_OF.get(latin)!);
+  if (/^[а-яёәғқңөұүһі]+$/.test(word)) return [...word].map((letter) => CYRILLIC_TO_LATIN[letter]).join('');
+  return undefined;
+}
+
 /** A lexeme as a tsquery operand, quoted so that it is taken as it is, not parsed or stemmed again. */
 export function tsqueryLexeme(lexeme: string, prefix = false): string {
   return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'${prefix ? ':*' : ''}`;

@@ -2,7 +2,7 @@
  * Runs the relevance test set (queries.ts) through the GraphQL `search` query on the seed data
  * plus the synthetic corpus (corpus.ts), and scores it per language: recall@10 and MRR.
  * `npm run search:eval` runs this file and prints the figures and the failing queries; the jest
- * test (relevance.test.ts) holds the figures to the floors below.
+ * test (relevance.test.ts) holds the figures to the targets below.
  */
 // Before the entities: their decorators record types through this API.
 import 'reflect-metadata';
@@ -38,20 +38,8 @@ export interface Figures {
   mrr: number;
 }
 
-/** Issue 16's targets, in every language. */
+/** Issue 16's targets, which every language must reach: `npm test` fails below them. */
 export const TARGETS = { recall: 0.95, mrr: 0.8 } as const;
-
-/*
- * The ratchet: per language, the figures of today's matching (stems, the last word as a prefix,
- * similar lexemes of the vocabulary, Kazakh endings), rounded down, MRR at most its target. A change to search may not give less.
- * Raise them as matching improves, never lower them to let a change through, until they reach
- * TARGETS.
- */
-export const FLOORS: Record<QueryLanguage, { recall: number; mrr: number }> = {
-  ru: { recall: 0.91, mrr: 0.8 },
-  kk: { recall: 0.95, mrr: 0.8 },
-  en: { recall: 0.86, mrr: 0.8 },
-};
 
 export interface QueryOutcome {
   query: RelevanceQuery;
@@ -211,32 +199,21 @@ export function formatReport(evaluation: Evaluation): string {
   const row = (cells: (string | number)[], widths: number[]) =>
     cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
 
-  const widths = [9, 7, 9, 5, 13, 13];
+  const widths = [9, 7, 9, 5, 14];
   lines.push(
     `search relevance: ${evaluation.overall.queries} queries, first ${TOP} hits; kinds searchable: ${evaluation.knownKinds.join(', ')}`,
   );
   lines.push('');
-  lines.push(row(['language', 'queries', 'recall@10', 'MRR', 'floor r / MRR', 'target r / MRR'], widths));
+  lines.push(row(['language', 'queries', 'recall@10', 'MRR', 'target r / MRR'], widths));
   for (const language of LANGUAGES) {
     const f = evaluation.languages[language];
-    const floor = FLOORS[language];
-    const below = f.recall < floor.recall || f.mrr < floor.mrr ? '  BELOW FLOOR' : '';
+    const below = f.recall < TARGETS.recall || f.mrr < TARGETS.mrr ? '  BELOW TARGET' : '';
     lines.push(
-      row(
-        [
-          language,
-          f.queries,
-          fixed(f.recall),
-          fixed(f.mrr),
-          `${fixed(floor.recall)} / ${fixed(floor.mrr)}`,
-          `${fixed(TARGETS.recall)} / ${fixed(TARGETS.mrr)}`,
-        ],
-        widths,
-      ) + below,
+      row([language, f.queries, fixed(f.recall), fixed(f.mrr), `${fixed(TARGETS.recall)} / ${fixed(TARGETS.mrr)}`], widths) + below,
     );
   }
   const all = evaluation.overall;
-  lines.push(row(['overall', all.queries, fixed(all.recall), fixed(all.mrr), '', ''], widths));
+  lines.push(row(['overall', all.queries, fixed(all.recall), fixed(all.mrr), ''], widths));
 
   lines.push('');
   const categoryWidths = [15, 7, 7, 9, 5];
@@ -266,15 +243,15 @@ export function formatReport(evaluation: Evaluation): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** True when a language is below its floor. */
-export function belowFloor(evaluation: Evaluation): QueryLanguage[] {
-  return LANGUAGES.filter((l) => evaluation.languages[l].recall < FLOORS[l].recall || evaluation.languages[l].mrr < FLOORS[l].mrr);
+/** The languages below the targets. */
+export function belowTargets(evaluation: Evaluation): QueryLanguage[] {
+  return LANGUAGES.filter((l) => evaluation.languages[l].recall < TARGETS.recall || evaluation.languages[l].mrr < TARGETS.mrr);
 }
 
 /**
  * `npm run search:eval`: on TEST_DATABASE_URL's server when set (a database of its own, dropped
  * at the end, as the tests do), else on an embedded PostgreSQL in a temporary folder, removed at
- * the end. Exit code 1 when a query raised an error or a language is below its floor.
+ * the end. Exit code 1 when a query raised an error or a language is below the targets.
  */
 async function main(): Promise<number> {
   // Migrations and the embedded PostgreSQL log at `info`, which would bury the table.
@@ -299,8 +276,8 @@ async function main(): Promise<number> {
       const evaluation = await evaluate(h, await loadCorpus(h));
       process.stdout.write(formatReport(evaluation));
       const errors = evaluation.queries.filter((o) => o.errors.length).length;
-      const below = belowFloor(evaluation);
-      if (below.length) process.stderr.write(`search:eval: below the floor in ${below.join(', ')}\n`);
+      const below = belowTargets(evaluation);
+      if (below.length) process.stderr.write(`search:eval: below the targets in ${below.join(', ')}\n`);
       return errors || below.length ? 1 : 0;
     } finally {
       await h.close();
