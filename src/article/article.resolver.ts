@@ -11,7 +11,8 @@ import { Quote } from '../quote/quote.entity';
 import { Session } from '../session/session.entity';
 import { fromGlobalId } from '../shared/global-id';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
-import { SEARCH_VECTOR, searchQuerySql } from '../shared/search';
+import { parseSearch, SEARCH_VECTOR } from '../shared/search';
+import { matchSql, meaning, rankSql, type BindQuery } from '../shared/search-matching';
 import { allOf } from '../shared/sql-filter';
 import { fetchRootPage } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
@@ -51,9 +52,10 @@ export class ArticleFilter {
   @Field(() => String, {
     nullable: true,
     description:
-      'Only articles whose title, lead or text matches this full-text query, in any language (Russian and English words by ' +
-      'their stem, Kazakh ones exactly; web search syntax: "quoted phrase", `or`). The articles then come best ' +
-      'match first (a match in the title before one in the text), newest first among equals. Blank means no condition.',
+      'Only articles whose title, lead or text matches this text, in any language, as `search` matches it (each word by its ' +
+      'stem, without Kazakh endings, as a prefix when last, or by similar words; web search syntax: "quoted phrase", `or`, ' +
+      '`-word`). The articles then come best match first (the text as written before similar words, a match in the title ' +
+      'before one in the text), newest first among equals. Blank means no condition.',
   })
   query?: string | null;
 }
@@ -81,7 +83,19 @@ export class ArticleResolver {
     });
     // A blank query is no query: websearch_to_tsquery would make it match nothing.
     const text = filter?.query?.trim();
+    const meant = text ? await meaning(em, parseSearch(text)) : undefined;
+    // fetchRootPage writes the order (inside row_number()) before the conditions, so the rank's
+    // bindings come first; each `?` is bound in the order the text names it.
+    const rankParams: unknown[] = [];
+    const matchParams: unknown[] = [];
+    const into =
+      (params: unknown[]): BindQuery =>
+      (q) => {
+        params.push(q);
+        return '?::tsquery';
+      };
     const vector = `t.${SEARCH_VECTOR}`;
+    const rank = meant && rankSql(meant, vector, into(rankParams));
     const where = allOf([
       filter?.forumSlug && linked('article_forum', 'forum_id', 'forum', 'slug', filter.forumSlug),
       filter?.sessionId && {
@@ -94,12 +108,10 @@ export class ArticleResolver {
       filter?.language && { sql: 't.language = ?', params: [filter.language] },
       filter?.publishedFrom && { sql: 't.published_at >= ?', params: [filter.publishedFrom] },
       filter?.publishedTo && { sql: 't.published_at < ?', params: [filter.publishedTo] },
-      text && { sql: `${vector} @@ ${searchQuerySql()}`, params: [text, text, text] },
+      meant && { sql: matchSql(meant, vector, into(matchParams)), params: matchParams },
     ]);
-    const orderBy = text ? `ts_rank_cd(${vector}, ${searchQuerySql()}) desc, ${NEWEST_FIRST}` : NEWEST_FIRST;
-    // fetchRootPage writes the order (inside row_number()) before the conditions, so the rank's
-    // bindings come first.
-    const filtered = text && where ? { sql: where.sql, params: [text, text, text, ...where.params] } : where;
+    const orderBy = rank ? `${rank} desc, ${NEWEST_FIRST}` : NEWEST_FIRST;
+    const filtered = where && { sql: where.sql, params: [...rankParams, ...where.params] };
     const list = { from: 'article t', orderBy, where: publicArticle('t') };
     return toConnection(await fetchRootPage(em, Article, list, pageOf(args), filtered));
   }

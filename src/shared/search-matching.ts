@@ -1,0 +1,142 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CONFIGS, searchQuerySql, transliterated, tsqueryLexeme, wordForms, type ParsedSearch } from './search';
+import { query } from './sql-loading';
+
+/*
+ * What a reader's text means, and how a row matches it: the matching that `search` and
+ * `articles(filter: { query })` share. A row matches the text as written (websearch syntax, stems
+ * in every language), or every word by stem, by a lexeme of the vocabulary like it (typos, other
+ * cases of a name, the other script, Kazakh endings taken off), or the last word as a prefix; and
+ * no excluded word in any of those ways.
+ */
+
+/** Words of a query matched one by one (stem, vocabulary, prefix); more are matched by stem only. */
+const MAX_WORDS = 8;
+/** Excluded words that count; more are ignored. */
+const MAX_EXCLUDED = 4;
+/** Lexemes of the vocabulary taken for each form of a word, the most similar first. */
+const SIMILAR_LEXEMES = 8;
+/**
+ * How similar (pg_trgm, 0 to 1) a lexeme must be to a form of a query word. 0.4 takes a one-letter
+ * typo in a word of five letters or more («Astna» / «astana» 0.44) and the stems the stemmers make
+ * of a name's other cases («астана» / «астан» 0.63), not words that merely share a start
+ * («аст» / «астана» 0.38).
+ */
+const MIN_SIMILARITY = 0.4;
+/**
+ * And at most this many letters shorter: a typo or another case takes a letter or two off a word,
+ * whereas a shorter word at its start («медиа» in «медиафорум», 0.42) is another word. Longer is
+ * fine: Kazakh stacks endings («Алматы», «Алматыдағы»).
+ */
+const MAX_SHORTER = 2;
+
+/** A word looked up in the vocabulary: not a number, and three letters or more. */
+const looksUp = (word: string) => word.length >= 3 && !/^\p{N}+$/u.test(word);
+
+/** What a reader's text means, as tsqueries (text); null where there is nothing of the kind. */
+export interface Meaning {
+  /** The text as written: websearch syntax, stems in every language. */
+  exact: string | null;
+  /** The same with its last word as a prefix, while it is being typed. */
+  prefix: string | null;
+  /** Every word (its group), by stem or a similar lexeme; the last also as a prefix. Null: matching by `exact` only. */
+  fuzzy: string | null;
+  /** No hit may match this. */
+  excluded: string | null;
+}
+
+/*
+ * The first statement: the text's queries (made once here, so that the second statement holds
+ * them as constants: a `websearch_to_tsquery` in it would be run for every kind, once when it is
+ * planned and again for every candidate it ranks); then each word's stems in every language (an
+ * empty one where it is a stop word) and the lexemes of the vocabulary like each of its forms
+ * (the trigram index serves `%`, pg_trgm's default threshold of 0.3; the closer bounds are
+ * checked on what it finds).
+ */
+const MEANING_SQL =
+  `select null::int as n, (${searchQuerySql('input.text')})::text as exact,` +
+  ` case when input.prefix is not null then (${searchQuerySql('input.before')} && input.prefix::tsquery)::text end as prefix,` +
+  ` null::text[] as stems, null::text[] as similar` +
+  ` from (select ?::text as text, ?::text as before, ?::text as prefix) input` +
+  ` union all` +
+  ` select g.n::int, null, null, array[${CONFIGS.map((config) => `websearch_to_tsquery('${config}', g.word)::text`).join(', ')}],` +
+  ` coalesce((select array_agg(distinct s.word) from unnest(?::text[], ?::int[]) f(form, n)` +
+  ` cross join lateral (select w.word from search_word w where w.word % f.form and similarity(w.word, f.form) >= ${MIN_SIMILARITY}` +
+  ` and length(w.word) >= length(f.form) - ${MAX_SHORTER}` +
+  ` order by similarity(w.word, f.form) desc, w.word limit ${SIMILAR_LEXEMES}) s where f.n = g.n), '{}')` +
+  ` from unnest(?::text[]) with ordinality g(word, n)`;
+
+export async function meaning(em: EntityManager, parsed: ParsedSearch): Promise<Meaning> {
+  const positive = parsed.structured ? [] : parsed.words.slice(0, MAX_WORDS);
+  const excluded = parsed.excluded.slice(0, MAX_EXCLUDED);
+  const words = [...positive, ...excluded];
+  const forms = words.flatMap((word, i) => {
+    if (!looksUp(word)) return [];
+    const other = transliterated(word);
+    return [...wordForms(word), ...(other !== undefined ? wordForms(other) : [])].map((form) => [form, i + 1] as const);
+  });
+  const rows = await query(em, MEANING_SQL, [
+    parsed.positive,
+    parsed.beforePrefix,
+    parsed.prefix !== undefined ? tsqueryLexeme(parsed.prefix, true) : null,
+    forms.map(([form]) => form),
+    forms.map(([, n]) => n),
+    words,
+  ]);
+  const text = rows.find((row) => row.n === null)!;
+  const groups = new Map(
+    rows
+      .filter((row) => row.n !== null)
+      .map((row) => {
+        const stems = row.stems as string[];
+        // A stop word in any language is no condition: the text as written matches without it there.
+        if (stems.includes('')) return [row.n as number, null];
+        // The configurations often agree, and a similar lexeme may be a stem: each alternative once.
+        return [row.n as number, [...new Set([...stems, ...(row.similar as string[]).map((lexeme) => tsqueryLexeme(lexeme))])]];
+      }),
+  );
+  const group = (i: number, prefix?: string) => {
+    const alternatives = groups.get(i + 1);
+    return alternatives ? `(${[...alternatives, ...(prefix !== undefined ? [tsqueryLexeme(prefix, true)] : [])].join(' | ')})` : null;
+  };
+  const typing = parsed.prefix !== undefined && positive.length === parsed.words.length;
+  const required = positive.map((_, i) => group(i, typing && i === positive.length - 1 ? parsed.prefix : undefined));
+  const exclusions = excluded.map((_, i) => group(positive.length + i)).filter((q) => q !== null);
+  return {
+    exact: (text.exact as string) || null,
+    prefix: (text.prefix as string | null) || null,
+    // Only stop words: matching by the text as written.
+    fuzzy: required.some((q) => q !== null) ? required.filter((q) => q !== null).join(' & ') : null,
+    excluded: exclusions.length ? exclusions.join(' | ') : null,
+  };
+}
+
+/** Gives the placeholder of a query (a tsquery's text) in the statement being written. */
+export type BindQuery = (query: string) => string;
+
+/**
+ * SQL: whether `vector` matches. What matches the text as written, or with its last word as a
+ * prefix, matches word by word too (the words' groups hold their stems and the prefix), once a
+ * stop word is no condition: one condition, which the GIN index serves in one scan.
+ */
+export function matchSql({ exact, prefix, fuzzy, excluded }: Meaning, vector: string, bind: BindQuery): string {
+  const positive = fuzzy !== null ? [fuzzy] : [exact, prefix].filter((q) => q !== null);
+  if (positive.length === 0) return 'false';
+  const match = positive.map((q) => `${vector} @@ ${bind(q)}`).join(' or ');
+  return excluded !== null ? `(${match}) and not ${vector} @@ ${bind(excluded)}` : `(${match})`;
+}
+
+/**
+ * SQL: the rank of a matching `vector`. The text as written from 2, with its last word as a prefix
+ * from 1, the rest from 0, each plus ts_rank scaled below 1 (normalisation 32: r / (r + 1)), so
+ * that the tiers never mix. ts_rank, not ts_rank_cd: it ranks the relevance set as well, and costs
+ * a tenth (0.5 µs a row, not 5).
+ */
+export function rankSql({ exact, prefix, fuzzy }: Meaning, vector: string, bind: BindQuery): string {
+  const tiers = [
+    ...(exact !== null ? [` when ${vector} @@ ${bind(exact)} then 2 + ts_rank(${vector}, ${bind(exact)}, 32)`] : []),
+    ...(prefix !== null ? [` when ${vector} @@ ${bind(prefix)} then 1 + ts_rank(${vector}, ${bind(prefix)}, 32)`] : []),
+  ];
+  const similar = fuzzy !== null ? `ts_rank(${vector}, ${bind(fuzzy)}, 32)` : '0';
+  return tiers.length ? `(case${tiers.join('')} else ${similar} end)` : similar;
+}
