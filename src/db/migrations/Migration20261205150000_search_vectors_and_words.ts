@@ -79,7 +79,12 @@ end $$;`);
         `create trigger "${table}_search_vector" before insert or update of ${columns.map(([column]) => `"${column}"`).join(', ')}` +
           ` on "${table}" for each row execute function "${table}_search_vector"();`,
       );
+      // The rows there are, without the tables' other triggers: they would announce every row as
+      // changed, and the article's deferred one leaves trigger events pending, which CREATE INDEX
+      // then refuses.
+      this.addSql(`alter table "${table}" disable trigger user;`);
       this.addSql(`update "${table}" set search_vector = ${vector(columns)};`);
+      this.addSql(`alter table "${table}" enable trigger user;`);
       this.addSql(`create index "${table}_search_index" on "${table}" using gin ("search_vector");`);
       // The planner's estimates of how common a word is come from the column's statistics.
       this.addSql(`analyze "${table}";`);
