@@ -131,9 +131,9 @@ function snippetSql(s: Searchable): string {
  * the newest SEARCH_CANDIDATES are ranked and counted (`totalCountExact` says so): that is what
  * keeps a one-word query over 50,000 articles as fast as a rare one.
  *
- * Matching and rank: matching.ts. Only the best `first` get a snippet and their row (as JSON,
- * mapped into entities), so the cost of `ts_headline` does not grow with the number of matches;
- * the `left join`s keep one row, carrying the count, when nothing matches.
+ * Matching and rank: shared/search-matching.ts. Only the best `first` get a snippet and their
+ * row (as JSON, mapped into entities), so the cost of `ts_headline` does not grow with the number
+ * of matches; the `left join`s keep one row, carrying the count, when nothing matches.
  */
 function findStatement(
   meaning: Meaning,

@@ -6,7 +6,7 @@
  * weights by field. A GIN index on it serves the matches.
  *
  * On top of the stems, the search looks up words it cannot match as typed in `search_word`, the
- * vocabulary of every vector's lexemes, by trigram similarity (search.resolver.ts).
+ * vocabulary of every vector's lexemes, by trigram similarity (search-matching.ts).
  */
 
 import { Property } from '@mikro-orm/core';
