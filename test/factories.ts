@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Article } from '../src/article/article.entity';
+import { hashPassword } from '../src/auth/password';
+import { Role, User } from '../src/auth/user.entity';
 import { Country } from '../src/country/country.entity';
 import { Forum } from '../src/forum/forum.entity';
 import { Initiative, InitiativeStatus } from '../src/initiative/initiative.entity';
@@ -117,5 +119,12 @@ export function initiative(em: EntityManager, slug: string, forum: Forum, countr
     status: InitiativeStatus.PROPOSED,
   });
   created.countries.set(countries);
+  return created;
+}
+
+/** A user who signs in with `password`; an organiser of `forums` when given. */
+export async function user(em: EntityManager, email: string, password: string, role: Role, forums: Forum[] = []): Promise<User> {
+  const created = em.create(User, { email, passwordHash: await hashPassword(password), role });
+  created.forums.set(forums);
   return created;
 }

@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { hashPassword } from '../src/auth/password';
-import { Role, User } from '../src/auth/user.entity';
+import { Role } from '../src/auth/user.entity';
 import { ConfigError, loadConfig } from '../src/config';
 import { freePort } from '../src/db/embedded';
 import { ormOptions } from '../src/db/mikro-orm.config';
@@ -185,12 +184,7 @@ describeUnless(PGBOUNCER ? undefined : 'pgbouncer is not installed (apt-get inst
       const kz = make.country(em, 'KZ', { en: 'Kazakhstan', ru: 'Казахстан' });
       const speakers = [make.speaker(em, 'aida', kz), make.speaker(em, 'bolat', kz)];
       const { forum } = make.forumWithAgenda(em, { slug: 'camf', host: kz, sessions: 4, speakers });
-      const organiser = em.create(User, {
-        email: 'organiser@test.example',
-        passwordHash: await hashPassword(PASSWORD),
-        role: Role.ORGANISER,
-      });
-      organiser.forums.set([forum]);
+      await make.user(em, 'organiser@test.example', PASSWORD, Role.ORGANISER, [forum]);
       await em.flush();
     }, 120_000);
 

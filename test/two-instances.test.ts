@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { hashPassword } from '../src/auth/password';
-import { Role, User } from '../src/auth/user.entity';
+import { Role } from '../src/auth/user.entity';
 import { ormOptions } from '../src/db/mikro-orm.config';
 import { halfSentPost } from './helpers/half-sent';
 import { adminQuery, databaseUrl } from './helpers/harness';
@@ -96,12 +95,7 @@ describeUnless(unreachable(TEST_REDIS_URL, 'Redis'))('two instances', () => {
       const em = orm.em.fork();
       const kz = make.country(em, 'KZ', { en: 'Kazakhstan', ru: 'Казахстан' });
       const { forum } = make.forumWithAgenda(em, { slug: 'camf', host: kz, sessions: 4, speakers: [make.speaker(em, 'aida', kz)] });
-      const organiser = em.create(User, {
-        email: 'organiser@test.example',
-        passwordHash: await hashPassword(PASSWORD),
-        role: Role.ORGANISER,
-      });
-      organiser.forums.set([forum]);
+      await make.user(em, 'organiser@test.example', PASSWORD, Role.ORGANISER, [forum]);
       await em.flush();
     } finally {
       await orm.close();
