@@ -224,8 +224,8 @@ interface SearchAnswer {
 
 /**
  * Every search text is answered without errors, and a few answers are what a reader expects: the
- * article named, also through a typo, and nothing for a word no row has. Returns the size of the
- * first answer.
+ * article named, also through a typo or a Kazakh ending, and nothing for a word no row has.
+ * Returns the size of the first answer.
  */
 async function verifySearch(server: ServerProcess): Promise<number> {
   const ask = async (text: string) => {
@@ -235,7 +235,7 @@ async function verifySearch(server: ServerProcess): Promise<number> {
       throw new Error(`search «${text}»: HTTP ${response.status} ${response.text.slice(0, 300)}`);
     return { search: answer.data.search, bytes: Buffer.byteLength(response.text) };
   };
-  const expectations: [text: string, check: (hits: SearchAnswer['data'] & object) => boolean][] = [
+  const expectations: [text: string, check: (data: SearchAnswer['data'] & object) => boolean][] = [
     ['Синтетическая статья 01234', ({ search }) => search.hits[0]?.node.title === 'Synthetic Article 01234'],
     ['Synthetc Article 00777', ({ search }) => search.hits[0]?.node.title === 'Synthetic Article 00777'],
     ['мақаласы 00321', ({ search }) => search.hits[0]?.node.title === 'Synthetic Article 00321'],
