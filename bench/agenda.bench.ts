@@ -33,7 +33,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { ormOptions } from '../src/db/mikro-orm.config';
-import { fillDataset, SIZES } from './dataset';
+import { fillDataset, madeUpWord, SIZES } from './dataset';
 import { adminToken, startEditing, type EditFigures } from './editor';
 import type { RunResult } from './load-client';
 import {
@@ -46,6 +46,7 @@ import {
   SEARCH_HITS,
   SEARCH_TEXTS,
   seededRandom,
+  typo,
   type Operation,
   type RequestTemplate,
   type ServerOperation,
@@ -224,7 +225,8 @@ interface SearchAnswer {
 
 /**
  * Every search text is answered without errors, and a few answers are what a reader expects: the
- * article named, also through a typo or a Kazakh ending, and nothing for a word no row has.
+ * article named, also through a typo or a Kazakh ending; the article of a made-up word, also with
+ * a letter wrong and in Latin letters; and nothing for a word no row has.
  * Returns the size of the first answer.
  */
 async function verifySearch(server: ServerProcess): Promise<number> {
@@ -241,6 +243,9 @@ async function verifySearch(server: ServerProcess): Promise<number> {
     ['мақаласы 00321', ({ search }) => search.hits[0]?.node.title === 'Synthetic Article 00321'],
     ['Synthetic', ({ search }) => search.hits.length === SEARCH_HITS],
     ['Astana', ({ search }) => search.totalCount === 0],
+    [madeUpWord(12345, 'cyrillic'), ({ search }) => search.hits.some((hit) => hit.node.title === 'Synthetic Article 12345')],
+    [typo(madeUpWord(12345, 'cyrillic')), ({ search }) => search.hits.some((hit) => hit.node.title === 'Synthetic Article 12345')],
+    [madeUpWord(12345, 'latin'), ({ search }) => search.hits.some((hit) => hit.node.title === 'Synthetic Article 12345')],
   ];
   for (const [text, check] of expectations) {
     const { search } = await ask(text);

@@ -30,6 +30,31 @@ function translations(labels: { kk: string; ru: string; en: string }, suffix: st
 const pad = (expression: string, width: number) => `lpad((${expression})::text, ${width}, '0')`;
 
 /*
+ * A search vocabulary of realistic size: each article's text ends with a made-up word of three
+ * syllables, in Cyrillic and, in the English text, the same in Latin letters (32³ = 32,768 words
+ * in each script). Without them every text repeats the same few words, the vocabulary holds about
+ * 40 lexemes, and the search scenario would never pay for a trigram index lookup.
+ */
+const SYLLABLES = ['ка', 'ра', 'ба', 'ла', 'ма', 'на', 'та', 'са', 'до', 'ро', 'мо', 'ко', 'ли', 'ни', 'ри', 'ти'].flatMap((s) => [
+  s,
+  `${s}н`,
+]);
+const LATIN: Record<string, string> = { к: 'k', р: 'r', б: 'b', л: 'l', м: 'm', н: 'n', т: 't', с: 's', д: 'd', а: 'a', о: 'o', и: 'i' };
+const latin = (word: string) => [...word].map((letter) => LATIN[letter]).join('');
+
+/** The made-up word of article `g`, in Cyrillic or in Latin letters (the SQL below, and the bench's search texts). */
+export function madeUpWord(g: number, script: 'cyrillic' | 'latin'): string {
+  const word = [g % 32, Math.floor(g / 32) % 32, Math.floor(g / 1024) % 32].map((i) => SYLLABLES[i]).join('');
+  return script === 'cyrillic' ? word : latin(word);
+}
+
+const syllableArray = (script: 'cyrillic' | 'latin') =>
+  `array[${SYLLABLES.map((s) => `'${script === 'cyrillic' ? s : latin(s)}'`).join(', ')}]`;
+/** SQL: madeUpWord of the row number `g`. */
+const madeUpWordSql = (script: 'cyrillic' | 'latin') =>
+  [0, 1, 2].map((place) => `(${syllableArray(script)})[1 + (g / ${32 ** place}) % 32]`).join(' || ');
+
+/*
  * Tables whose ids other rows point to get explicit ids (1..n), so that the formulas linking
  * rows hold whatever a sequence would hand out; their sequences are moved past them afterwards.
  */
@@ -102,7 +127,9 @@ const STATEMENTS: string[] = [
    select g, 'synthetic-article-' || ${pad('g', 5)},
           ${translations({ kk: 'Синтетикалық мақала', ru: 'Синтетическая статья', en: 'Synthetic Article' }, pad('g', 5))},
           ${translations({ kk: 'Синтетикалық лид', ru: 'Синтетический лид статьи', en: 'Synthetic lead paragraph of article' }, `g || ', about forum ' || (1 + g % ${SIZES.forums})`)},
-          ${translations({ kk: 'Синтетикалық мәтін', ru: 'Синтетический текст', en: 'Synthetic text' }, `g::text`)},
+          jsonb_build_object('kk', 'Синтетикалық мәтін ' || g || ' ' || ${madeUpWordSql('cyrillic')},
+                             'ru', 'Синтетический текст ' || g || ' ' || ${madeUpWordSql('cyrillic')},
+                             'en', 'Synthetic text ' || g || ' ' || ${madeUpWordSql('latin')}),
           'https://example.com/synthetic/article-' || g, 'Synthetic Outlet ' || (g % 30), 'https://example.com/',
           case when g % 7 = 0 then null else 'Synthetic Author ' || ${pad('g % 300', 3)} end,
           'ru', timestamptz '2024-01-01 00:00:00+00' + ((g::bigint * 7919) % 525600) * interval '1 minute',
@@ -157,10 +184,11 @@ export async function fillDataset(client: Client): Promise<DatasetSummary> {
     );
     for (const index of searchIndexes) await client.query(`drop index "${index.name}"`);
     for (const sql of STATEMENTS) await client.query(sql);
+    // The search vocabulary is kept by triggers too, which were off for the articles and
+    // sessions; filled before its trigram index is built again, like the other indexes.
+    await client.query('select search_words_refresh()');
     for (const index of searchIndexes) await client.query(index.definition);
     for (const table of TABLES_WITH_FEED_TRIGGERS) await client.query(`alter table "${table}" enable trigger user`);
-    // The search vocabulary is kept by triggers too, which were off for the articles and sessions.
-    await client.query('select search_words_refresh()');
     for (const table of ['country', 'ministry', 'speaker', 'forum', 'session', 'article']) {
       await client.query(`select setval(pg_get_serial_sequence('"${table}"', 'id'), (select max(id) from "${table}"))`);
     }

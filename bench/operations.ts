@@ -1,3 +1,5 @@
+import { madeUpWord } from './dataset';
+
 /*
  * The measured operations, as the GraphQL server and the baseline are asked for them. For agenda
  * and coverage both sides get the same forum slug in the same request slot and must answer with
@@ -58,9 +60,12 @@ export const GRAPHQL_QUERIES: Record<ServerOperation, string> = {
  * What readers type, in the kinds of the relevance test set (test/search-relevance/), on the
  * bench dataset's texts («Синтетическая статья 01234», «Synthetic Speaker 00042», ...): the
  * words as written, other cases, Kazakh endings, a word being typed, typos, exclusions, phrases,
- * other kinds, words in every row, and words no row has. Numbers vary, so that the texts are
- * many; the sequence is the same in every run.
+ * other kinds, words in every row, words no row has, and the rarer made-up words of the texts.
+ * Numbers vary, so that the texts are many; the sequence is the same in every run.
  */
+/** The word with its fourth letter wrong. */
+export const typo = (word: string) => `${word.slice(0, 3)}ы${word.slice(4)}`;
+
 function searchTexts(): string[] {
   const random = seededRandom(16);
   const n = (max: number, width: number) => String(1 + Math.floor(random() * max)).padStart(width, '0');
@@ -81,6 +86,11 @@ function searchTexts(): string[] {
     () => `Synthetic Country ${n(60, 2)}`,
     () => `Synthetic`,
     () => `Astana`,
+    // The made-up words at the end of the articles' texts: as written, with a letter wrong, and
+    // in Latin letters.
+    () => madeUpWord(Number(n(50_000, 1)), 'cyrillic'),
+    () => typo(madeUpWord(Number(n(50_000, 1)), 'cyrillic')),
+    () => madeUpWord(Number(n(50_000, 1)), 'latin'),
   ];
   return Array.from({ length: 10 }, () => kinds.map((make) => make())).flat();
 }
