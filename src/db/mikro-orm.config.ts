@@ -3,7 +3,10 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { logger } from '../logger';
+import type { Client } from 'pg';
+import { TRIGRAM_THRESHOLD_SQL } from '../shared/search';
 import { entities } from './entities';
+import { uncounted } from './statement-hook';
 
 /**
  * One ORM configuration for the server, the tests and the `mikro-orm` CLI. Only the connection
@@ -22,7 +25,18 @@ export function ormOptions(clientUrl: string, statementTimeoutMs = 5000): Option
     logger: (message: string) => logger.debug({ orm: message }),
     // A request waits at most a few seconds for a connection, and a statement runs at most
     // statementTimeoutMs, instead of knex's 60 s defaults that pile up requests under load.
-    pool: { min: 0, max: 10, acquireTimeoutMillis: 5000 },
+    pool: {
+      min: 0,
+      max: 10,
+      acquireTimeoutMillis: 5000,
+      // Not a statement of any request, so left out of the statement counts.
+      afterCreate: (connection: Client, done: (error: Error | null, connection: Client) => void) => {
+        uncounted(connection, () => connection.query(TRIGRAM_THRESHOLD_SQL)).then(
+          () => done(null, connection),
+          (error: Error) => done(error, connection),
+        );
+      },
+    },
     // A startup parameter, not `SET`: behind a transaction-mode pooler a session's SET stays on
     // whichever server connection ran it, and `SET LOCAL` lasts one transaction, which reads do not
     // open. PgBouncer refuses the parameter unless it is in ignore_startup_parameters, and then the

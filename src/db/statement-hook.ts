@@ -13,6 +13,17 @@ export function notCounted(client: Client): void {
   background.add(client);
 }
 
+/** Runs `work` without counting the statements it sends on `client`: a new connection's own set-up. */
+export async function uncounted<T>(client: Client, work: () => Promise<T>): Promise<T> {
+  const already = background.has(client);
+  background.add(client);
+  try {
+    return await work();
+  } finally {
+    if (!already) background.delete(client);
+  }
+}
+
 /**
  * Calls `listener` for every statement this process sends to PostgreSQL. The ORM, the loaders and
  * plain pg clients all go through the pg driver's `Client.prototype.query`, which is wrapped once

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CONFIGS, searchQuerySql, transliterated, tsqueryLexeme, wordForms, type ParsedSearch } from './search';
+import { CONFIGS, MIN_SIMILARITY, searchQuerySql, transliterated, tsqueryLexeme, wordForms, type ParsedSearch } from './search';
 import { query } from './sql-loading';
 
 /*
@@ -21,13 +21,6 @@ const MAX_EXCLUDED = 4;
  * it chose the newest-first scan and read every article (188 ms instead of 5).
  */
 const SIMILAR_LEXEMES = 6;
-/**
- * How similar (pg_trgm, 0 to 1) a lexeme must be to a form of a query word. 0.4 takes a one-letter
- * typo in a word of five letters or more («Astna» / «astana» 0.44) and the stems the stemmers make
- * of a name's other cases («астана» / «астан» 0.63), not words that merely share a start
- * («аст» / «астана» 0.38).
- */
-const MIN_SIMILARITY = 0.4;
 /**
  * And at most this many letters shorter: a typo or another case takes a letter or two off a word,
  * whereas a shorter word at its start («медиа» in «медиафорум», 0.42) is another word. Longer is
@@ -55,8 +48,8 @@ export interface Meaning {
  * them as constants: a `websearch_to_tsquery` in it would be run for every kind, once when it is
  * planned and again for every candidate it ranks); then each word's stems in every language (an
  * empty one where it is a stop word) and the lexemes of the vocabulary like each of its forms
- * (the trigram index serves `%`, pg_trgm's default threshold of 0.3; the closer bounds are
- * checked on what it finds).
+ * (the trigram index serves `%`, at MIN_SIMILARITY on the ORM's connections, TRIGRAM_THRESHOLD_SQL;
+ * the bounds are checked on what it finds as well, so that they hold on any connection).
  */
 const MEANING_SQL =
   `select null::int as n, (${searchQuerySql('input.text')})::text as exact,` +
