@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
+import { ReferenceKind, type EntityClass, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   getNamedType,
@@ -280,10 +280,37 @@ function localText(alias: string, column: string, languages: readonly Language[]
 function projected(
   em: EntityManager,
   entity: EntityClass<object>,
-): { meta: EntityMetadata; projection?: EntityProjection; languages: readonly Language[] } {
+): { meta: EntityMetadata; projection: EntityProjection; languages: readonly Language[] } {
   const meta = em.getMetadata().get(entity.name);
   const projection = projectionOf(em);
-  return { meta, projection: projection?.of(meta.className), languages: projection?.languages ?? [] };
+  return { meta, projection: projection?.of(meta.className) ?? everyColumn(meta), languages: projection?.languages ?? [] };
+}
+
+const everyColumnOf = new WeakMap<EntityMetadata, EntityProjection>();
+
+/**
+ * What the row of an entity the operation does not mention holds: every column but the lazy ones
+ * (a search vector, 10 kB for an article), as stored. The same as read-rows.ts's shape of it.
+ */
+export function everyColumn(meta: EntityMetadata): EntityProjection {
+  let projection = everyColumnOf.get(meta);
+  if (!projection) {
+    const columns = meta.props.filter((prop) => isColumn(prop) && !prop.lazy);
+    const props = new Map<string, ColumnMode>(columns.map((prop) => [prop.name, 'raw']));
+    everyColumnOf.set(meta, (projection = { props, key: '*' }));
+  }
+  return projection;
+}
+
+/** Whether `prop` is a column of its entity's table. */
+export function isColumn(prop: EntityProperty): boolean {
+  return Boolean(
+    prop.persist !== false &&
+    prop.fieldNames?.length &&
+    (prop.kind === ReferenceKind.SCALAR ||
+      prop.kind === ReferenceKind.MANY_TO_ONE ||
+      (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)),
+  );
 }
 
 /** The expressions of a projected row, each with its column name. */
@@ -315,9 +342,8 @@ function projectedSql(
   form: 'select' | 'json',
   alias: string,
   build: (list: [string, string][]) => string,
-): string | undefined {
+): string {
   const { meta, projection, languages } = projected(em, entity);
-  if (!projection) return undefined;
   let built = sqlOfProjection.get(projection);
   if (!built) sqlOfProjection.set(projection, (built = new Map<string, string>()));
   const key = `${form} ${alias} ${languages.join(',')}`;
@@ -328,20 +354,16 @@ function projectedSql(
 
 /** SQL select list of `entity`'s columns aliased `alias`, as the request's projection has them. */
 export function selectList(em: EntityManager, entity: EntityClass<object>, alias: string): string {
-  return (
-    projectedSql(em, entity, 'select', alias, (list) => list.map(([column, sql]) => `${sql} as "${column}"`).join(', ')) ?? `${alias}.*`
-  );
+  return projectedSql(em, entity, 'select', alias, (list) => list.map(([column, sql]) => `${sql} as "${column}"`).join(', '));
 }
 
 /** SQL: one JSON object of `entity`'s row aliased `alias`, as the request's projection has it. */
 export function jsonRow(em: EntityManager, entity: EntityClass<object>, alias: string): string {
-  return (
-    projectedSql(
-      em,
-      entity,
-      'json',
-      alias,
-      (list) => `json_build_object(${list.map(([column, sql]) => `'${column}', ${sql}`).join(', ')})`,
-    ) ?? `to_jsonb(${alias})`
+  return projectedSql(
+    em,
+    entity,
+    'json',
+    alias,
+    (list) => `json_build_object(${list.map(([column, sql]) => `'${column}', ${sql}`).join(', ')})`,
   );
 }

@@ -1,6 +1,6 @@
 import { ReferenceKind, type EntityClass, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { projectionOf } from './projection';
+import { everyColumn, isColumn, projectionOf } from './projection';
 import { readTag } from './read-tags';
 
 /*
@@ -46,21 +46,20 @@ const shapes = new Map<EntityClass<object>, Map<string, Shape>>();
 /** The shape of `entity`'s rows in this request: the columns of its projection (projection.ts). */
 function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
   const meta = em.getMetadata().get(entity.name);
-  const projection = projectionOf(em)?.of(meta.className);
+  const projection = projectionOf(em)?.of(meta.className) ?? everyColumn(meta);
   let byKey = shapes.get(entity);
   if (!byKey) shapes.set(entity, (byKey = new Map<string, Shape>()));
-  const key = projection?.key ?? '*';
-  let shape = byKey.get(key);
+  let shape = byKey.get(projection.key);
   if (!shape) {
-    shape = buildShape(em, meta, projection?.props);
+    shape = buildShape(em, meta, projection.props);
     // Apps send a few operations, so a few shapes; a stream of distinct selections gets shapes
     // made per request rather than kept.
-    if (byKey.size < MAX_SHAPES_PER_ENTITY) byKey.set(key, shape);
+    if (byKey.size < MAX_SHAPES_PER_ENTITY) byKey.set(projection.key, shape);
   }
   return shape;
 }
 
-function buildShape(em: EntityManager, meta: EntityMetadata, selected?: ReadonlyMap<string, unknown>): Shape {
+function buildShape(em: EntityManager, meta: EntityMetadata, selected: ReadonlyMap<string, unknown>): Shape {
   const platform = em.getPlatform();
   // MikroORM puts a setter for every property on the entity prototype (it turns the first
   // assignment into a tracked accessor on the instance). Plain writable properties in between
@@ -69,13 +68,8 @@ function buildShape(em: EntityManager, meta: EntityMetadata, selected?: Readonly
   Object.defineProperty(prototype, READ_ROW, { value: true });
   const columns: Column[] = [];
   for (const prop of meta.props) {
-    const column =
-      prop.persist !== false &&
-      prop.fieldNames?.length &&
-      (prop.kind === ReferenceKind.SCALAR ||
-        prop.kind === ReferenceKind.MANY_TO_ONE ||
-        (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner));
-    if (column && selected && !selected.has(prop.name)) {
+    const column = isColumn(prop);
+    if (column && !selected.has(prop.name)) {
       // Not selected for this operation: reading it is a bug to surface, not a null to answer.
       Object.defineProperty(prototype, prop.name, {
         get() {
