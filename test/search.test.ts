@@ -3,6 +3,10 @@ import { startHarness, type Harness } from './helpers/harness';
 import * as make from './factories';
 import { Article, ArticleStatus } from '../src/article/article.entity';
 import type { Translations } from '../src/shared/i18n';
+import { COMMON_SHARE, lexemeShares } from '../src/search/lexeme-shares';
+import { parseTsquery, positiveLexemes } from '../src/shared/tsquery';
+
+const lexeme = (text: string, prefix = false) => ({ kind: 'lexeme', lexeme: text, prefix });
 
 /**
  * Full-text search end to end, through GraphQL against a real PostgreSQL: `search` across
@@ -519,6 +523,80 @@ describe('validation', () => {
         },
       ],
     });
+  });
+});
+
+describe('long texts and common words', () => {
+  /** About 1,700 characters of words no other test searches for. */
+  const filler = (seed: string) => Array.from({ length: 40 }, (_, i) => `${seed} строка${i} продолжается`).join(' ');
+
+  it('cut the snippet of a long text from around its first match', async () => {
+    const em = h.orm.em.fork();
+    // The word a reader looks for comes after 17,000 characters of the body.
+    article(em, 'long-report', '2025-05-01T00:00:00Z', {
+      title: { ru: 'Большой отчёт' },
+      body: {
+        ru: `${Array.from({ length: 10 }, (_, i) => filler(`абзац${i}`)).join(' ')} Хивинская декларация подписана. ${filler('хвост')}`,
+      },
+    });
+    await em.flush();
+    const [hit] = (await search('хивинская декларация')).hits;
+    expect(hit.node.slug).toBe('long-report');
+    expect(hit.snippet).toContain('<mark>Хивинская</mark> <mark>декларация</mark> подписана');
+    // From the 600 characters around the match, not from the start of the text.
+    expect(hit.snippet!.length).toBeLessThan(700);
+    expect(hit.snippet).not.toContain('Большой отчёт');
+    // A match at the start: the snippet starts with the text.
+    expect((await search('большой отчёт')).hits[0].snippet).toMatch(/^<mark>Большой<\/mark> <mark>отчёт<\/mark> — абзац0/);
+  });
+
+  it('read the tsqueries PostgreSQL prints: operators, phrases, prefixes, weights and quotes', async () => {
+    const em = h.orm.em.fork();
+    const printed = async (sql: string) => ((await em.getConnection().execute(`select (${sql})::text as q`))[0] as { q: string }).q;
+    const web = await printed(`websearch_to_tsquery('english', '"signed declarations" or treaty -draft')`);
+    expect(web).toBe(`'sign' <-> 'declar' | 'treati' & !'draft'`);
+    expect(parseTsquery(web)).toEqual({
+      kind: 'or',
+      operands: [
+        { kind: 'and', operands: [lexeme('sign'), lexeme('declar')] },
+        { kind: 'and', operands: [lexeme('treati'), { kind: 'not', operand: lexeme('draft') }] },
+      ],
+    });
+    expect(positiveLexemes(parseTsquery(web))).toEqual(['sign', 'declar', 'treati']);
+    const quoted = await printed(`$$'it''s' & ( 'back\\\\slash':*A | '5' <2> 'x' )$$::tsquery`);
+    expect(parseTsquery(quoted)).toEqual({
+      kind: 'and',
+      operands: [
+        lexeme("it's"),
+        { kind: 'or', operands: [lexeme('back\\slash', true), { kind: 'and', operands: [lexeme('5'), lexeme('x')] }] },
+      ],
+    });
+    expect(parseTsquery(await printed(`websearch_to_tsquery('english', 'the')`))).toBeNull();
+  });
+
+  it('take the newest-first scan only for words that PostgreSQL counts in many rows, and find the same either way', async () => {
+    const em = h.orm.em.fork();
+    const kz = await em.findOneOrFail((await import('../src/country/country.entity')).Country, { code: 'KZ' });
+    for (let i = 0; i < 150; i += 1) make.speaker(em, `urgench-${i}`, kz).organisation = { en: `Urgench office ${i}` };
+    await em.flush();
+    const query =
+      '{ search(query: "Urgench office", first: 50, kinds: [SPEAKER]) { totalCount hits { rank node { ... on Speaker { slug } } } } }';
+    const before = await data(query);
+
+    await em.getConnection().execute('analyze speaker');
+    const shares = await lexemeShares(em);
+    await shares.refresh();
+    const speakers = Number(((await em.getConnection().execute('select count(*) as n from speaker'))[0] as { n: string }).n);
+    expect(shares.share('speaker', ["'urgench'"])).toBeCloseTo(150 / speakers, 2);
+    expect(shares.share('speaker', ["'urgench'"])).toBeGreaterThanOrEqual(COMMON_SHARE);
+    // Words the statistics do not list count as none: a rare word goes through the index.
+    expect(shares.share('speaker', ["'urgench' & 'nosuchword'"])).toBe(0);
+    expect(shares.share('speaker', ["'urgen':*"])).toBeCloseTo(150 / speakers, 2);
+    expect(shares.share('speaker', ["'urgench' | 'nosuchword'", "'nosuchword'"])).toBeCloseTo(150 / speakers, 2);
+    expect(shares.share('no_such_table', ["'urgench'"])).toBe(0);
+
+    expect(before.search.totalCount).toBe(150);
+    expect(await data(query)).toEqual(before);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import type { EntityClass } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../shared/context';
 import { Article } from '../article/article.entity';
 import { Country } from '../country/country.entity';
@@ -10,11 +11,14 @@ import { BadUserInputError } from '../errors';
 import { Session } from '../session/session.entity';
 import { Language } from '../shared/i18n';
 import { parseSearch, SEARCH_VECTOR } from '../shared/search';
-import { matchSql, meaning, rankSql, type Meaning } from '../shared/search-matching';
+import { parseTsquery, positiveLexemes } from '../shared/tsquery';
+import { matchSql, meaning, positiveQueries, rankSql, type Meaning } from '../shared/search-matching';
+import { jsonRow } from '../shared/projection';
 import { toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
+import { COMMON_SHARE, lexemeShares, type LexemeShares } from './lexeme-shares';
 import { SearchArgs, SearchHit, SearchKind, SearchResults, SEARCH_CANDIDATES, type Searched } from './search.types';
 
 /** The text-search configuration that splits and stems each language for `ts_headline`. */
@@ -106,37 +110,76 @@ function escapeHtml(text: string): string {
   return `replace(replace(replace(${text}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
 }
 
+/** SQL: row `t`'s text in each of the first `languages` of `q.languages`: its columns, joined. */
+function textsSql(s: Searchable, languages: number): string {
+  const text = (i: number) => `concat_ws(' — ', ${s.text.map((column) => `nullif(t.${column} ->> q.languages[${i + 1}], '')`).join(', ')})`;
+  return `array[${Array.from({ length: languages }, (_, i) => text(i)).join(', ')}]`;
+}
+
+/**
+ * Characters of a text around its first match that its snippet is cut from: ts_headline parses
+ * all of what it is given, 0.6 ms for the 6,700 characters of the seed's report, and ten hits'
+ * bodies were most of a search's time. A snippet shows up to 35 words (ts_headline's MaxWords).
+ */
+const SNIPPET_BEFORE = 200;
+const SNIPPET_LENGTH = 600;
+/** Lexemes shorter than this are no clue to where a text matches: «в» is in almost every word. */
+const SNIPPET_CLUE_LENGTH = 3;
+
 /**
  * SQL: the highlighted snippet of row `t`: its text in the first of the reader's languages in
  * which the text matches, else in the first in which it has any text; split and stemmed by that
  * language's configuration. Preferring a language that matches keeps the highlight: a reader of
  * Russian who searched for an English word sees the English text with the word marked, rather
  * than Russian text without a mark.
+ *
+ * Where a text matches is found by looking for the query's lexemes in it (`q.clues`): a stem is
+ * the start of the words it stands for («астан» of «Астане»), and so are the vocabulary's similar
+ * lexemes, in nearly every case. Only the SNIPPET_LENGTH characters around the first of them are
+ * highlighted, cut at whole words; a text in which none is found counts as not matching.
  */
-function snippetSql(s: Searchable): string {
-  const text = `concat_ws(' — ', ${s.text.map((column) => `nullif(t.${column} ->> p.language, '')`).join(', ')})`;
-  return (
-    `(select ts_headline(l.config::regconfig, ${escapeHtml('l.text')}, q.query, 'StartSel=<mark>, StopSel=</mark>')` +
-    ` from (select p.config, p.n, ${text} as text` +
-    ` from unnest(q.languages, q.configs) with ordinality p(language, config, n)) l` +
-    ` where l.text <> '' order by to_tsvector(l.config::regconfig, l.text) @@ q.query desc, l.n limit 1)`
+function snippetSql(texts: string, languages: number): string {
+  const headline = (config: string) => {
+    const start = `greatest(l.at - ${SNIPPET_BEFORE}, 1)`;
+    // The window, less the word cut at either end.
+    const window =
+      `regexp_replace(regexp_replace(substr(l.text, ${start}, ${SNIPPET_LENGTH}), case when ${start} > 1 then '^\\S*\\s+' else '^' end, ''),` +
+      ` case when ${start} + ${SNIPPET_LENGTH} <= length(l.text) then '\\s+\\S*$' else '$' end, '')`;
+    return `ts_headline(${config}::regconfig, ${escapeHtml(window)}, q.query, 'StartSel=<mark>, StopSel=</mark>')`;
+  };
+  // Where each language's text matches only when the ones before do not: most hits match in the
+  // first. (`offset 0` keeps it from being worked out again for each use.)
+  const matching = Array.from(
+    { length: languages },
+    (_, i) =>
+      `(select ${headline(`q.configs[${i + 1}]`)} from (select l.text, (select min(nullif(strpos(lower(l.text), clue), 0))` +
+      ` from unnest(q.clues) clue) as at from (select ${texts}[${i + 1}] as text offset 0) l offset 0) l where l.at is not null)`,
   );
+  const first =
+    `(select ${headline('q.configs[l.n]')} from (select p.text, p.n, null::int as at from unnest(${texts}) with ordinality p(text, n)) l` +
+    ` where l.text <> '' order by l.n limit 1)`;
+  return `coalesce(${[...matching, first].join(', ')})`;
 }
 
 /*
- * The second statement finds and ranks, in one go for every kind. It is planned for its values
- * (sent unnamed), and every query in it is a constant by then, so PostgreSQL sees how common the
- * words are: a rare word is looked up in the kind's GIN index, a word in nearly every row is
- * read newest first and stops after SEARCH_CANDIDATES matches. Of a kind with more matches, only
- * the newest SEARCH_CANDIDATES are ranked and counted (`totalCountExact` says so): that is what
- * keeps a one-word query over 50,000 articles as fast as a rare one.
+ * The second statement finds and ranks, in one go for every kind. Of a kind with more than
+ * SEARCH_CANDIDATES matches, only the newest SEARCH_CANDIDATES are ranked and counted
+ * (`totalCountExact` says so): that is what keeps a one-word query over 50,000 articles as fast
+ * as a rare one. How a kind's candidates are found depends on how common the words are
+ * (lexeme-shares.ts): for a query matching COMMON_SHARE of the rows or more, the rows are read
+ * newest first until SEARCH_CANDIDATES match; for any other, every match is found through the GIN
+ * index (the `offset 0` keeps the limit from turning that into a newest-first scan), then the
+ * newest are kept. The statement is planned for its values (sent unnamed), with every query a
+ * constant, so the planner sees the words too.
  *
  * Matching and rank: shared/search-matching.ts. Only the best `first` get a snippet and their
  * row (as JSON, mapped into entities), so the cost of `ts_headline` does not grow with the number
  * of matches; the `left join`s keep one row, carrying the count, when nothing matches.
  */
 function findStatement(
+  em: EntityManager,
   meaning: Meaning,
+  shares: LexemeShares,
   searchable: Searchable[],
   languages: readonly Language[],
   first: number,
@@ -152,18 +195,32 @@ function findStatement(
   const bindQuery = (q: string) => placeholders.get(q) ?? placeholders.set(q, bind(q, 'tsquery')).get(q)!;
   const match = matchSql(meaning, `t.${SEARCH_VECTOR}`, bindQuery);
   const rank = rankSql(meaning, 'c.v', bindQuery);
-  const kinds = searchable.map(
-    (s) =>
-      `select '${s.kind}'::text as kind, c.id, c.time, ${rank}::real as rank from (select t.id, t.${SEARCH_VECTOR} as v, ${s.time} as time` +
-      ` from ${s.table} t where ${match} and (${s.visible}) order by ${s.newest} limit ${SEARCH_CANDIDATES}) c`,
-  );
+  const positive = positiveQueries(meaning);
+  const clues = [
+    ...new Set(positive.flatMap((q) => positiveLexemes(parseTsquery(q))).filter((lexeme) => lexeme.length >= SNIPPET_CLUE_LENGTH)),
+  ];
+  const kinds = searchable.map((s) => {
+    const where = `${match} and (${s.visible})`;
+    const from =
+      shares.share(s.table, positive) >= COMMON_SHARE
+        ? `${s.table} t where ${where}`
+        : `(select t.* from ${s.table} t where ${where} offset 0) t`;
+    // The candidates' vectors are read out of TOAST once each (`|| ''` makes a copy in memory,
+    // `offset 0` keeps it from being made again for each use): the rank's tiers match and rank
+    // each several times, and an article's vector took 13 µs to read every time.
+    const candidates = `select t.id, t.${SEARCH_VECTOR} as v, ${s.time} as time from ${from} order by ${s.newest} limit ${SEARCH_CANDIDATES}`;
+    return (
+      `select '${s.kind}'::text as kind, c.id, c.time, ${rank}::real as rank` +
+      ` from (select c.id, c.time, c.v || ''::tsvector as v from (${candidates}) c offset 0) c`
+    );
+  });
   const headline =
     [meaning.exact, meaning.prefix, meaning.fuzzy]
       .filter((q) => q !== null)
       .map(bindQuery)
       .join(' || ') || `''::tsquery`;
   const sql =
-    `with q as (select ${headline} as query, ${bind(languages, 'text[]')} as languages,` +
+    `with q as (select ${headline} as query, ${bind(clues, 'text[]')} as clues, ${bind(languages, 'text[]')} as languages,` +
     ` ${bind(
       languages.map((language) => HEADLINE_CONFIG[language]),
       'text[]',
@@ -171,16 +228,16 @@ function findStatement(
     ` matches as (${kinds.join(' union all ') || `select null::text as kind, null::int as id, null::timestamptz as time, null::real as rank where false`}),` +
     ` counted as (select kind, count(*) as n from matches group by kind),` +
     ` best as (select * from matches order by rank desc, time desc nulls last, kind, id desc limit ${bind(first, 'int')})` +
-    ` select total.count as "totalCount", total.capped, best.kind, best.rank, hit.row, hit.snippet` +
+    ` select total.count as "totalCount", total.capped, best.kind, best.rank, hit.row, ${snippetSql('hit.texts', languages.length)} as snippet` +
     ` from q cross join (select coalesce(sum(n), 0) as count, coalesce(bool_or(n >= ${SEARCH_CANDIDATES}), false) as capped from counted) total` +
     ` left join best on true` +
     ` left join lateral (${
       searchable
         .map(
           (s) =>
-            `select to_jsonb(t) - '${SEARCH_VECTOR}' as row, ${snippetSql(s)} as snippet from ${s.table} t where best.kind = '${s.kind}' and t.id = best.id`,
+            `select ${jsonRow(em, s.entity, 't')} as row, ${textsSql(s, languages.length)} as texts from ${s.table} t where best.kind = '${s.kind}' and t.id = best.id`,
         )
-        .join(' union all ') || 'select null::jsonb as row, null::text as snippet where false'
+        .join(' union all ') || 'select null::json as row, null::text[] as texts where false'
     }) hit on true` +
     ` order by best.rank desc, best.time desc nulls last, best.kind, best.id desc`;
   return { sql, params };
@@ -198,8 +255,11 @@ export class SearchResolver {
     if (!text.trim()) throw new BadUserInputError('query must not be empty', { argument: 'query' });
     for (const { entity } of SEARCHABLE) readList(em, entity);
     const requested = new Set(kinds ?? Object.values(SearchKind));
+    const [meant, shares] = await Promise.all([meaning(em, parseSearch(text)), lexemeShares(em)]);
     const statement = findStatement(
-      await meaning(em, parseSearch(text)),
+      em,
+      meant,
+      shares,
       SEARCHABLE.filter((s) => requested.has(s.kind)),
       languages,
       first,

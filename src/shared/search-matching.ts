@@ -113,13 +113,19 @@ export async function meaning(em: EntityManager, parsed: ParsedSearch): Promise<
 /** Gives the placeholder of a query (a tsquery's text) in the statement being written. */
 export type BindQuery = (query: string) => string;
 
+/** The queries a row matches when it matches any of them (and no excluded word). */
+export function positiveQueries({ exact, prefix, fuzzy }: Meaning): string[] {
+  return fuzzy !== null ? [fuzzy] : [exact, prefix].filter((q) => q !== null);
+}
+
 /**
  * SQL: whether `vector` matches. What matches the text as written, or with its last word as a
  * prefix, matches word by word too (the words' groups hold their stems and the prefix), once a
  * stop word is no condition: one condition, which the GIN index serves in one scan.
  */
-export function matchSql({ exact, prefix, fuzzy, excluded }: Meaning, vector: string, bind: BindQuery): string {
-  const positive = fuzzy !== null ? [fuzzy] : [exact, prefix].filter((q) => q !== null);
+export function matchSql(meaning: Meaning, vector: string, bind: BindQuery): string {
+  const positive = positiveQueries(meaning);
+  const { excluded } = meaning;
   if (positive.length === 0) return 'false';
   const match = positive.map((q) => `${vector} @@ ${bind(q)}`).join(' or ');
   return excluded !== null ? `(${match}) and not ${vector} @@ ${bind(excluded)}` : `(${match})`;
