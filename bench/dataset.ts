@@ -39,7 +39,19 @@ const SYLLABLES = ['ка', 'ра', 'ба', 'ла', 'ма', 'на', 'та', 'са
   s,
   `${s}н`,
 ]);
-const LATIN: Record<string, string> = { к: 'k', р: 'r', б: 'b', л: 'l', м: 'm', н: 'n', т: 't', с: 's', д: 'd', а: 'a', о: 'o', и: 'i' };
+/*
+ * The common words of the articles' bodies: made up of other letters, so that they share no
+ * trigram with the rare words above and a search for one of those still finds its article.
+ */
+const COMMON_SYLLABLES = ['ве', 'ге', 'же', 'зе', 'пе', 'фе', 'хе', 'че', 'ше', 'ву', 'гу', 'жу', 'зу', 'пу', 'фу', 'ху'].flatMap((s) => [
+  s,
+  `${s}в`,
+]);
+// prettier-ignore
+const LATIN: Record<string, string> = {
+  к: 'k', р: 'r', б: 'b', л: 'l', м: 'm', н: 'n', т: 't', с: 's', д: 'd', а: 'a', о: 'o', и: 'i',
+  в: 'v', г: 'g', ж: 'zh', з: 'z', п: 'p', ф: 'f', х: 'kh', ч: 'ch', ш: 'sh', е: 'e', у: 'u',
+};
 const latin = (word: string) => [...word].map((letter) => LATIN[letter]).join('');
 
 /** The made-up word of article `g`, in Cyrillic or in Latin letters (the SQL below, and the bench's search texts). */
@@ -48,11 +60,34 @@ export function madeUpWord(g: number, script: 'cyrillic' | 'latin'): string {
   return script === 'cyrillic' ? word : latin(word);
 }
 
-const syllableArray = (script: 'cyrillic' | 'latin') =>
-  `array[${SYLLABLES.map((s) => `'${script === 'cyrillic' ? s : latin(s)}'`).join(', ')}]`;
+const syllableArray = (syllables: string[], script: 'cyrillic' | 'latin') =>
+  `array[${syllables.map((s) => `'${script === 'cyrillic' ? s : latin(s)}'`).join(', ')}]`;
+/** SQL: the made-up word of three syllables numbered `n` (an SQL expression). */
+const wordSql = (syllables: string[], script: 'cyrillic' | 'latin', n: string) =>
+  [0, 1, 2].map((place) => `(${syllableArray(syllables, script)})[1 + ((${n}) / ${32 ** place}) % 32]`).join(' || ');
 /** SQL: madeUpWord of the row number `g`. */
-const madeUpWordSql = (script: 'cyrillic' | 'latin') =>
-  [0, 1, 2].map((place) => `(${syllableArray(script)})[1 + (g / ${32 ** place}) % 32]`).join(' || ');
+const madeUpWordSql = (script: 'cyrillic' | 'latin') => wordSql(SYLLABLES, script, 'g');
+
+/*
+ * Bodies of a news article's length (about 2,400 characters in each language, like a short
+ * report; the seed's Kazpravda report has 6,700): what a search pays for ranking and for cutting
+ * snippets grows with the text, and bodies of a few words hid that. Each body is three of
+ * PARAGRAPHS paragraphs of 100 common words, picked by the article's number, so that filling the
+ * table costs no more than the texts' vectors. The common words come from a vocabulary of 8,192,
+ * the first ones far more often (the square of a uniform number), as in any language.
+ */
+const PARAGRAPHS = 997;
+const PARAGRAPH_WORDS = 100;
+const COMMON_WORDS = 8192;
+const paragraphSql = (script: 'cyrillic' | 'latin') => {
+  const n = `floor(${COMMON_WORDS} * (('x' || substr(md5(p || ':' || j), 1, 8))::bit(32)::bigint / 4294967296.0) ^ 2)::int`;
+  return `string_agg(${wordSql(COMMON_SYLLABLES, script, n)} || case when j % 10 = 0 then '.' else '' end, ' ' order by j)`;
+};
+/** SQL: three paragraphs of article `g` in `script`; `offset` varies the pick between two texts in one script. */
+const bodySql = (script: 'cyrillic' | 'latin', offset: number) =>
+  [1, 7, 13]
+    .map((step) => `(select ${script} from bench_paragraph where p = (g * ${step} + ${offset}) % ${PARAGRAPHS})`)
+    .join(` || ' ' || `);
 
 /*
  * Tables whose ids other rows point to get explicit ids (1..n), so that the formulas linking
@@ -121,15 +156,20 @@ const STATEMENTS: string[] = [
    from session s, generate_series(0, 4) p
    where p < ${PARTICIPANTS}`,
 
+  `create temporary table bench_paragraph on commit drop as
+   select p, ${paragraphSql('cyrillic')} as cyrillic, ${paragraphSql('latin')} as latin
+   from generate_series(0, ${PARAGRAPHS - 1}) p, generate_series(1, ${PARAGRAPH_WORDS}) j group by p`,
+  `create unique index on bench_paragraph (p)`,
+
   // Published over 2024 (7919 is prime to the minutes of a year, so no two share a minute);
   // every 7th has no author (null in answers).
   `insert into article (id, slug, title, lead, body, source_url, outlet_name, outlet_url, author_name, language, published_at, view_count, status)
    select g, 'synthetic-article-' || ${pad('g', 5)},
           ${translations({ kk: 'Синтетикалық мақала', ru: 'Синтетическая статья', en: 'Synthetic Article' }, pad('g', 5))},
           ${translations({ kk: 'Синтетикалық лид', ru: 'Синтетический лид статьи', en: 'Synthetic lead paragraph of article' }, `g || ', about forum ' || (1 + g % ${SIZES.forums})`)},
-          jsonb_build_object('kk', 'Синтетикалық мәтін ' || g || ' ' || ${madeUpWordSql('cyrillic')},
-                             'ru', 'Синтетический текст ' || g || ' ' || ${madeUpWordSql('cyrillic')},
-                             'en', 'Synthetic text ' || g || ' ' || ${madeUpWordSql('latin')}),
+          jsonb_build_object('kk', 'Синтетикалық мәтін ' || g || '. ' || ${bodySql('cyrillic', 500)} || ' ' || ${madeUpWordSql('cyrillic')},
+                             'ru', 'Синтетический текст ' || g || '. ' || ${bodySql('cyrillic', 0)} || ' ' || ${madeUpWordSql('cyrillic')},
+                             'en', 'Synthetic text ' || g || '. ' || ${bodySql('latin', 0)} || ' ' || ${madeUpWordSql('latin')}),
           'https://example.com/synthetic/article-' || g, 'Synthetic Outlet ' || (g % 30), 'https://example.com/',
           case when g % 7 = 0 then null else 'Synthetic Author ' || ${pad('g % 300', 3)} end,
           'ru', timestamptz '2024-01-01 00:00:00+00' + ((g::bigint * 7919) % 525600) * interval '1 minute',
