@@ -17,27 +17,35 @@ import { parseTsquery, type Tsquery } from '../shared/tsquery';
  *   not count);
  * - for that same reason it reads a word in every row in a sequential scan when asked for every
  *   match (700 ms), where the newest-first scan stops after 200 (4 ms).
- * Here a lexeme the statistics do not list counts as no rows, and the search takes the
- * newest-first scan only for a query matching COMMON_SHARE of the rows or more.
+ * Here a lexeme the statistics do not list counts as no rows, and a query takes the newest-first
+ * scan only where it is expected to be cheaper (newestFirst).
  */
 
 /**
- * From this share of a table's rows a query's newest-first scan is cheaper than finding every
- * match through the GIN index: measured on the bench dataset's articles (2,400 characters in each
- * language), the two cost the same at 25% (16 ms and 18 ms), the index 5 ms against 120 ms at 4%,
- * and the newest-first scan 4 ms against 37 ms at 100%.
+ * What reading a row in a newest-first scan costs against fetching a row the GIN index found:
+ * the first reads the row's vector out of TOAST and matches it (14 µs an article on the bench
+ * dataset, 2,400 characters in each language), the second only the row (0.74 µs: 37 ms for all
+ * 50,000). For `limit` candidates out of `rows`, of which a share `s` match, the first reads about
+ * limit / s rows and the second fetches s · rows: the first is cheaper from
+ * s = sqrt(READ_TO_FETCH · limit / rows). For search's 200 candidates of 50,000 articles that is
+ * 28%, and the two were measured to cost the same at 25% (16 ms and 18 ms), the index 5 ms against
+ * 120 ms at 4%, and the newest-first scan 4 ms against 37 ms at 100%.
  */
-export const COMMON_SHARE = 0.25;
+const READ_TO_FETCH = 19;
 
 /** How old the statistics may get before they are read again (in the background). */
 const REFRESH_MS = 5 * 60_000;
 
 const STATISTICS_SQL =
-  'select tablename as "table", most_common_elems::text::text[] as lexemes, most_common_elem_freqs::float8[] as shares' +
-  " from pg_stats where schemaname = current_schema() and attname = 'search_vector' and most_common_elems is not null";
+  'select s.tablename as "table", c.reltuples::float8 as rows, s.most_common_elems::text::text[] as lexemes,' +
+  ' s.most_common_elem_freqs::float8[] as shares from pg_stats s' +
+  ' join pg_namespace n on n.nspname = s.schemaname join pg_class c on c.relnamespace = n.oid and c.relname = s.tablename' +
+  " where s.schemaname = current_schema() and s.attname = 'search_vector' and s.most_common_elems is not null";
 
 /** A table's listed lexemes, sorted (prefixes are ranges), with their shares. */
 interface TableStatistics {
+  /** Its rows when it was last analyzed. */
+  rows: number;
   lexemes: string[];
   shares: Map<string, number>;
 }
@@ -95,6 +103,15 @@ export class LexemeShares {
     return this.reading;
   }
 
+  /**
+   * Whether the newest `limit` rows of `table` matching any of `queries` are found sooner by
+   * reading the rows newest first than through the GIN index (READ_TO_FETCH).
+   */
+  newestFirst(table: string, queries: readonly string[], limit: number): boolean {
+    const rows = this.tables.get(table)?.rows ?? 0;
+    return rows > 0 && this.share(table, queries) >= Math.sqrt((READ_TO_FETCH * limit) / rows);
+  }
+
   /** The estimated share of `table`'s rows that match any of `queries` (tsquery texts). */
   share(table: string, queries: readonly string[]): number {
     const statistics = this.tables.get(table);
@@ -109,12 +126,12 @@ export class LexemeShares {
     try {
       // Not a statement of the request that happens to start it.
       const { rows } = await uncounted(connection, () =>
-        connection.query<{ table: string; lexemes: string[]; shares: number[] }>(STATISTICS_SQL),
+        connection.query<{ table: string; rows: number; lexemes: string[]; shares: number[] }>(STATISTICS_SQL),
       );
       this.tables = new Map(
-        rows.map(({ table, lexemes, shares }) => {
+        rows.map(({ table, rows: count, lexemes, shares }) => {
           const byLexeme = new Map(lexemes.map((lexeme, i) => [lexeme, shares[i]]));
-          return [table, { lexemes: [...byLexeme.keys()].sort(), shares: byLexeme }];
+          return [table, { rows: count, lexemes: [...byLexeme.keys()].sort(), shares: byLexeme }];
         }),
       );
       this.readAt = performance.now();

@@ -12,13 +12,13 @@ import { Session } from '../session/session.entity';
 import { Language } from '../shared/i18n';
 import { parseSearch, SEARCH_VECTOR } from '../shared/search';
 import { parseTsquery, positiveLexemes } from '../shared/tsquery';
-import { matchSql, meaning, positiveQueries, rankSql, type Meaning } from '../shared/search-matching';
+import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, type Meaning } from '../shared/search-matching';
 import { jsonRow } from '../shared/projection';
 import { toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
 import { query } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
-import { COMMON_SHARE, lexemeShares, type LexemeShares } from './lexeme-shares';
+import { lexemeShares, type LexemeShares } from './lexeme-shares';
 import { SearchArgs, SearchHit, SearchKind, SearchResults, SEARCH_CANDIDATES, type Searched } from './search.types';
 
 /** The text-search configuration that splits and stems each language for `ts_headline`. */
@@ -166,8 +166,8 @@ function snippetSql(texts: string, languages: number): string {
  * SEARCH_CANDIDATES matches, only the newest SEARCH_CANDIDATES are ranked and counted
  * (`totalCountExact` says so): that is what keeps a one-word query over 50,000 articles as fast
  * as a rare one. How a kind's candidates are found depends on how common the words are
- * (lexeme-shares.ts): for a query matching COMMON_SHARE of the rows or more, the rows are read
- * newest first until SEARCH_CANDIDATES match; for any other, every match is found through the GIN
+ * (lexeme-shares.ts): for a query matching enough of the rows (28% of the bench's articles), the
+ * rows are read newest first until SEARCH_CANDIDATES match; for any other, every match is found through the GIN
  * index (the `offset 0` keeps the limit from turning that into a newest-first scan), then the
  * newest are kept. A statement with a newest-first scan is planned for its values (sent unnamed),
  * so that the planner sees how common the words are and reads the rows in the newest-first
@@ -203,14 +203,21 @@ function findStatement(
   ];
   let planForValues = false;
   const kinds = searchable.map((s) => {
-    const where = `${match} and (${s.visible})`;
-    const common = shares.share(s.table, positive) >= COMMON_SHARE;
+    const common = shares.newestFirst(s.table, positive, SEARCH_CANDIDATES);
     planForValues ||= common;
-    const from = common ? `${s.table} t where ${where}` : `(select t.* from ${s.table} t where ${where} offset 0) t`;
+    const candidates = newestMatchesSql(
+      {
+        table: s.table,
+        where: `${match} and (${s.visible})`,
+        newest: s.newest,
+        columns: `t.id, t.${SEARCH_VECTOR} as v, ${s.time} as time`,
+        limit: SEARCH_CANDIDATES,
+      },
+      common,
+    );
     // The candidates' vectors are read out of TOAST once each (`|| ''` makes a copy in memory,
     // `offset 0` keeps it from being made again for each use): the rank's tiers match and rank
     // each several times, and an article's vector took 13 µs to read every time.
-    const candidates = `select t.id, t.${SEARCH_VECTOR} as v, ${s.time} as time from ${from} order by ${s.newest} limit ${SEARCH_CANDIDATES}`;
     return (
       `select '${s.kind}'::text as kind, c.id, c.time, ${rank}::real as rank` +
       ` from (select c.id, c.time, c.v || ''::tsvector as v from (${candidates}) c offset 0) c`

@@ -145,3 +145,18 @@ export function rankSql({ exact, prefix, fuzzy }: Meaning, vector: string, bind:
   const similar = fuzzy !== null ? `ts_rank(${vector}, ${bind(fuzzy)}, 32)` : '0';
   return tiers.length ? `(case${tiers.join('')} else ${similar} end)` : similar;
 }
+
+/**
+ * SQL: the newest `limit` rows (of `table`, aliased `t`) that `where` admits, with `columns`, in the
+ * `newest` order (one an index gives). Read newest first until `limit` match when `common` (most
+ * rows match: see search/lexeme-shares.ts); otherwise every match is found first, through the
+ * GIN index when `where` holds a text match (the `offset 0` keeps the limit from turning that into
+ * a newest-first scan, which reads every row for a rare word).
+ */
+export function newestMatchesSql(
+  { table, where, newest, columns, limit }: { table: string; where: string; newest: string; columns: string; limit: string | number },
+  common: boolean,
+): string {
+  const from = common ? `${table} t where ${where}` : `(select t.* from ${table} t where ${where} offset 0) t`;
+  return `select ${columns} from ${from} order by ${newest} limit ${limit}`;
+}
