@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client as PgClient } from 'pg';
 import { uncounted } from '../db/statement-hook';
+import { logger } from '../logger';
 import { parseTsquery, type Tsquery } from '../shared/tsquery';
 
 /*
@@ -90,8 +91,9 @@ export class LexemeShares {
   /** Resolves once the statistics have been read at least once; later refreshes run meanwhile. */
   async ready(): Promise<this> {
     if (performance.now() - this.readAt > REFRESH_MS) {
-      // A failure is left to the next search; the estimates keep what they had.
-      this.refresh().catch(() => undefined);
+      // The next search tries again; meanwhile the estimates keep what they had (none at first:
+      // every search then goes through the GIN index, slower for a common word but bounded).
+      this.refresh().catch((error: unknown) => logger.warn({ err: error }, 'search: could not read the lexeme statistics'));
     }
     if (this.readAt === -Infinity) await this.reading?.catch(() => undefined);
     return this;

@@ -127,11 +127,11 @@ const SNIPPET_LENGTH = 600;
 const SNIPPET_CLUE_LENGTH = 3;
 
 /**
- * SQL: the highlighted snippet of row `t`: its text in the first of the reader's languages in
- * which the text matches, else in the first in which it has any text; split and stemmed by that
- * language's configuration. Preferring a language that matches keeps the highlight: a reader of
- * Russian who searched for an English word sees the English text with the word marked, rather
- * than Russian text without a mark.
+ * SQL: the highlighted snippet of a hit from `texts` (its text in each of the reader's languages,
+ * textsSql): the text of the first language in which it matches, else of the first in which it
+ * has any, split and stemmed by that language's configuration. Preferring a language that
+ * matches keeps the highlight: a reader of Russian who searched for an English word sees the
+ * English text with the word marked, rather than Russian text without a mark.
  *
  * Where a text matches is found by looking for the query's lexemes in it (`q.clues`): a stem is
  * the start of the words it stands for («астан» of «Астане»), and so are the vocabulary's similar
@@ -166,10 +166,9 @@ function snippetSql(texts: string, languages: number): string {
  * SEARCH_CANDIDATES matches, only the newest SEARCH_CANDIDATES are ranked and counted
  * (`totalCountExact` says so): that is what keeps a one-word query over 50,000 articles as fast
  * as a rare one. How a kind's candidates are found depends on how common the words are
- * (lexeme-shares.ts): for a query matching enough of the rows (28% of the bench's articles), the
- * rows are read newest first until SEARCH_CANDIDATES match; for any other, every match is found through the GIN
- * index (the `offset 0` keeps the limit from turning that into a newest-first scan), then the
- * newest are kept. A statement with a newest-first scan is planned for its values (sent unnamed),
+ * (lexeme-shares.ts, newestMatchesSql): for a query matching enough of the rows (28% of the
+ * bench's articles), the rows are read newest first until SEARCH_CANDIDATES match; for any other,
+ * every match is found through the GIN index, then the newest are kept. A statement with a newest-first scan is planned for its values (sent unnamed),
  * so that the planner sees how common the words are and reads the rows in the newest-first
  * order; any other is prepared once, by name: parsing and planning it took 2 of a rare word's
  * 3 ms, and a generic plan finds the matches through the GIN index as well.
