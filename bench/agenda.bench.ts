@@ -32,6 +32,7 @@ import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
+import { localPoolSize } from '../src/config';
 import { ormOptions } from '../src/db/mikro-orm.config';
 import { fillDataset, madeUpWord, SIZES } from './dataset';
 import { adminToken, startEditing, type EditFigures } from './editor';
@@ -501,8 +502,9 @@ async function main(): Promise<number> {
   const compiled = compileServer(['src/server.js', 'bench/baseline.js', 'bench/load-client.js']);
   compiled.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
   const database = await openDatabase();
-  const orm = await MikroORM.init(ormOptions(database.url));
-  const pool = orm.config.get('pool');
+  // PostgreSQL runs on this machine, as the embedded one would: the pool its README advises.
+  const poolSize = Number(process.env.BENCH_DATABASE_POOL_SIZE) || localPoolSize();
+  const orm = await MikroORM.init(ormOptions(database.url, undefined, poolSize));
   const statementTimeoutMs = Number(
     (orm.config.get('driverOptions') as { connection?: { statement_timeout?: number } }).connection?.statement_timeout ?? 5000,
   );
@@ -530,7 +532,7 @@ async function main(): Promise<number> {
   const baseline = await startBaseline(path.join(buildDir, 'bench', 'baseline.js'), {
     PATH: process.env.PATH,
     DATABASE_URL: database.url,
-    BASELINE_POOL_MAX: String(pool?.max ?? 10),
+    BASELINE_POOL_MAX: String(poolSize),
     BASELINE_STATEMENT_TIMEOUT_MS: String(statementTimeoutMs),
   });
   closers.push({ name: 'baseline', close: () => baseline.stop() });
@@ -542,6 +544,7 @@ async function main(): Promise<number> {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
       DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: String(poolSize),
       PORT: '0',
       JWT_SECRET: jwtSecret,
       LOG_LEVEL: 'info',
@@ -670,6 +673,7 @@ async function main(): Promise<number> {
     },
     responseBytes,
     connections: CONNECTIONS,
+    databasePoolSize: poolSize,
     warmupSeconds: WARMUP_SECONDS,
     secondsPerRun: SECONDS,
     rounds: ROUNDS,
@@ -691,7 +695,8 @@ async function main(): Promise<number> {
       `${SIZES.countries} countries, ${SIZES.ministries} ministries, ${SIZES.articles} articles (${SIZES.articles / SIZES.forums} per forum)`,
   );
   log(
-    `load: autocannon, ${CONNECTIONS} connections, random forum per request; ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured, ` +
+    `load: autocannon, ${CONNECTIONS} connections, random forum per request; database pool ${poolSize} on each side; ` +
+      `${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured, ` +
       `${ROUNDS} interleaved rounds; response bytes server/baseline: agenda ${responseBytes.agenda?.server}/${responseBytes.agenda?.baseline}, ` +
       `coverage ${responseBytes.coverage?.server}/${responseBytes.coverage?.baseline}`,
   );

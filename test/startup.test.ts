@@ -4,6 +4,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/database';
 import { adminQuery, databaseUrl } from './helpers/harness';
 
 /**
@@ -71,6 +74,37 @@ describe('a start that fails', () => {
     } finally {
       occupied.close();
       fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the database pool', () => {
+  const database = `forum_test_${randomBytes(6).toString('hex')}`;
+  beforeAll(() => adminQuery(`create database "${database}"`));
+  afterAll(() => adminQuery(`drop database if exists "${database}" with (force)`));
+
+  it('is 10 for a server elsewhere, 2 per core (2 to 10) for the embedded one, or DATABASE_POOL_SIZE', () => {
+    expect(loadConfig({ DATABASE_URL: databaseUrl(database) }).databasePoolSize).toBe(10);
+    expect(loadConfig({}).databasePoolSize).toBe(Math.min(10, Math.max(2, 2 * os.availableParallelism())));
+    expect(loadConfig({ DATABASE_POOL_SIZE: '3' }).databasePoolSize).toBe(3);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow('DATABASE_POOL_SIZE must be an integer between 1 and 1000, got "0"');
+  });
+
+  it('runs at most DATABASE_POOL_SIZE statements at once; the others wait their turn', async () => {
+    const db = await openDatabase(loadConfig({ DATABASE_URL: databaseUrl(database), DATABASE_POOL_SIZE: '3', MIGRATE_ON_START: 'false' }));
+    const watcher = new Client({ connectionString: databaseUrl(database) });
+    await watcher.connect();
+    try {
+      const sleeping = Array.from({ length: 8 }, () => db.orm.em.getConnection().execute('select pg_sleep(0.3)'));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const { rows } = await watcher.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and query = 'select pg_sleep(0.3)' and state = 'active'",
+      );
+      expect(rows[0].n).toBe(3);
+      await Promise.all(sleeping);
+    } finally {
+      await watcher.end();
+      await db.close();
     }
   });
 });

@@ -13,7 +13,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   if (!config.databaseUrl)
     throw new ConfigError('npm run migrate needs DATABASE_URL (the embedded database migrates when npm start starts it)');
-  const orm = await MikroORM.init(ormOptions(config.databaseUrl, config.statementTimeoutMs));
+  const orm = await MikroORM.init(ormOptions(config.databaseUrl, config.statementTimeoutMs, config.databasePoolSize));
   try {
     const applied = await migrate(orm, config);
     process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'nothing to apply: the database is up to date\n');

@@ -21,7 +21,7 @@ export async function openDatabase(config: Config): Promise<Database> {
   usePreparedStatements(config.preparedStatements);
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.embeddedDataDir, { stopOnSignals: false });
   try {
-    const orm = await MikroORM.init(ormOptions(config.databaseUrl ?? embedded!.url, config.statementTimeoutMs));
+    const orm = await MikroORM.init(ormOptions(config.databaseUrl ?? embedded!.url, config.statementTimeoutMs, config.databasePoolSize));
     try {
       await checkStatementTimeout(orm, config.statementTimeoutMs);
       if (config.migrateOnStart) {

@@ -12,7 +12,7 @@ import { uncounted } from './statement-hook';
  * One ORM configuration for the server, the tests and the `mikro-orm` CLI. Only the connection
  * differs between them.
  */
-export function ormOptions(clientUrl: string, statementTimeoutMs = 5000): Options {
+export function ormOptions(clientUrl: string, statementTimeoutMs = 5000, poolSize = 10): Options {
   return defineConfig({
     clientUrl,
     entities,
@@ -27,7 +27,7 @@ export function ormOptions(clientUrl: string, statementTimeoutMs = 5000): Option
     // statementTimeoutMs, instead of knex's 60 s defaults that pile up requests under load.
     pool: {
       min: 0,
-      max: 10,
+      max: poolSize,
       acquireTimeoutMillis: 5000,
       // Not a statement of any request, so left out of the statement counts.
       afterCreate: (connection: Client, done: (error: Error | null, connection: Client) => void) => {
