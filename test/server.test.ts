@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { localPoolSize } from '../src/config';
 import { freePort } from '../src/db/embedded';
 
 /**
@@ -165,13 +166,14 @@ describe('npm start without DATABASE_URL', () => {
       const body = (await response.json()) as { data?: { forum?: { sessions?: { nodes?: unknown[] } } }; errors?: unknown };
       return { status: response.status, sessions: body.data?.forum?.sessions?.nodes?.length, errors: body.errors, done: Date.now() };
     });
-    // Wait until the server holds them: the pool's 10 connections blocked on the lock (the other
-    // two requests wait for a connection), rather than a fixed delay that a busy machine outruns.
+    // Wait until the server holds them: the pool's connections (2 per core for the embedded
+    // database) blocked on the lock, the other requests waiting for a connection, rather than a
+    // fixed delay that a busy machine outruns.
     const watcher = new Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${embeddedPort}/forum_portal` });
     await watcher.connect();
     for (let tries = 0; tries < 200; tries += 1) {
       const { rows } = await watcher.query("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'");
-      if (rows[0].n >= 10) break;
+      if (rows[0].n >= localPoolSize()) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await watcher.end();
