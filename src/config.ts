@@ -165,9 +165,10 @@ function metricsToken(raw: string | undefined): string | undefined {
 
 /**
  * The pool for a PostgreSQL on this machine, as the embedded one is: about two statements per
- * core keep it busy, and more only share the cores. On the bench's 2-core machine, with PostgreSQL on it, a pool of 10
- * gave the search a p99 of 115 ms, 6 gave 85 ms, 4 gave 60 ms and 3 gave 54 ms, at the same
- * throughput. For a server elsewhere, whose cores are not known here, the default stays at 10.
+ * core keep it busy, and more only share the cores. On the bench's 2-core machine, with
+ * PostgreSQL on it, a pool of 10 gave the search a p99 of 115 ms, 6 gave 85 ms, 4 gave 60 ms and
+ * 3 gave 54 ms, at the same throughput. For a server elsewhere, whose cores are not known here,
+ * the default stays at 10.
  */
 export function localPoolSize(): number {
   return Math.min(10, Math.max(2, 2 * os.availableParallelism()));
