@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Client as PgClient } from 'pg';
 import { uncounted } from '../db/statement-hook';
 import { logger } from '../logger';
+import { onConnection } from '../shared/sql-loading';
 import { parseTsquery, type Tsquery } from '../shared/tsquery';
 
 /*
@@ -123,23 +123,17 @@ export class LexemeShares {
   }
 
   private async read(): Promise<void> {
-    const client = this.knex.client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
-    const connection = await client.acquireConnection();
-    try {
-      // Not a statement of the request that happens to start it.
-      const { rows } = await uncounted(connection, () =>
-        connection.query<{ table: string; rows: number; lexemes: string[]; shares: number[] }>(STATISTICS_SQL),
-      );
-      this.tables = new Map(
-        rows.map(({ table, rows: count, lexemes, shares }) => {
-          const byLexeme = new Map(lexemes.map((lexeme, i) => [lexeme, shares[i]]));
-          return [table, { rows: count, lexemes: [...byLexeme.keys()].sort(), shares: byLexeme }];
-        }),
-      );
-      this.readAt = performance.now();
-    } finally {
-      await client.releaseConnection(connection);
-    }
+    // Not a statement of the request that happens to start it.
+    const { rows } = await onConnection(this.knex, (connection) =>
+      uncounted(connection, () => connection.query<{ table: string; rows: number; lexemes: string[]; shares: number[] }>(STATISTICS_SQL)),
+    );
+    this.tables = new Map(
+      rows.map(({ table, rows: count, lexemes, shares }) => {
+        const byLexeme = new Map(lexemes.map((lexeme, i) => [lexeme, shares[i]]));
+        return [table, { rows: count, lexemes: [...byLexeme.keys()].sort(), shares: byLexeme }];
+      }),
+    );
+    this.readAt = performance.now();
   }
 }
 

@@ -1,6 +1,7 @@
 import { wrap, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import type { Client as PgClient } from 'pg';
 import type { Page, PageResult } from './paging';
 import { isReadRow, isUnloadedReference, readRow, toReadRow } from './read-rows';
 import { selectList } from './projection';
@@ -40,8 +41,18 @@ export interface Mapped<T> {
   total: number;
 }
 
-interface PgClient {
-  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+/**
+ * Runs `work` on a connection of `knex`'s pool, released afterwards (a transaction's knex gives
+ * its own connection and releases nothing).
+ */
+export async function onConnection<T>(knex: ReturnType<EntityManager['getKnex']>, work: (connection: PgClient) => Promise<T>): Promise<T> {
+  const client = knex.client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
+  const connection = await client.acquireConnection();
+  try {
+    return await work(connection);
+  } finally {
+    await client.releaseConnection(connection);
+  }
 }
 
 /*
@@ -99,13 +110,10 @@ export async function query(
   // Inside a write's transaction, on its connection (a transaction's client gives that one and
   // releases nothing): it sees the transaction's own writes, and takes no second connection.
   const knex = (em.getTransactionContext() as ReturnType<EntityManager['getKnex']> | undefined) ?? em.getKnex();
-  const client = knex.client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
-  const connection = await client.acquireConnection();
-  try {
-    return (await connection.query({ name: named ? name : undefined, text, values: params })).rows;
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  return onConnection(
+    knex,
+    async (connection) => (await connection.query<Record<string, unknown>>({ name: named ? name : undefined, text, values: params })).rows,
+  );
 }
 
 /**
