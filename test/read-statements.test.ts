@@ -1,12 +1,14 @@
 import { ReferenceKind } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { isObjectType } from 'graphql';
 import { Client } from 'pg';
 import { Country } from '../src/country/country.entity';
+import { ormOptions } from '../src/db/mikro-orm.config';
 import { createLoaders, LOADER_NAMES } from '../src/loaders';
 import { getSchema } from '../src/schema';
 import { Language } from '../src/shared/i18n';
 import { Projection, useProjection, type ColumnMode, type EntityProjection } from '../src/shared/projection';
+import { query, withGenericPlans, type RunStatement, type StatementOptions } from '../src/shared/sql-loading';
 import { startHarness, type Harness } from './helpers/harness';
 import * as make from './factories';
 
@@ -145,5 +147,65 @@ describe('statements of the read path', () => {
       })
       .catch((error: Error) => expect(error.message).toBe('roll back'));
     expect(await createLoaders(h.orm.em.fork()).countryByCode.load('ZZ')).toBeNull();
+  });
+
+  describe('withGenericPlans', () => {
+    // One connection, so that whatever a piece of work leaves on it, the next statement meets.
+    let orm: MikroORM;
+    const MODE = "select current_setting('plan_cache_mode') as mode";
+    const modeOf = async (run: RunStatement, options?: StatementOptions) => (await run(MODE, [], options))[0].mode;
+
+    beforeAll(async () => {
+      orm = await MikroORM.init(ormOptions(h.databaseUrl, 5000, 1));
+    });
+
+    afterAll(async () => {
+      await orm?.close();
+    });
+
+    it('plans named statements once, statements planned for their values each time, and leaves the connection as it was', async () => {
+      const em = orm.em.fork();
+      const seen = await withGenericPlans(em, async (run) =>
+        // At once: each statement is sent with its own mode, whatever the others were given.
+        Promise.all([modeOf(run), modeOf(run, { planForValues: true }), modeOf(run), modeOf(run, { planForValues: true })]),
+      );
+      expect(seen).toEqual(['force_generic_plan', 'force_custom_plan', 'force_generic_plan', 'force_custom_plan']);
+      expect(await modeOf((sql, params) => query(em, sql, params))).toBe('auto');
+    });
+
+    it('runs a prepared statement on one generic plan from its first run', async () => {
+      const em = orm.em.fork();
+      const probe = 'select id from country where code = any($1::text[]) /* generic plan probe */';
+      const plans = await withGenericPlans(em, async (run) => {
+        for (let i = 0; i < 7; i += 1) await run(probe, [['KZ', `X${i}`]]);
+        return run('select generic_plans, custom_plans from pg_prepared_statements where statement = $1', [probe]);
+      });
+      expect(plans).toEqual([{ generic_plans: '7', custom_plans: '0' }]);
+    });
+
+    it('rolls back when the work fails, and the connection goes on as before', async () => {
+      const em = orm.em.fork();
+      await expect(
+        withGenericPlans(em, async (run) => {
+          await run('insert into country (code, name) values (\'ZY\', \'{"en": "Never"}\')', []);
+          await run('select 1 / 0', []);
+        }),
+      ).rejects.toThrow(/division by zero/);
+      expect(
+        await query(em, "select count(*)::int as n, current_setting('plan_cache_mode') as mode from country where code = 'ZY'", []),
+      ).toEqual([{ n: 0, mode: 'auto' }]);
+    });
+
+    it("runs inside a write's transaction on its connection, planned as there", async () => {
+      const seen = await orm.em.fork().transactional(async (tx) => {
+        tx.create(Country, { code: 'ZX', name: { en: 'Not yet committed' } });
+        await tx.flush();
+        return withGenericPlans(tx, async (run) => ({
+          mode: await modeOf(run),
+          rows: await run("select code from country where code = 'ZX'", []),
+        }));
+      });
+      expect(seen).toEqual({ mode: 'auto', rows: [{ code: 'ZX' }] });
+    });
   });
 });

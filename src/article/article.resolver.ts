@@ -15,7 +15,7 @@ import { parseSearch, SEARCH_VECTOR } from '../shared/search';
 import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, type BindQuery } from '../shared/search-matching';
 import { lexemeShares } from '../search/lexeme-shares';
 import { allOf } from '../shared/sql-filter';
-import { fetchRootPage } from '../shared/sql-loading';
+import { fetchRootPage, query } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { Article } from './article.entity';
 import { ArticleConnection } from './article.types';
@@ -109,7 +109,7 @@ export class ArticleResolver {
       const list = { from: 'article t', orderBy: NEWEST_FIRST, where: publicArticle('t') };
       return toConnection(await fetchRootPage(em, Article, list, pageOf(args), conditions));
     }
-    const [meant, shares] = await Promise.all([meaning(em, parseSearch(text)), lexemeShares(em)]);
+    const [meant, shares] = await Promise.all([meaning((sql, params) => query(em, sql, params), parseSearch(text)), lexemeShares(em)]);
     const rankParams: unknown[] = [];
     const matchParams: unknown[] = [];
     const into =

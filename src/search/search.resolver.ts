@@ -16,7 +16,7 @@ import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, type Mea
 import { jsonRow } from '../shared/projection';
 import { toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
-import { query } from '../shared/sql-loading';
+import { withGenericPlans } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { lexemeShares, type LexemeShares } from './lexeme-shares';
 import { SearchArgs, SearchHit, SearchKind, SearchResults, SEARCH_CANDIDATES, type Searched } from './search.types';
@@ -168,10 +168,11 @@ function snippetSql(texts: string, languages: number): string {
  * as a rare one. How a kind's candidates are found depends on how common the words are
  * (lexeme-shares.ts, newestMatchesSql): for a query matching enough of the rows (28% of the
  * bench's articles), the rows are read newest first until SEARCH_CANDIDATES match; for any other,
- * every match is found through the GIN index, then the newest are kept. A statement with a newest-first scan is planned for its values (sent unnamed),
- * so that the planner sees how common the words are and reads the rows in the newest-first
- * order; any other is prepared once, by name: parsing and planning it took 2 of a rare word's
- * 3 ms, and a generic plan finds the matches through the GIN index as well.
+ * every match is found through the GIN index, then the newest are kept. A statement with a
+ * newest-first scan is planned for its values, so that the planner sees how common the words are
+ * and reads the rows in the newest-first order; any other runs on its generic plan
+ * (withGenericPlans), made once per connection, which finds the matches through the GIN index as
+ * well: planning it each time took 1.3 to 1.5 ms, more than running it.
  *
  * Matching and rank: shared/search-matching.ts. Only the best `first` get a snippet and their
  * row (as JSON, mapped into entities), so the cost of `ts_headline` does not grow with the number
@@ -263,16 +264,21 @@ export class SearchResolver {
     if (!text.trim()) throw new BadUserInputError('query must not be empty', { argument: 'query' });
     for (const { entity } of SEARCHABLE) readList(em, entity);
     const requested = new Set(kinds ?? Object.values(SearchKind));
-    const [meant, shares] = await Promise.all([meaning(em, parseSearch(text)), lexemeShares(em)]);
-    const statement = findStatement(
-      em,
-      meant,
-      shares,
-      SEARCHABLE.filter((s) => requested.has(s.kind)),
-      languages,
-      first,
-    );
-    const rows = await query(em, statement.sql, statement.params, { planForValues: statement.planForValues });
+    // Before the transaction, which holds a connection: the first search of a process waits
+    // for the statistics, read on another.
+    const shares = await lexemeShares(em);
+    const rows = await withGenericPlans(em, async (run) => {
+      const meant = await meaning(run, parseSearch(text));
+      const statement = findStatement(
+        em,
+        meant,
+        shares,
+        SEARCHABLE.filter((s) => requested.has(s.kind)),
+        languages,
+        first,
+      );
+      return run(statement.sql, statement.params, { planForValues: statement.planForValues });
+    });
     const hits = rows
       .filter((row) => row.kind !== null)
       .map((row): SearchHit => {

@@ -1,6 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { CONFIGS, MIN_SIMILARITY, searchQuerySql, transliterated, tsqueryLexeme, wordForms, type ParsedSearch } from './search';
-import { query } from './sql-loading';
+import type { RunStatement } from './sql-loading';
 
 /*
  * What a reader's text means, and how a row matches it: the matching that `search` and
@@ -65,7 +64,7 @@ const MEANING_SQL =
   ` where f.n = g.n group by s.word order by max(s.similarity) desc, s.word limit ${SIMILAR_LEXEMES}) best), '{}')` +
   ` from unnest(?::text[]) with ordinality g(word, n)`;
 
-export async function meaning(em: EntityManager, parsed: ParsedSearch): Promise<Meaning> {
+export async function meaning(run: RunStatement, parsed: ParsedSearch): Promise<Meaning> {
   const positive = parsed.structured ? [] : parsed.words.slice(0, MAX_WORDS);
   const excluded = parsed.excluded.slice(0, MAX_EXCLUDED);
   const words = [...positive, ...excluded];
@@ -74,7 +73,7 @@ export async function meaning(em: EntityManager, parsed: ParsedSearch): Promise<
     const other = transliterated(word);
     return [...wordForms(word), ...(other !== undefined ? wordForms(other) : [])].map((form) => [form, i + 1] as const);
   });
-  const rows = await query(em, MEANING_SQL, [
+  const rows = await run(MEANING_SQL, [
     parsed.positive,
     parsed.beforePrefix,
     parsed.prefix !== undefined ? tsqueryLexeme(parsed.prefix, true) : null,

@@ -57,9 +57,11 @@ export async function onConnection<T>(knex: ReturnType<EntityManager['getKnex']>
 
 /*
  * Statements of the read path are prepared once per connection, by name: PostgreSQL then skips
- * parsing and planning on later runs (planning the paged window queries took longer than running
- * them, about 1 ms). Texts are constants of this code base with values as parameters, so there
- * are few; the bound only guards against a future text that is not.
+ * parsing them on later runs, and planning them where it finds a plan for any values (generic) as
+ * good as the ones it made for each run's values (custom); it decides after five runs, and kept
+ * custom plans for three of the agenda's and the coverage's six statements (see withGenericPlans
+ * below). Texts are constants of this code base with values as parameters, so there are few; the
+ * bound only guards against a future text that is not.
  *
  * A transaction-mode pooler older than PgBouncer 1.21 (or without max_prepared_statements) runs
  * each statement on whichever server connection is free, where the name is unknown or already
@@ -89,31 +91,87 @@ function statementOf(sql: string): { text: string; name?: string } {
   return statement;
 }
 
+/** How query() sends a statement. */
+export interface StatementOptions {
+  /**
+   * Sent unnamed, so that PostgreSQL plans it for the values at hand, never with a generic plan.
+   * For a statement whose best plan depends on them, such as a search: a word in every row wants
+   * a newest-first scan, a rare one the GIN index.
+   */
+  planForValues?: boolean;
+}
+
+/** Runs one statement and gives its rows: query() on a pooled connection, or withGenericPlans' own. */
+export type RunStatement = (sql: string, params: unknown[], options?: StatementOptions) => Promise<Record<string, unknown>[]>;
+
+async function send(connection: PgClient, sql: string, params: unknown[], { planForValues = false }: StatementOptions) {
+  const { text, name } = planForValues ? { text: numbered(sql), name: undefined } : statementOf(sql);
+  // The caller tags what it reads (read-tags.ts): rows through toReadRow, other lists by readList.
+  countReadStatement();
+  return (await connection.query<Record<string, unknown>>({ name: named ? name : undefined, text, values: params })).rows;
+}
+
 /**
  * Runs one statement with real bound parameters on a pooled connection. MikroORM's own
  * `execute` inlines values into the SQL text (and expands arrays into lists), which would give
  * every batch a different statement.
- *
- * `planForValues`: sent unnamed, so that PostgreSQL plans it for the values at hand, never with
- * a generic plan. For a statement whose best plan depends on them, such as a search: a word in
- * every row wants a newest-first scan, a rare one the GIN index.
  */
 export async function query(
   em: EntityManager,
   sql: string,
   params: unknown[],
-  { planForValues = false }: { planForValues?: boolean } = {},
+  options: StatementOptions = {},
 ): Promise<Record<string, unknown>[]> {
-  const { text, name } = planForValues ? { text: numbered(sql), name: undefined } : statementOf(sql);
-  // The caller tags what it reads (read-tags.ts): rows through toReadRow, other lists by readList.
-  countReadStatement();
   // Inside a write's transaction, on its connection (a transaction's client gives that one and
   // releases nothing): it sees the transaction's own writes, and takes no second connection.
   const knex = (em.getTransactionContext() as ReturnType<EntityManager['getKnex']> | undefined) ?? em.getKnex();
-  return onConnection(
-    knex,
-    async (connection) => (await connection.query<Record<string, unknown>>({ name: named ? name : undefined, text, values: params })).rows,
-  );
+  return onConnection(knex, (connection) => send(connection, sql, params, options));
+}
+
+/*
+ * PostgreSQL plans a prepared statement for each run's values (a custom plan) unless it expects a
+ * plan for any values (generic) to cost no more; it chooses for each statement after five runs.
+ * For the search's statements it never chose the generic plan (0 of 300 runs in
+ * pg_prepared_statements): its estimate for them, made without the words, is higher. Yet on the
+ * bench dataset the find statement's generic plan ran in 0.6 to 0.9 ms against 1.2 to 2.5 for
+ * the custom ones, each of which took 1.3 to 1.5 ms more to plan. For other statements its
+ * choice is right: the coverage page of articles runs 2 ms on custom plans and 24 on the generic
+ * one, which it rightly never picks. So the generic plans are asked for where they are known to
+ * be good, for the statements of one piece of work: `plan_cache_mode` set for one transaction
+ * (`set local`), which a transaction-mode pooler keeps on one server connection and which ends
+ * with it. A statement planned for its values switches it back first.
+ */
+
+/**
+ * Runs `work`'s statements on one connection, in one transaction in which prepared statements use
+ * their generic plans. Inside a write's transaction they run there, planned as usual.
+ */
+export async function withGenericPlans<T>(em: EntityManager, work: (run: RunStatement) => Promise<T>): Promise<T> {
+  if (em.getTransactionContext()) return work((sql, params, options) => query(em, sql, params, options));
+  return onConnection(em.getKnex(), async (connection) => {
+    await connection.query('begin; set local plan_cache_mode = force_generic_plan');
+    let generic = true;
+    const run: RunStatement = async (sql, params, options = {}) => {
+      const forValues = options.planForValues === true;
+      if (forValues !== generic) return send(connection, sql, params, options);
+      // The switch is queued right before the statement (pg sends a connection's queries in
+      // order), so that no other statement of `work` runs between them.
+      generic = !forValues;
+      const [, rows] = await Promise.all([
+        connection.query(`set local plan_cache_mode = ${generic ? 'force_generic_plan' : 'force_custom_plan'}`),
+        send(connection, sql, params, options),
+      ]);
+      return rows;
+    };
+    try {
+      const result = await work(run);
+      await connection.query('commit');
+      return result;
+    } catch (error) {
+      await connection.query('rollback').catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 /**
