@@ -12,7 +12,7 @@ import { Session } from '../session/session.entity';
 import { fromGlobalId } from '../shared/global-id';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
 import { parseSearch, SEARCH_VECTOR } from '../shared/search';
-import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, type BindQuery } from '../shared/search-matching';
+import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, vectorCopySql, type BindQuery } from '../shared/search-matching';
 import { lexemeShares } from '../search/lexeme-shares';
 import { allOf } from '../shared/sql-filter';
 import { fetchRootPage, query } from '../shared/sql-loading';
@@ -135,7 +135,7 @@ export class ArticleResolver {
     );
     // Each candidate's vector read out of TOAST once, for the rank's several uses (as in search).
     const list = {
-      from: `(select c.*, c.${SEARCH_VECTOR} || ''::tsvector as v from (${candidates}) c offset 0) t`,
+      from: `(select c.*, ${vectorCopySql(`c.${SEARCH_VECTOR}`)} as v from (${candidates}) c offset 0) t`,
       // fetchRootPage writes the order (inside row_number()) before the rows, so the rank's
       // bindings come first; each `?` is bound in the order the text names it.
       orderBy: `${rankSql(meant, 't.v', into(rankParams))} desc, ${NEWEST_FIRST}`,

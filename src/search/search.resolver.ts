@@ -12,7 +12,7 @@ import { Session } from '../session/session.entity';
 import { Language } from '../shared/i18n';
 import { parseSearch, SEARCH_VECTOR } from '../shared/search';
 import { parseTsquery, positiveLexemes } from '../shared/tsquery';
-import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, type Meaning } from '../shared/search-matching';
+import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, vectorCopySql, type Meaning } from '../shared/search-matching';
 import { jsonRow } from '../shared/projection';
 import { toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
@@ -231,12 +231,11 @@ function findStatement(
       },
       common,
     );
-    // The candidates' vectors are read out of TOAST once each (`|| ''` makes a copy in memory,
-    // `offset 0` keeps it from being made again for each use): the rank's tiers match and rank
-    // each several times, and an article's vector took 13 µs to read every time.
+    // The candidates' vectors are read out of TOAST once each (`offset 0` keeps the copy from
+    // being made again for each use): the rank's tiers match and rank each several times.
     return (
       `select '${s.kind}'::text as kind, c.id, c.time, ${rank}::real as rank` +
-      ` from (select c.id, c.time, c.v || ''::tsvector as v from (${candidates}) c offset 0) c`
+      ` from (select c.id, c.time, ${vectorCopySql('c.v')} as v from (${candidates}) c offset 0) c`
     );
   });
   const headline =
