@@ -173,14 +173,24 @@ describe('statements of the read path', () => {
       expect(await modeOf((sql, params) => query(em, sql, params))).toBe('auto');
     });
 
-    it('runs a prepared statement on one generic plan from its first run', async () => {
+    it('runs a prepared statement on one generic plan from its first run, and one planned for its values on a new plan each time', async () => {
       const em = orm.em.fork();
-      const probe = 'select id from country where code = any($1::text[]) /* generic plan probe */';
+      const generic = 'select id from country where code = any($1::text[]) /* generic plan probe */';
+      const custom = 'select id from country where code = any($1::text[]) /* custom plan probe */';
       const plans = await withGenericPlans(em, async (run) => {
-        for (let i = 0; i < 7; i += 1) await run(probe, [['KZ', `X${i}`]]);
-        return run('select generic_plans, custom_plans from pg_prepared_statements where statement = $1', [probe]);
+        for (let i = 0; i < 7; i += 1) {
+          await run(generic, [['KZ', `X${i}`]]);
+          await run(custom, [['KZ', `X${i}`]], { planForValues: true });
+        }
+        return run(
+          'select statement, generic_plans, custom_plans from pg_prepared_statements where statement = any($1) order by statement',
+          [[generic, custom]],
+        );
       });
-      expect(plans).toEqual([{ generic_plans: '7', custom_plans: '0' }]);
+      expect(plans).toEqual([
+        { statement: custom, generic_plans: '0', custom_plans: '7' },
+        { statement: generic, generic_plans: '7', custom_plans: '0' },
+      ]);
     });
 
     it('rolls back when the work fails, and the connection goes on as before', async () => {
