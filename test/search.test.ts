@@ -4,7 +4,7 @@ import * as make from './factories';
 import { Article, ArticleStatus } from '../src/article/article.entity';
 import type { Translations } from '../src/shared/i18n';
 import { lexemeShares } from '../src/search/lexeme-shares';
-import { ARTICLE_QUERY_CANDIDATES } from '../src/article/article.resolver';
+import { ARTICLE_QUERY_CANDIDATES } from '../src/article/article.types';
 import { parseTsquery, positiveLexemes } from '../src/shared/tsquery';
 
 const lexeme = (text: string, prefix = false) => ({ kind: 'lexeme', lexeme: text, prefix });
@@ -157,7 +157,7 @@ async function found(query: string, variables: Record<string, unknown> = {}): Pr
 }
 
 const ARTICLES = `query($filter: ArticleFilter, $first: Int, $after: String) {
-  articles(filter: $filter, first: $first, after: $after) { totalCount nodes { slug } pageInfo { hasNextPage endCursor } }
+  articles(filter: $filter, first: $first, after: $after) { totalCount totalCountExact nodes { slug } pageInfo { hasNextPage endCursor } }
 }`;
 
 /** The slugs `articles(filter:)` lists, in order, with the total count checked against them. */
@@ -619,10 +619,12 @@ describe('long texts and common words', () => {
     );
     const { articles } = await data(ARTICLES, { filter: { query: 'Nukus' }, first: 3 });
     expect(articles.totalCount).toBe(ARTICLE_QUERY_CANDIDATES);
+    expect(articles.totalCountExact).toBe(false);
     expect(articles.nodes.map((node: { slug: string }) => node.slug)).toEqual([500, 499, 498].map((g) => `nukus-${g}`));
     // With fewer matches, the title's match comes first.
     expect((await data(ARTICLES, { filter: { query: 'Nukus', publishedTo: '2024-06-01T00:05:00Z' }, first: 3 })).articles).toEqual({
       totalCount: 5,
+      totalCountExact: true,
       nodes: [{ slug: 'nukus-0' }, { slug: 'nukus-4' }, { slug: 'nukus-3' }],
       pageInfo: expect.anything(),
     });

@@ -18,15 +18,8 @@ import { allOf } from '../shared/sql-filter';
 import { fetchRootPage, query } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { Article } from './article.entity';
-import { ArticleConnection } from './article.types';
+import { ARTICLE_QUERY_CANDIDATES, ArticleConnection } from './article.types';
 import { NEWEST_FIRST, publicArticle } from './article.visibility';
-
-/**
- * With `filter.query`, of more matching articles only the newest this many are ranked, paged and
- * counted: ranking reads each match's vector (13 µs for an article of a news report's length),
- * and a word in all 50,000 articles of the bench dataset took 870 ms; 500 are 25 pages of 20.
- */
-export const ARTICLE_QUERY_CANDIDATES = 500;
 
 @InputType({ description: 'Narrows a list of articles; all given conditions must hold.' })
 export class ArticleFilter {
@@ -141,7 +134,8 @@ export class ArticleResolver {
       orderBy: `${rankSql(meant, 't.v', into(rankParams))} desc, ${NEWEST_FIRST}`,
     };
     const filtered = { sql: 'true', params: [...rankParams, ...matchParams, ...(conditions?.params ?? [])] };
-    return toConnection(await fetchRootPage(em, Article, list, pageOf(args), filtered));
+    const page = await fetchRootPage(em, Article, list, pageOf(args), filtered);
+    return toConnection({ ...page, capped: page.totalCount >= ARTICLE_QUERY_CANDIDATES });
   }
 
   @Query(() => ArticleConnection, {

@@ -49,6 +49,8 @@ export interface PageResult<T> {
   items: T[];
   offset: number;
   totalCount: number;
+  /** `totalCount` stopped counting: the list is capped (articles(filter: { query }), at 500). */
+  capped?: boolean;
 }
 
 @ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
@@ -76,14 +78,17 @@ export interface Connection<T> {
   nodes: T[];
   pageInfo: PageInfo;
   totalCount: number;
+  /** Shown only by the connection types of lists that may be capped (ConnectionType's `capped`). */
+  totalCountExact: boolean;
 }
 
-export function toConnection<T>({ items, offset, totalCount }: PageResult<T>): Connection<T> {
+export function toConnection<T>({ items, offset, totalCount, capped = false }: PageResult<T>): Connection<T> {
   const edges = items.map((node, i) => ({ cursor: encodeCursor(offset + i + 1), node }));
   return {
     edges,
     nodes: items,
     totalCount,
+    totalCountExact: !capped,
     pageInfo: {
       hasNextPage: offset + items.length < totalCount,
       hasPreviousPage: offset > 0,
@@ -93,8 +98,11 @@ export function toConnection<T>({ items, offset, totalCount }: PageResult<T>): C
   };
 }
 
-/** Declares `<Name>Connection` and `<Name>Edge` object types for a node type. */
-export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string): ClassType<Connection<T>> {
+/**
+ * Declares `<Name>Connection` and `<Name>Edge` object types for a node type. `capped`: some list
+ * of the type may stop counting; the connection then shows `totalCountExact`, described thus.
+ */
+export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string, capped?: string): ClassType<Connection<T>> {
   @ObjectType(`${name}Edge`, { description: `A ${name} in a list, with its cursor.` })
   class EdgeType {
     @Field({ description: 'Opaque position of this item; pass it as `after` to continue after it.' })
@@ -115,8 +123,16 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: s
     @Field(() => PageInfo, { description: 'Where this page sits in the list.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: 'How many items the whole list has.' })
+    @Field(() => Int, {
+      description: capped
+        ? 'How many items the whole list has, as far as it counts (`totalCountExact`).'
+        : 'How many items the whole list has.',
+    })
     totalCount!: number;
+
+    totalCountExact!: boolean;
   }
+  // A field of this type only (type-graphql reads the fields when it builds the schema).
+  if (capped !== undefined) Field(() => Boolean, { description: capped })(ConnectionClass.prototype, 'totalCountExact');
   return ConnectionClass;
 }
