@@ -306,6 +306,23 @@ describe('matching what readers type', () => {
     expect(await found('Balayeva')).toEqual(['aida']);
   });
 
+  it('forgives two letters wrong in a long word that has nothing like it, and not in a short one', async () => {
+    // «Медеафарум» has too few trigrams in common with «медиафорум» (0.29) to be found like it;
+    // it is two letters away, as «Semarkant» is from «samarkand».
+    const typos = await search('Медеафарум');
+    expect(typos.hits.map((hit) => hit.node.slug)).toEqual(['ru-opening', 'kk-opening']);
+    expect(typos.hits.every((hit) => hit.rank < 1)).toBe(true);
+    expect(await found('Semarkant', { kinds: ['ARTICLE'] })).toEqual(['samarkand']);
+    expect(await listed({ query: 'Медеафарум' })).toEqual(['ru-opening', 'kk-opening']);
+    // A shorter word two letters away is another word: «Бушкак» is not «Бишкек».
+    expect(await found('Бушкак')).toEqual([]);
+    expect(await found('Бишкек')).toEqual(['rank-title', 'rank-body']);
+    // Three letters wrong are another word.
+    expect(await found('Медеафарым')).toEqual([]);
+    // levenshtein takes at most 255 letters; «щ» is four in Latin letters.
+    expect(await search('щ'.repeat(200))).toEqual({ totalCount: 0, hits: [] });
+  });
+
   it('finds a name written in the other script', async () => {
     // The article's title is only in English, «Samarkand hosts delegates».
     expect(await found('Самарканд', { kinds: ['ARTICLE'] })).toEqual(['samarkand']);

@@ -42,6 +42,11 @@ export interface Meaning {
   excluded: string | null;
 }
 
+/** Letters a long word may have wrong, added or missing, where it has nothing similar. */
+const MAX_EDITS = 2;
+/** A word this long or longer may have MAX_EDITS letters wrong (a shorter one would find other words). */
+const MIN_EDITED_LENGTH = 8;
+
 /*
  * The first statement: the text's queries (made once here, so that the second statement holds
  * them as constants: a `websearch_to_tsquery` in it would be run for every kind, once when it is
@@ -49,19 +54,33 @@ export interface Meaning {
  * empty one where it is a stop word) and the lexemes of the vocabulary like each of its forms
  * (the trigram index serves `%`, at MIN_SIMILARITY on the ORM's connections, TRIGRAM_THRESHOLD_SQL;
  * the bounds are checked on what it finds as well, so that they hold on any connection).
+ *
+ * A word with no such lexeme at all, and MIN_EDITED_LENGTH letters or more, takes instead the
+ * lexemes at most MAX_EDITS letters away (levenshtein) that start with the same letter and are
+ * about as long (search_word_first_letter_length_index; migration ..._search_word_edit_distance):
+ * two letters wrong in a long word («медеафарум») leave it too few trigrams in common. Only then:
+ * a word the vocabulary knows, or has words like, is matched as those.
  */
 const MEANING_SQL =
-  `select null::int as n, (${searchQuerySql('input.text')})::text as exact,` +
+  `with forms as (select * from unnest(?::text[], ?::int[]) f(form, n))` +
+  ` select null::int as n, (${searchQuerySql('input.text')})::text as exact,` +
   ` case when input.prefix is not null then (${searchQuerySql('input.before')} && input.prefix::tsquery)::text end as prefix,` +
   ` null::text[] as stems, null::text[] as similar` +
   ` from (select ?::text as text, ?::text as before, ?::text as prefix) input` +
   ` union all` +
   ` select g.n::int, null, null, array[${CONFIGS.map((config) => `websearch_to_tsquery('${config}', g.word)::text`).join(', ')}],` +
-  ` coalesce((select array_agg(best.word) from (select s.word from unnest(?::text[], ?::int[]) f(form, n)` +
+  ` coalesce((select array_agg(best.word) from (select s.word from forms f` +
   ` cross join lateral (select w.word, similarity(w.word, f.form) as similarity from search_word w` +
   ` where w.word % f.form and similarity(w.word, f.form) >= ${MIN_SIMILARITY} and length(w.word) >= length(f.form) - ${MAX_SHORTER}` +
   ` order by 2 desc, 1 limit ${SIMILAR_LEXEMES}) s` +
-  ` where f.n = g.n group by s.word order by max(s.similarity) desc, s.word limit ${SIMILAR_LEXEMES}) best), '{}')` +
+  ` where f.n = g.n group by s.word order by max(s.similarity) desc, s.word limit ${SIMILAR_LEXEMES}) best),` +
+  ` (select array_agg(best.word) from (select s.word from forms f` +
+  ` cross join lateral (select w.word, levenshtein_less_equal(w.word, f.form, ${MAX_EDITS}) as edits from search_word w` +
+  ` where left(w.word, 1) = left(f.form, 1) and length(w.word) between length(f.form) - ${MAX_EDITS} and length(f.form) + ${MAX_EDITS}` +
+  ` and levenshtein_less_equal(w.word, f.form, ${MAX_EDITS}) <= ${MAX_EDITS} order by 2, 1 limit ${SIMILAR_LEXEMES}) s` +
+  // levenshtein takes at most 255 letters; a lexeme has at most 60 (search_word_lexemes).
+  ` where f.n = g.n and length(f.form) between ${MIN_EDITED_LENGTH} and 60 + ${MAX_EDITS}` +
+  ` group by s.word order by min(s.edits), s.word limit ${SIMILAR_LEXEMES}) best), '{}')` +
   ` from unnest(?::text[]) with ordinality g(word, n)`;
 
 export async function meaning(run: RunStatement, parsed: ParsedSearch): Promise<Meaning> {
@@ -74,11 +93,11 @@ export async function meaning(run: RunStatement, parsed: ParsedSearch): Promise<
     return [...wordForms(word), ...(other !== undefined ? wordForms(other) : [])].map((form) => [form, i + 1] as const);
   });
   const rows = await run(MEANING_SQL, [
+    forms.map(([form]) => form),
+    forms.map(([, n]) => n),
     parsed.positive,
     parsed.beforePrefix,
     parsed.prefix !== undefined ? tsqueryLexeme(parsed.prefix, true) : null,
-    forms.map(([form]) => form),
-    forms.map(([, n]) => n),
     words,
   ]);
   const text = rows.find((row) => row.n === null)!;
