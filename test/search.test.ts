@@ -87,6 +87,8 @@ beforeAll(async () => {
   article(em, 'zanzibar-future', now + 2 * DAY, { title: { en: 'Zanzibar future' } });
 
   article(em, 'samarkand', '2025-04-17T10:00:00Z', { title: { en: 'Samarkand hosts delegates' } });
+  article(em, 'kk-article', '2025-03-10T10:00:00Z', { title: { kk: 'Жаңа мақала' } });
+  article(em, 'kk-malala', '2025-03-10T11:00:00Z', { title: { kk: 'Малала сөйледі' } });
   const scholar = make.speaker(em, 'scholar', kz);
   scholar.organisation = { en: 'Samarkand State University' };
   const aida = make.speaker(em, 'aida', kz);
@@ -321,6 +323,16 @@ describe('matching what readers type', () => {
     expect(await found('Медеафарым')).toEqual([]);
     // levenshtein takes at most 255 letters; «щ» is four in Latin letters.
     expect(await search('щ'.repeat(200))).toEqual({ totalCount: 0, hits: [] });
+  });
+
+  it('takes a word the vocabulary knows in its other endings, not as a typo of words that look like it', async () => {
+    // «мақала» (article) and the name «Малала» have enough trigrams in common (0.44) to pass for
+    // a typo of each other.
+    expect(await found('мақала')).toEqual(['kk-article']);
+    expect(await found('мақаласы')).toEqual(['kk-article']);
+    expect(await found('Малала')).toEqual(['kk-malala']);
+    // A word it does not know is still taken as a typo.
+    expect(await found('мақалв')).toEqual(['kk-article']);
   });
 
   it('finds a name written in the other script', async () => {
