@@ -6,6 +6,8 @@ import type { Translations } from '../src/shared/i18n';
 import { lexemeShares } from '../src/search/lexeme-shares';
 import { ARTICLE_QUERY_CANDIDATES } from '../src/article/article.types';
 import { parseTsquery, positiveLexemes } from '../src/shared/tsquery';
+import { newestMatchesSql } from '../src/shared/search-matching';
+import { onConnection } from '../src/shared/sql-loading';
 
 const lexeme = (text: string, prefix = false) => ({ kind: 'lexeme', lexeme: text, prefix });
 
@@ -635,6 +637,22 @@ describe('long texts and common words', () => {
 
     expect(throughIndex.search.totalCount).toBe(200);
     expect(await data(query)).toEqual(throughIndex);
+
+    // Planned once for any words, as the search's statements are (withGenericPlans), the newest-
+    // first path still reads the newest rows: its match is hidden from the GIN index, through
+    // which PostgreSQL would otherwise find all 8,000 matches and sort them.
+    const newest = newestMatchesSql(
+      { table: 'speaker', match: 't.search_vector @@ $1', where: 'true', newest: 't.id desc', columns: 't.id', limit: 200 },
+      true,
+    );
+    const plan = await onConnection(em.getKnex(), async (connection) => {
+      await connection.query(`prepare newest_probe(tsquery) as ${newest}`);
+      await connection.query('begin; set local plan_cache_mode = force_generic_plan');
+      const { rows } = await connection.query<{ 'QUERY PLAN': string }>("explain (costs off) execute newest_probe('urgench')");
+      await connection.query('commit; deallocate newest_probe');
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/^Limit\n\s+->\s+Index Scan Backward using speaker_pkey on speaker t\n\s+Filter: COALESCE/);
   });
 
   it('articles(filter: { query }) ranks and counts the newest 500 matches of more', async () => {

@@ -117,9 +117,8 @@ export class ArticleResolver {
     const candidates = newestMatchesSql(
       {
         table: 'article',
-        where: [publicArticle('t'), matchSql(meant, `t.${SEARCH_VECTOR}`, into(matchParams)), ...(conditions ? [conditions.sql] : [])].join(
-          ' and ',
-        ),
+        match: matchSql(meant, `t.${SEARCH_VECTOR}`, into(matchParams)),
+        where: [publicArticle('t'), ...(conditions ? [conditions.sql] : [])].join(' and '),
         newest: NEWEST_FIRST,
         columns: 't.*',
         limit: ARTICLE_QUERY_CANDIDATES,
@@ -133,7 +132,7 @@ export class ArticleResolver {
       // bindings come first; each `?` is bound in the order the text names it.
       orderBy: `${rankSql(meant, 't.v', into(rankParams))} desc, ${NEWEST_FIRST}`,
     };
-    const filtered = { sql: 'true', params: [...rankParams, ...matchParams, ...(conditions?.params ?? [])] };
+    const filtered = { sql: 'true', params: [...rankParams, ...(conditions?.params ?? []), ...matchParams] };
     const page = await fetchRootPage(em, Article, list, pageOf(args), filtered);
     return toConnection({ ...page, capped: page.totalCount >= ARTICLE_QUERY_CANDIDATES });
   }

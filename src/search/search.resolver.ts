@@ -184,11 +184,9 @@ function snippetSql(texts: string, languages: number): string {
  * as a rare one. How a kind's candidates are found depends on how common the words are
  * (lexeme-shares.ts, newestMatchesSql): for a query matching enough of the rows (28% of the
  * bench's articles), the rows are read newest first until SEARCH_CANDIDATES match; for any other,
- * every match is found through the GIN index, then the newest are kept. A statement with a
- * newest-first scan is planned for its values, so that the planner sees how common the words are
- * and reads the rows in the newest-first order; any other runs on its generic plan
- * (withGenericPlans), made once per connection, which finds the matches through the GIN index as
- * well: planning it each time took 1.3 to 1.5 ms, more than running it.
+ * every match is found through the GIN index, then the newest are kept. Either way the statement
+ * runs on its generic plan (withGenericPlans), made once per connection: planning it each time
+ * took 1.3 to 1.5 ms, more than running it, and 2.5 to 7 ms for a word in every kind.
  *
  * Matching and rank: shared/search-matching.ts. Only the best `first` get a snippet and their
  * row (as JSON, mapped into entities), so the cost of `ts_headline` does not grow with the number
@@ -201,7 +199,7 @@ function findStatement(
   searchable: Searchable[],
   languages: readonly Language[],
   first: number,
-): { sql: string; params: unknown[]; planForValues: boolean } {
+): { sql: string; params: unknown[] } {
   // Numbered placeholders ($1, ...), not `?`: each query stands several times in the text, and
   // is bound once.
   const params: unknown[] = [];
@@ -217,14 +215,13 @@ function findStatement(
   const clues = [
     ...new Set(positive.flatMap((q) => positiveLexemes(parseTsquery(q))).filter((lexeme) => lexeme.length >= SNIPPET_CLUE_LENGTH)),
   ];
-  let planForValues = false;
   const kinds = searchable.map((s) => {
     const common = shares.newestFirst(s.table, positive, SEARCH_CANDIDATES);
-    planForValues ||= common;
     const candidates = newestMatchesSql(
       {
         table: s.table,
-        where: `${match} and (${s.visible})`,
+        match,
+        where: s.visible,
         newest: s.newest,
         columns: `t.id, t.${SEARCH_VECTOR} as v, ${s.time} as time`,
         limit: SEARCH_CANDIDATES,
@@ -264,7 +261,7 @@ function findStatement(
         .join(' union all ') || 'select null::json as row, null::text[] as texts where false'
     }) hit on true` +
     ` order by best.rank desc, best.time desc nulls last, best.kind, best.id desc`;
-  return { sql, params, planForValues };
+  return { sql, params };
 }
 
 @Resolver()
@@ -292,7 +289,7 @@ export class SearchResolver {
         languages,
         first,
       );
-      return run(statement.sql, statement.params, { planForValues: statement.planForValues });
+      return run(statement.sql, statement.params);
     });
     const hits = rows
       .filter((row) => row.kind !== null)

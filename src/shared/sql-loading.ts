@@ -91,23 +91,12 @@ function statementOf(sql: string): { text: string; name?: string } {
   return statement;
 }
 
-/** How query() sends a statement. */
-export interface StatementOptions {
-  /**
-   * PostgreSQL plans it for the values at hand, never with a generic plan: query() sends it
-   * unnamed, withGenericPlans prepares it and asks for a custom plan. For a statement whose best
-   * plan depends on them, such as a search: a word in every row wants a newest-first scan, a rare
-   * one the GIN index.
-   */
-  planForValues?: boolean;
-}
-
 /** Runs one statement and gives its rows: query() on a pooled connection, or withGenericPlans' own. */
-export type RunStatement = (sql: string, params: unknown[], options?: StatementOptions) => Promise<Record<string, unknown>[]>;
+export type RunStatement = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
 
-/** Sends a statement; `prepare`d by name unless prepared statements are off. */
-async function send(connection: PgClient, sql: string, params: unknown[], prepare: boolean) {
-  const { text, name } = prepare ? statementOf(sql) : { text: numbered(sql), name: undefined };
+/** Sends a statement, prepared by name unless prepared statements are off. */
+async function send(connection: PgClient, sql: string, params: unknown[]) {
+  const { text, name } = statementOf(sql);
   // The caller tags what it reads (read-tags.ts): rows through toReadRow, other lists by readList.
   countReadStatement();
   return (await connection.query<Record<string, unknown>>({ name: named ? name : undefined, text, values: params })).rows;
@@ -118,16 +107,11 @@ async function send(connection: PgClient, sql: string, params: unknown[], prepar
  * `execute` inlines values into the SQL text (and expands arrays into lists), which would give
  * every batch a different statement.
  */
-export async function query(
-  em: EntityManager,
-  sql: string,
-  params: unknown[],
-  options: StatementOptions = {},
-): Promise<Record<string, unknown>[]> {
+export async function query(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   // Inside a write's transaction, on its connection (a transaction's client gives that one and
   // releases nothing): it sees the transaction's own writes, and takes no second connection.
   const knex = (em.getTransactionContext() as ReturnType<EntityManager['getKnex']> | undefined) ?? em.getKnex();
-  return onConnection(knex, (connection) => send(connection, sql, params, !options.planForValues));
+  return onConnection(knex, (connection) => send(connection, sql, params));
 }
 
 /*
@@ -141,7 +125,8 @@ export async function query(
  * one, which it rightly never picks. So the generic plans are asked for where they are known to
  * be good, for the statements of one piece of work: `plan_cache_mode` set for one transaction
  * (`set local`), which a transaction-mode pooler keeps on one server connection and which ends
- * with it. A statement planned for its values switches it back first.
+ * with it. Such a statement must have one plan good for any values: the search's keeps a common
+ * word's newest-first scan out of the planner's choice (newestMatchesSql).
  */
 
 /**
@@ -149,26 +134,11 @@ export async function query(
  * their generic plans. Inside a write's transaction they run there, planned as usual.
  */
 export async function withGenericPlans<T>(em: EntityManager, work: (run: RunStatement) => Promise<T>): Promise<T> {
-  if (em.getTransactionContext()) return work((sql, params, options) => query(em, sql, params, options));
+  if (em.getTransactionContext()) return work((sql, params) => query(em, sql, params));
   return onConnection(em.getKnex(), async (connection) => {
     await connection.query('begin; set local plan_cache_mode = force_generic_plan');
-    let generic = true;
-    const run: RunStatement = async (sql, params, options = {}) => {
-      // Prepared either way: planned for its values in force_custom_plan, it is still parsed
-      // only once (the search's find statement, 11,000 characters, ran in 3.0 ms instead of 4.2).
-      const forValues = options.planForValues === true;
-      if (forValues !== generic) return send(connection, sql, params, true);
-      // The switch is queued right before the statement (pg sends a connection's queries in
-      // order), so that no other statement of `work` runs between them.
-      generic = !forValues;
-      const [, rows] = await Promise.all([
-        connection.query(`set local plan_cache_mode = ${generic ? 'force_generic_plan' : 'force_custom_plan'}`),
-        send(connection, sql, params, true),
-      ]);
-      return rows;
-    };
     try {
-      const result = await work(run);
+      const result = await work((sql, params) => send(connection, sql, params));
       await connection.query('commit');
       return result;
     } catch (error) {
