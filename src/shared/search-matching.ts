@@ -71,6 +71,10 @@ const MIN_EDITED_LENGTH = 8;
  * which hands over every word with a few trigrams in common: 0.3 ms instead of 3 to 4 for a word
  * whose trigrams are in thousands of words, with the same lexemes found.
  *
+ * A form it does not know is looked up by its English stem too, where that differs: English texts
+ * are indexed by stem, and a name written in Cyrillic, in Latin letters, can be like the stem only
+ * without its ending («Ватанабэ»: «vatanabe» is 0.31 like «watanab», «vatanab» 0.45).
+ *
  * A word with no such lexeme at all, and MIN_EDITED_LENGTH letters or more, takes instead the
  * lexemes at most MAX_EDITS letters away (levenshtein) that start with the same letter and are
  * about as long (search_word_first_letter_length_index; migration ..._search_word_edit_distance):
@@ -78,8 +82,10 @@ const MIN_EDITED_LENGTH = 8;
  * a word the vocabulary knows, or has words like, is matched as those.
  */
 const MEANING_SQL =
-  `with forms as (select f.form, f.n, exists (select from search_word w where w.word = f.form) as known,` +
-  ` left(f.form, greatest(${MIN_KNOWN_START}, length(f.form) - ${KNOWN_ENDING})) as start from unnest(?::text[], ?::int[]) f(form, n))` +
+  `with given as (select g.form, g.n, exists (select from search_word w where w.word = g.form) as known from unnest(?::text[], ?::int[]) g(form, n)),` +
+  ` forms as (select f.form, f.n, f.known, left(f.form, greatest(${MIN_KNOWN_START}, length(f.form) - ${KNOWN_ENDING})) as start` +
+  ` from (select * from given union select s.stem, g.n, exists (select from search_word w where w.word = s.stem) from given g` +
+  ` cross join lateral (select (ts_lexize('english_stem', g.form))[1] as stem) s where not g.known and s.stem <> g.form) f)` +
   ` select null::int as n, (${searchQuerySql('input.text')})::text as exact,` +
   ` case when input.prefix is not null then (${searchQuerySql('input.before')} && input.prefix::tsquery)::text end as prefix,` +
   ` null::text[] as stems, null::text[] as similar` +
