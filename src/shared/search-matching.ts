@@ -186,17 +186,24 @@ export function vectorCopySql(vector: string): string {
 }
 
 /**
+ * How ts_rank scales a rank r: divided by log2(words + 1) of the row (1), so that a name matched
+ * in a speaker's or a country's few words ranks above the articles that mention it among many,
+ * as a shorter text with the same matches does in BM25; then r / (r + 1) (32), below 1.
+ */
+const RANK_NORMALIZATION = 1 | 32;
+
+/**
  * SQL: the rank of a matching `vector`. The text as written from 2, with its last word as a prefix
- * from 1, the rest from 0, each plus ts_rank scaled below 1 (normalisation 32: r / (r + 1)), so
- * that the tiers never mix. ts_rank, not ts_rank_cd: it ranks the relevance set as well, and costs
- * a tenth (0.5 µs a row, not 5).
+ * from 1, the rest from 0, each plus ts_rank scaled below 1 (RANK_NORMALIZATION), so that the
+ * tiers never mix. ts_rank, not ts_rank_cd: it ranks the relevance set as well, and costs a tenth
+ * (0.5 µs a row, not 5).
  */
 export function rankSql({ exact, prefix, fuzzy }: Meaning, vector: string, bind: BindQuery): string {
   const tiers = [
-    ...(exact !== null ? [` when ${vector} @@ ${bind(exact)} then 2 + ts_rank(${vector}, ${bind(exact)}, 32)`] : []),
-    ...(prefix !== null ? [` when ${vector} @@ ${bind(prefix)} then 1 + ts_rank(${vector}, ${bind(prefix)}, 32)`] : []),
+    ...(exact !== null ? [` when ${vector} @@ ${bind(exact)} then 2 + ts_rank(${vector}, ${bind(exact)}, ${RANK_NORMALIZATION})`] : []),
+    ...(prefix !== null ? [` when ${vector} @@ ${bind(prefix)} then 1 + ts_rank(${vector}, ${bind(prefix)}, ${RANK_NORMALIZATION})`] : []),
   ];
-  const similar = fuzzy !== null ? `ts_rank(${vector}, ${bind(fuzzy)}, 32)` : '0';
+  const similar = fuzzy !== null ? `ts_rank(${vector}, ${bind(fuzzy)}, ${RANK_NORMALIZATION})` : '0';
   return tiers.length ? `(case${tiers.join('')} else ${similar} end)` : similar;
 }
 
