@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import { startHarness, type Harness } from './helpers/harness';
 import * as make from './factories';
 import { Article, ArticleStatus } from '../src/article/article.entity';
@@ -733,10 +734,34 @@ describe('statement counts', () => {
     expect(large.result.search.totalCount).toBe(122);
     expect(large.result.search.hits).toHaveLength(50);
 
-    // One for the words' stems and similar words and one for the search (hits, snippets, nodes,
-    // count), inside a transaction (begin and commit) that plans them once; one for the
-    // speakers' countries.
+    // One for the words' stems and similar words, one for the search (hits, snippets, nodes,
+    // count) and one for the speakers' countries, inside a transaction (begin and commit) that
+    // plans them once and holds one connection.
     expect(small.statements).toBe(5);
     expect(large.statements).toBe(5);
+    const speakers = large.result.search.hits.filter((hit: { kind: string }) => hit.kind === 'SPEAKER');
+    expect(speakers.length).toBeGreaterThan(1);
+    expect(speakers.map((hit: { node: { country: { code: string } } }) => hit.node.country.code)).toEqual(speakers.map(() => 'UZ'));
+  });
+
+  it("reads the hits' countries on the search's own connection, before it goes back to the pool", async () => {
+    const sent: { client: Client; text: string }[] = [];
+    const query = Client.prototype.query;
+    Client.prototype.query = function recorded(this: Client, ...args: unknown[]) {
+      const [first] = args as [string | { text: string }];
+      sent.push({ client: this, text: typeof first === 'string' ? first : first.text });
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+    try {
+      await data(QUERY, { q: 'Ташкент' });
+    } finally {
+      Client.prototype.query = query;
+    }
+    const begin = sent.findIndex((s) => s.text.startsWith('begin'));
+    const countries = sent.findIndex((s) => s.text.includes('from "country" t where t.id = any'));
+    const commit = sent.findIndex((s) => s.text === 'commit');
+    expect([begin, countries, commit].every((i) => i >= 0)).toBe(true);
+    expect(begin < countries && countries < commit).toBe(true);
+    expect(sent[countries].client).toBe(sent[begin].client);
   });
 });

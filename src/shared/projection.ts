@@ -49,6 +49,8 @@ export type ColumnMode = 'raw' | 'local';
 /** What one entity's rows must hold: its properties, and how each is selected. */
 export interface EntityProjection {
   readonly props: ReadonlyMap<string, ColumnMode>;
+  /** Of those, the ones the operation's fields read, without the keys every row has; absent: all. */
+  readonly read?: ReadonlySet<string>;
   /** Stable text naming the projection, for caches of shapes and statements. */
   readonly key: string;
 }
@@ -71,6 +73,11 @@ export class Projection {
 
   of(entityName: string): EntityProjection | undefined {
     return this.byEntity.get(entityName);
+  }
+
+  /** Whether a field of the operation reads this property of the entity (a many-to-one: shows the row). */
+  reads(entityName: string, prop: string): boolean {
+    return this.byEntity.get(entityName)?.read?.has(prop) ?? false;
   }
 }
 
@@ -205,6 +212,7 @@ export function computeNeeds(
   for (const [className, props] of needs) {
     if (props === 'all') continue;
     const meta = metadata.get(className);
+    const read = new Set(props.keys());
     // Keys always: the primary key and every many-to-one.
     for (const prop of meta.props) {
       if (prop.primary || prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) {
@@ -215,7 +223,7 @@ export function computeNeeds(
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, mode]) => `${name}:${mode}`)
       .join(',');
-    result.set(className, { props, key });
+    result.set(className, { props, read, key });
   }
   return result;
 }
