@@ -13,10 +13,10 @@ import { Language } from '../shared/i18n';
 import { parseSearch, SEARCH_VECTOR } from '../shared/search';
 import { parseTsquery, positiveLexemes } from '../shared/tsquery';
 import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, vectorCopySql, type Meaning } from '../shared/search-matching';
-import { jsonRow, projectionOf, selectList } from '../shared/projection';
+import { jsonRow, projectionOf } from '../shared/projection';
 import { readRow, toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
-import { withGenericPlans, type RunStatement } from '../shared/sql-loading';
+import { byIdSql, withGenericPlans, type RunStatement } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { lexemeShares, type LexemeShares } from './lexeme-shares';
 import { SearchArgs, SearchHit, SearchKind, SearchResults, SEARCH_CANDIDATES, type Searched } from './search.types';
@@ -148,7 +148,8 @@ async function readRelated(em: EntityManager, run: RunStatement, rows: Record<st
   }
   await Promise.all(
     [...wanted].map(async ([target, ids]) => {
-      const found = await run(`select ${selectList(em, target.class, 't')} from "${target.tableName}" t where t.id = any(?)`, [[...ids]]);
+      // The loaders' statement: prepared once per connection for both.
+      const found = await run(byIdSql(em, target.class), [[...ids]]);
       for (const row of found) toReadRow(em, target.class, row);
     }),
   );

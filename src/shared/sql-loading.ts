@@ -202,6 +202,11 @@ export function related<T extends { id: number }>(ref: T, loader: DataLoader<num
   });
 }
 
+/** SQL: the rows of `entity` whose ids are in the one array parameter, each with its id as `__parent`. */
+export function byIdSql(em: EntityManager, entity: EntityClass<object>, where = 'true'): string {
+  return `select ${selectList(em, entity, 't')}, t.id as "__parent" from "${tableOf(em, entity)}" t where t.id = any(?) and (${where})`;
+}
+
 /** Loads entities by primary key; a missing id gives null. */
 export function byIdLoader<T extends { id: number }>(
   em: EntityManager,
@@ -209,7 +214,7 @@ export function byIdLoader<T extends { id: number }>(
   where = 'true',
 ): DataLoader<number, T | null> {
   return new DataLoader(async (ids) => {
-    const sql = `select ${selectList(em, entity, 't')}, t.id as "__parent" from "${tableOf(em, entity)}" t where t.id = any(?) and (${where})`;
+    const sql = byIdSql(em, entity, where);
     // A row this request has read already answers without SQL, unless this loader filters rows.
     const found = new Map<number, T>();
     if (where === 'true') {
