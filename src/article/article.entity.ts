@@ -33,7 +33,7 @@ registerEnumType(ArticleStatus, {
   description: 'A news article covering a forum, linked to the sessions, people, countries and ministries it mentions.',
 })
 @Entity({ tableName: 'article' })
-@Index({ properties: ['publishedAt'] })
+@Index({ properties: ['publishedAt', 'id'] })
 @Index({ name: 'article_search_index', expression: 'create index "article_search_index" on "article" using gin ("search_vector")' })
 export class Article extends BaseEntity {
   /** What `search` matches (shared/search.ts); not part of the API. */

@@ -11,8 +11,8 @@ import { Quote } from '../quote/quote.entity';
 import { Session } from '../session/session.entity';
 import { fromGlobalId } from '../shared/global-id';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
-import { parseSearch, SEARCH_VECTOR } from '../shared/search';
-import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, vectorCopySql, type BindQuery } from '../shared/search-matching';
+import { parseSearch } from '../shared/search';
+import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, type BindQuery } from '../shared/search-matching';
 import { lexemeShares } from '../search/lexeme-shares';
 import { allOf } from '../shared/sql-filter';
 import { fetchRootPage, query } from '../shared/sql-loading';
@@ -117,7 +117,7 @@ export class ArticleResolver {
     const candidates = newestMatchesSql(
       {
         table: 'article',
-        match: matchSql(meant, `t.${SEARCH_VECTOR}`, into(matchParams)),
+        match: (vector) => matchSql(meant, vector, into(matchParams)),
         where: [publicArticle('t'), ...(conditions ? [conditions.sql] : [])].join(' and '),
         newest: NEWEST_FIRST,
         columns: 't.*',
@@ -125,9 +125,8 @@ export class ArticleResolver {
       },
       !conditions && shares.newestFirst('article', positiveQueries(meant), ARTICLE_QUERY_CANDIDATES),
     );
-    // Each candidate's vector read out of TOAST once, for the rank's several uses (as in search).
     const list = {
-      from: `(select c.*, ${vectorCopySql(`c.${SEARCH_VECTOR}`)} as v from (${candidates}) c offset 0) t`,
+      from: `(${candidates}) t`,
       // fetchRootPage writes the order (inside row_number()) before the rows, so the rank's
       // bindings come first; each `?` is bound in the order the text names it.
       orderBy: `${rankSql(meant, 't.v', into(rankParams))} desc, ${NEWEST_FIRST}`,

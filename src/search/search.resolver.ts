@@ -10,9 +10,9 @@ import { publicArticle } from '../article/article.visibility';
 import { BadUserInputError } from '../errors';
 import { Session } from '../session/session.entity';
 import { Language } from '../shared/i18n';
-import { parseSearch, SEARCH_VECTOR } from '../shared/search';
+import { parseSearch } from '../shared/search';
 import { parseTsquery, positiveLexemes } from '../shared/tsquery';
-import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, vectorCopySql, type Meaning } from '../shared/search-matching';
+import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, type Meaning } from '../shared/search-matching';
 import { jsonRow, projectionOf } from '../shared/projection';
 import { readRow, toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
@@ -251,7 +251,7 @@ function findStatement(
   };
   const placeholders = new Map<string, string>();
   const bindQuery = (q: string) => placeholders.get(q) ?? placeholders.set(q, bind(q, 'tsquery')).get(q)!;
-  const match = matchSql(meaning, `t.${SEARCH_VECTOR}`, bindQuery);
+  const match = (vector: string) => matchSql(meaning, vector, bindQuery);
   const rank = rankSql(meaning, 'c.v', bindQuery);
   const positive = positiveQueries(meaning);
   const clues = [
@@ -265,17 +265,12 @@ function findStatement(
         match,
         where: s.visible,
         newest: s.newest,
-        columns: `t.id, t.${SEARCH_VECTOR} as v, ${s.time} as time`,
+        columns: `t.id, ${s.time} as time`,
         limit: SEARCH_CANDIDATES,
       },
       common,
     );
-    // The candidates' vectors are read out of TOAST once each (`offset 0` keeps the copy from
-    // being made again for each use): the rank's tiers match and rank each several times.
-    return (
-      `select '${s.kind}'::text as kind, c.id, c.time, ${rank}::real as rank` +
-      ` from (select c.id, c.time, ${vectorCopySql('c.v')} as v from (${candidates}) c offset 0) c`
-    );
+    return `select '${s.kind}'::text as kind, c.id, c.time, ${rank}::real as rank from (${candidates}) c`;
   });
   const headline =
     [meaning.exact, meaning.prefix, meaning.fuzzy]
