@@ -354,6 +354,18 @@ describe('matching what readers type', () => {
   it('takes Kazakh case, plural and possessive endings off a word', async () => {
     expect((await found('медиафорумда', { kinds: ['ARTICLE'] })).sort()).toEqual(['kk-opening', 'ru-opening']);
     expect(await found('министрлігінде')).toContain('kz-mci');
+    // A typo as well: what is left without the ending is like «Астана».
+    expect(await found('Астанодағы', { kinds: ['FORUM'] })).toEqual(['camf']);
+  });
+
+  it('takes what is left of a word without its ending as a typo only when five letters or more are left', async () => {
+    const em = h.orm.em.fork();
+    article(em, 'larik-interview', '2025-04-01T00:00:00Z', { title: { ru: 'Интервью: Ларик' } });
+    await em.flush();
+    expect(await found('Ларик')).toEqual(['larik-interview']);
+    // «ларидағы» without «дағы» is «лари»: like «ларик» (0.57), but four letters are no word to
+    // correct, and «ларидағы» itself is not like it.
+    expect(await found('ларидағы')).toEqual([]);
   });
 
   it('excludes a word in every language and form, not only where the query language stems it', async () => {
