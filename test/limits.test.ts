@@ -98,6 +98,23 @@ describe('query limits', () => {
     expect(response.body.data.forums.nodes[0].sessions.nodes).toHaveLength(20);
   });
 
+  it('keeps the cost of a query it has worked out by the values that can change it: a page size, not a text', async () => {
+    const query = `query($n: Int!, $slug: String!) { forum(slug: $slug) { sessions(first: $n) { nodes { slug articles(first: $n) { nodes { slug } } } } } }`;
+    // 2 × 2 pages of 250: over the limit (50,000) with n = 250, within it with 5, whatever the text.
+    for (const slug of ['camf-2025', 'no-such-forum', 'camf-2025']) {
+      expect((await refused({ query, variables: { n: 250, slug } })).extensions).toMatchObject({ limit: 'cost' });
+      const response = await h.post({ query, variables: { n: 5, slug } });
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data.forum?.sessions.nodes.length ?? 0).toBe(slug === 'camf-2025' ? 5 : 0);
+    }
+    // An explicit null where the page size cannot be null is still refused every time.
+    for (let i = 0; i < 2; i += 1) {
+      const response = await h.post({ query: query.replace('$n: Int!', '$n: Int'), variables: { n: null, slug: 'camf-2025' } });
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it('leaves variables of the wrong type to GraphQL', async () => {
     const response = await h.post({ query: NESTED, variables: { n: 'many' } });
     expect(response.status).toBe(400);
