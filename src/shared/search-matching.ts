@@ -99,7 +99,8 @@ const MIN_EDITED_LENGTH = 8;
  * a word the vocabulary knows, or has words like, is matched as those.
  */
 const MEANING_SQL =
-  `with given as (select g.form, g.n, g.known from (select g.form, g.n, g.stripped, exists (select from search_word w where w.word = g.form) as known` +
+  `with given as (select g.form, g.n, g.known from (select g.form, g.n, g.stripped,` +
+  ` exists (select from search_word w where w.word = g.form) as known` +
   ` from unnest(?::text[], ?::int[], ?::boolean[]) g(form, n, stripped)) g` +
   ` where g.known or not g.stripped or length(g.form) >= ${MIN_FUZZY_STEM}),` +
   ` forms as (select f.form, f.n, f.known, left(f.form, greatest(${MIN_KNOWN_START}, length(f.form) - ${KNOWN_ENDING})) as start` +
@@ -241,11 +242,11 @@ export function rankSql({ exact, prefix, fuzzy }: Meaning, vector: string, bind:
  *
  * On the newest-first path each row's vector is read once, matched and kept for the rank: read
  * once to match and again to rank, «Synthetic»'s 200 articles on the bench dataset took 4.2 to
- * 4.8 ms instead of 3.2 to 3.6. Matching the copy also hides the match from the GIN index, so that the newest-first scan
- * is the plan whatever the planner knows of the words: a plan made once for any words
- * (withGenericPlans) reads rows newest first as well, where it would otherwise find a common
- * word's 50,000 matches through the index and sort them (50 to 75 ms for «Synthetic», against 4
- * to 6).
+ * 4.8 ms instead of 3.2 to 3.6. Matching the copy also hides the match from the GIN index, so
+ * that the newest-first scan is the plan whatever the planner knows of the words: a plan made
+ * once for any words (withGenericPlans) reads rows newest first as well, where it would otherwise
+ * find a common word's 50,000 matches through the index and sort them (50 to 75 ms for
+ * «Synthetic», against 4 to 6).
  */
 export function newestMatchesSql(
   {
