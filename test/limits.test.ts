@@ -100,7 +100,7 @@ describe('query limits', () => {
 
   it('keeps the cost of a query it has worked out by the values that can change it: a page size, not a text', async () => {
     const query = `query($n: Int!, $slug: String!) { forum(slug: $slug) { sessions(first: $n) { nodes { slug articles(first: $n) { nodes { slug } } } } } }`;
-    // 2 × 2 pages of 250: over the limit (50,000) with n = 250, within it with 5, whatever the text.
+    // Two nested pages of 250 cost over the limit (50,000), of 5 within it, whatever the text.
     for (const slug of ['camf-2025', 'no-such-forum', 'camf-2025']) {
       expect((await refused({ query, variables: { n: 250, slug } })).extensions).toMatchObject({ limit: 'cost' });
       const response = await h.post({ query, variables: { n: 5, slug } });
