@@ -377,6 +377,30 @@ describe('matching what readers type', () => {
     expect(await found('Медиафорум -Астану')).toEqual(['kk-opening']);
   });
 
+  it('gives each search its own answer where one operation keeps a statement text per shape of search', async () => {
+    // Through one document, searches of other shapes in turn (queries, kinds, how each kind is
+    // read), then each through a document of its own: a new operation, with nothing kept yet.
+    const searches: [string, Record<string, unknown>][] = [
+      ['Samarkand', {}],
+      ['Samarkand -workshop', { kinds: ['SESSION'] }],
+      ['Samarkand', { kinds: ['SESSION', 'ARTICLE'] }],
+      ['Samark', {}],
+      ['"Bishkek declaration"', {}],
+      ['Медиафорум -Астану', {}],
+      ['медиафорун', { first: 1 }],
+      ['Samarkand', {}],
+    ];
+    const kept = [];
+    for (const [text, variables] of searches) kept.push(await search(text, variables));
+    expect(kept[0].hits.length).toBeGreaterThan(1);
+    expect(kept[1].hits).toEqual([]);
+    expect(kept[7]).toEqual(kept[0]);
+    for (const [i, [text, variables]] of searches.entries()) {
+      const own = SEARCH.replace('query(', `query Own${i}(`);
+      expect((await data(own, { query: text, ...variables })).search).toEqual(kept[i]);
+    }
+  });
+
   it('matches articles(filter: { query }) as search does, with the same rank tiers', async () => {
     expect(await listed({ query: 'Медиафор' })).toEqual(['kk-opening', 'ru-opening']);
     expect(await listed({ query: 'Медиафорун' })).toEqual(['kk-opening', 'ru-opening']);
@@ -669,22 +693,23 @@ describe('long texts and common words', () => {
     const query = '{ search(query: "Urgench", first: 50, kinds: [SPEAKER]) { totalCount hits { rank node { ... on Speaker { slug } } } } }';
     // The statistics read at the first search of this file do not list the word: through the index.
     const shares = await lexemeShares(em);
-    expect(shares.share('speaker', ["'urgench'"])).toBe(0);
+    const queries = (...texts: string[]) => texts.map((text) => parseTsquery(text)!);
+    expect(shares.share('speaker', queries("'urgench'"))).toBe(0);
     const throughIndex = await data(query);
 
     await em.getConnection().execute('analyze speaker');
     await shares.refresh();
     const speakers = Number(((await em.getConnection().execute('select count(*) as n from speaker'))[0] as { n: string }).n);
-    expect(shares.share('speaker', ["'urgench'"])).toBeCloseTo(8000 / speakers, 2);
-    expect(shares.newestFirst('speaker', ["'urgench'"], 200)).toBe(true);
+    expect(shares.share('speaker', queries("'urgench'"))).toBeCloseTo(8000 / speakers, 2);
+    expect(shares.newestFirst('speaker', queries("'urgench'"), 200)).toBe(true);
     // Fewer rows per candidate, or a rarer word: through the index.
-    expect(shares.newestFirst('speaker', ["'urgench'"], 5000)).toBe(false);
-    expect(shares.newestFirst('speaker', ["'urgench' & 'nosuchword'"], 200)).toBe(false);
+    expect(shares.newestFirst('speaker', queries("'urgench'"), 5000)).toBe(false);
+    expect(shares.newestFirst('speaker', queries("'urgench' & 'nosuchword'"), 200)).toBe(false);
     // Words the statistics do not list count as none; prefixes count what they start; alternatives add up.
-    expect(shares.share('speaker', ["'urgench' & 'nosuchword'"])).toBe(0);
-    expect(shares.share('speaker', ["'urgen':*"])).toBeCloseTo(8000 / speakers, 2);
-    expect(shares.share('speaker', ["'urgench' | 'nosuchword'", "'nosuchword'"])).toBeCloseTo(8000 / speakers, 2);
-    expect(shares.newestFirst('no_such_table', ["'urgench'"], 1)).toBe(false);
+    expect(shares.share('speaker', queries("'urgench' & 'nosuchword'"))).toBe(0);
+    expect(shares.share('speaker', queries("'urgen':*"))).toBeCloseTo(8000 / speakers, 2);
+    expect(shares.share('speaker', queries("'urgench' | 'nosuchword'", "'nosuchword'"))).toBeCloseTo(8000 / speakers, 2);
+    expect(shares.newestFirst('no_such_table', queries("'urgench'"), 1)).toBe(false);
 
     expect(throughIndex.search.totalCount).toBe(200);
     expect(await data(query)).toEqual(throughIndex);

@@ -12,7 +12,7 @@ import { Session } from '../session/session.entity';
 import { fromGlobalId } from '../shared/global-id';
 import { PageArgs, pageOf, toConnection, type Connection } from '../shared/paging';
 import { parseSearch } from '../shared/search';
-import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, type BindQuery } from '../shared/search-matching';
+import { matchSql, meaning, newestMatchesSql, parsedPositiveQueries, rankSql, type BindQuery } from '../shared/search-matching';
 import { lexemeShares } from '../search/lexeme-shares';
 import { allOf } from '../shared/sql-filter';
 import { fetchRootPage, query } from '../shared/sql-loading';
@@ -123,7 +123,7 @@ export class ArticleResolver {
         columns: 't.*',
         limit: ARTICLE_QUERY_CANDIDATES,
       },
-      !conditions && shares.newestFirst('article', positiveQueries(meant), ARTICLE_QUERY_CANDIDATES),
+      !conditions && shares.newestFirst('article', parsedPositiveQueries(meant), ARTICLE_QUERY_CANDIDATES),
     );
     const list = {
       from: `(${candidates}) t`,

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { uncounted } from '../db/statement-hook';
 import { logger } from '../logger';
 import { onConnection } from '../shared/sql-loading';
-import { parseTsquery, type Tsquery } from '../shared/tsquery';
+import type { Tsquery } from '../shared/tsquery';
 
 /*
  * How many rows of a table a search's words match, estimated from PostgreSQL's own statistics of
@@ -109,17 +109,16 @@ export class LexemeShares {
    * Whether the newest `limit` rows of `table` matching any of `queries` are found sooner by
    * reading the rows newest first than through the GIN index (READ_TO_FETCH).
    */
-  newestFirst(table: string, queries: readonly string[], limit: number): boolean {
+  newestFirst(table: string, queries: readonly Tsquery[], limit: number): boolean {
     const rows = this.tables.get(table)?.rows ?? 0;
     return rows > 0 && this.share(table, queries) >= Math.sqrt((READ_TO_FETCH * limit) / rows);
   }
 
-  /** The estimated share of `table`'s rows that match any of `queries` (tsquery texts). */
-  share(table: string, queries: readonly string[]): number {
+  /** The estimated share of `table`'s rows that match any of `queries` (parsed by parseTsquery). */
+  share(table: string, queries: readonly Tsquery[]): number {
     const statistics = this.tables.get(table);
     if (!statistics) return 0;
-    const parsed = queries.map(parseTsquery).filter((q) => q !== null);
-    return parsed.length ? estimate({ kind: 'or', operands: parsed }, statistics) : 0;
+    return queries.length ? estimate({ kind: 'or', operands: [...queries] }, statistics) : 0;
   }
 
   private async read(): Promise<void> {

@@ -11,8 +11,8 @@ import { BadUserInputError } from '../errors';
 import { Session } from '../session/session.entity';
 import { Language } from '../shared/i18n';
 import { parseSearch } from '../shared/search';
-import { parseTsquery, positiveLexemes } from '../shared/tsquery';
-import { matchSql, meaning, newestMatchesSql, positiveQueries, rankSql, type Meaning } from '../shared/search-matching';
+import { positiveLexemes } from '../shared/tsquery';
+import { matchSql, meaning, newestMatchesSql, parsedPositiveQueries, rankSql, type Meaning } from '../shared/search-matching';
 import { jsonRow, projectionOf } from '../shared/projection';
 import { readRow, toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
@@ -236,35 +236,35 @@ function snippetSql(texts: string, languages: number): string {
  * Matching and rank: shared/search-matching.ts. Only the best `first` get a snippet and their
  * row (as JSON, mapped into entities), so the cost of `ts_headline` does not grow with the number
  * of matches; the `left join`s keep one row, carrying the count, when nothing matches.
+ *
+ * Its text depends only on the shape of the search (FindShape), never on the words, which are
+ * bound (findParams): it is built once per shape and operation (Projection.statement).
  */
-function findStatement(
-  em: EntityManager,
-  meaning: Meaning,
-  shares: LexemeShares,
-  searchable: Searchable[],
-  languages: readonly Language[],
-  first: number,
-): { sql: string; params: unknown[] } {
-  // Numbered placeholders ($1, ...), not `?`: each query stands several times in the text, and
-  // is bound once.
-  const params: unknown[] = [];
-  const bind = (value: unknown, cast: string) => {
-    params.push(value);
-    return `$${params.length}::${cast}`;
-  };
-  const placeholders = new Map<string, string>();
-  const bindQuery = (q: string) => placeholders.get(q) ?? placeholders.set(q, bind(q, 'tsquery')).get(q)!;
-  const match = (vector: string) => matchSql(meaning, vector, bindQuery);
-  const rank = rankSql(meaning, 'c.v', bindQuery);
-  const positive = positiveQueries(meaning);
-  const clues = [
-    ...new Set(positive.flatMap((q) => positiveLexemes(parseTsquery(q))).filter((lexeme) => lexeme.length >= SNIPPET_CLUE_LENGTH)),
-  ];
-  // Any of them, as written: in a regular expression, a backslash makes any other character literal.
-  const cluePattern = clues.length ? clues.map((clue) => clue.replace(/[^\p{L}\p{N}]/gu, '\\$&')).join('|') : null;
-  const kinds = searchable.map((s) => {
-    const common = shares.newestFirst(s.table, positive, SEARCH_CANDIDATES);
-    const candidates = newestMatchesSql(
+
+/** What the find statement's text depends on, besides the operation's projection and languages. */
+interface FindShape {
+  /** Which queries the search has: their placeholders (QUERY_PLACEHOLDERS), or null. */
+  queries: Meaning;
+  /** The kinds searched, each with whether its candidates are read newest first. */
+  kinds: { searchable: Searchable; common: boolean }[];
+  languages: number;
+}
+
+/** Where each query of a Meaning is bound, whether or not the search has it (findParams). */
+const QUERY_PLACEHOLDERS: Record<keyof Meaning, string> = { exact: '$1', prefix: '$2', fuzzy: '$3', excluded: '$4' };
+
+/** The find statement's parameters, in the order of its placeholders. */
+function findParams(meaning: Meaning, clues: string | null, languages: readonly Language[], first: number): unknown[] {
+  const configs = languages.map((language) => HEADLINE_CONFIG[language]);
+  return [meaning.exact, meaning.prefix, meaning.fuzzy, meaning.excluded, clues, languages, configs, first];
+}
+
+function findSql(em: EntityManager, { queries, kinds, languages }: FindShape): string {
+  const bindQuery = (placeholder: string) => `${placeholder}::tsquery`;
+  const match = (vector: string) => matchSql(queries, vector, bindQuery);
+  const rank = rankSql(queries, 'c.v', bindQuery);
+  const candidates = kinds.map(({ searchable: s, common }) => {
+    const newest = newestMatchesSql(
       {
         table: s.table,
         match,
@@ -275,35 +275,66 @@ function findStatement(
       },
       common,
     );
-    return `select '${s.kind}'::text as kind, c.id, c.time, ${rank}::real as rank from (${candidates}) c`;
+    return `select '${s.kind}'::text as kind, c.id, c.time, ${rank}::real as rank from (${newest}) c`;
   });
   const headline =
-    [meaning.exact, meaning.prefix, meaning.fuzzy]
+    [queries.exact, queries.prefix, queries.fuzzy]
       .filter((q) => q !== null)
       .map(bindQuery)
       .join(' || ') || `''::tsquery`;
-  const sql =
-    `with q as (select ${headline} as query, ${bind(cluePattern, 'text')} as clues, ${bind(languages, 'text[]')} as languages,` +
-    ` ${bind(
-      languages.map((language) => HEADLINE_CONFIG[language]),
-      'text[]',
-    )} as configs),` +
-    ` matches as (${kinds.join(' union all ') || `select null::text as kind, null::int as id, null::timestamptz as time, null::real as rank where false`}),` +
+  // Every parameter is named in `q`, which gives each its type whether or not the rest uses it.
+  const typed = Object.values(QUERY_PLACEHOLDERS).map((placeholder) => `${bindQuery(placeholder)} as "${placeholder}"`);
+  return (
+    `with q as (select ${headline} as query, $5::text as clues, $6::text[] as languages, $7::text[] as configs, ${typed.join(', ')}),` +
+    ` matches as (${candidates.join(' union all ') || `select null::text as kind, null::int as id, null::timestamptz as time, null::real as rank where false`}),` +
     ` counted as (select kind, count(*) as n from matches group by kind),` +
-    ` best as (select * from matches order by rank desc, time desc nulls last, kind, id desc limit ${bind(first, 'int')})` +
-    ` select total.count as "totalCount", total.capped, best.kind, best.rank, hit.row, ${snippetSql('hit.texts', languages.length)} as snippet` +
+    ` best as (select * from matches order by rank desc, time desc nulls last, kind, id desc limit $8::int)` +
+    ` select total.count as "totalCount", total.capped, best.kind, best.rank, hit.row, ${snippetSql('hit.texts', languages)} as snippet` +
     ` from q cross join (select coalesce(sum(n), 0) as count, coalesce(bool_or(n >= ${SEARCH_CANDIDATES}), false) as capped from counted) total` +
     ` left join best on true` +
     ` left join lateral (${
-      searchable
+      kinds
         .map(
-          (s) =>
-            `select ${jsonRow(em, s.entity, 't')} as row, ${textsSql(s, languages.length)} as texts from ${s.table} t where best.kind = '${s.kind}' and t.id = best.id`,
+          ({ searchable: s }) =>
+            `select ${jsonRow(em, s.entity, 't')} as row, ${textsSql(s, languages)} as texts from ${s.table} t where best.kind = '${s.kind}' and t.id = best.id`,
         )
         .join(' union all ') || 'select null::json as row, null::text[] as texts where false'
     }) hit on true` +
-    ` order by best.rank desc, best.time desc nulls last, best.kind, best.id desc`;
-  return { sql, params };
+    ` order by best.rank desc, best.time desc nulls last, best.kind, best.id desc`
+  );
+}
+
+/** The find statement of a search: its text, kept per shape where the operation has a projection, and its parameters. */
+function findStatement(
+  em: EntityManager,
+  meaning: Meaning,
+  shares: LexemeShares,
+  searchable: Searchable[],
+  languages: readonly Language[],
+  first: number,
+): { sql: string; params: unknown[] } {
+  // Parsed once: for how common the words are in each kind, and for where a snippet is cut.
+  const positive = parsedPositiveQueries(meaning);
+  const shape: FindShape = {
+    queries: {
+      exact: meaning.exact !== null ? QUERY_PLACEHOLDERS.exact : null,
+      prefix: meaning.prefix !== null ? QUERY_PLACEHOLDERS.prefix : null,
+      fuzzy: meaning.fuzzy !== null ? QUERY_PLACEHOLDERS.fuzzy : null,
+      excluded: meaning.excluded !== null ? QUERY_PLACEHOLDERS.excluded : null,
+    },
+    kinds: searchable.map((s) => ({ searchable: s, common: shares.newestFirst(s.table, positive, SEARCH_CANDIDATES) })),
+    languages: languages.length,
+  };
+  const key =
+    `${Object.values(shape.queries)
+      .map((q) => (q === null ? '-' : '+'))
+      .join('')} ${shape.languages}` + shape.kinds.map(({ searchable: s, common }) => ` ${s.kind}${common ? '*' : ''}`).join('');
+  const projection = projectionOf(em);
+  const sql = projection ? projection.statement(`search ${key}`, () => findSql(em, shape)) : findSql(em, shape);
+  const clues = [...new Set(positive.flatMap(positiveLexemes).filter((lexeme) => lexeme.length >= SNIPPET_CLUE_LENGTH))];
+  // Any of them, as written: in a regular expression, a backslash makes any other character literal.
+  const cluePattern = clues.length ? clues.map((clue) => clue.replace(/[^\p{L}\p{N}]/gu, '\\$&')).join('|') : null;
+  return { sql, params: findParams(meaning, cluePattern, languages, first) };
 }
 
 @Resolver()

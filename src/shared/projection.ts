@@ -79,7 +79,30 @@ export class Projection {
   reads(entityName: string, prop: string): boolean {
     return this.byEntity.get(entityName)?.read?.has(prop) ?? false;
   }
+
+  /**
+   * The statement text `build()` makes from this projection, kept for the operation's later
+   * requests in the same languages: `key` names everything else the text depends on. A search's
+   * text was 27% of what its request allocated, rebuilt on every request.
+   */
+  statement(key: string, build: () => string): string {
+    // byEntity is the operation's, kept by projectionPlugin; this Projection is the request's.
+    let kept = statementsOf.get(this.byEntity);
+    if (!kept) statementsOf.set(this.byEntity, (kept = new Map<string, string>()));
+    const fullKey = `${this.languages.join(',')} ${key}`;
+    let sql = kept.get(fullKey);
+    if (sql === undefined) {
+      sql = build();
+      // Keys are few (a search's: which queries it has, which kinds, how each is read); the bound
+      // only guards against a caller whose keys are not.
+      if (kept.size < MAX_STATEMENTS_KEPT) kept.set(fullKey, sql);
+    }
+    return sql;
+  }
 }
+
+const statementsOf = new WeakMap<ReadonlyMap<string, EntityProjection>, Map<string, string>>();
+const MAX_STATEMENTS_KEPT = 64;
 
 type Needs = Map<string, Map<string, ColumnMode> | 'all'>;
 

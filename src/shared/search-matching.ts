@@ -9,6 +9,7 @@ import {
   type ParsedSearch,
 } from './search';
 import type { RunStatement } from './sql-loading';
+import { parseTsquery, type Tsquery } from './tsquery';
 
 /*
  * What a reader's text means, and how a row matches it: the matching that `search` and
@@ -185,6 +186,13 @@ export type BindQuery = (query: string) => string;
 /** The queries a row matches when it matches any of them (and no excluded word). */
 export function positiveQueries({ exact, prefix, fuzzy }: Meaning): string[] {
   return fuzzy !== null ? [fuzzy] : [exact, prefix].filter((q) => q !== null);
+}
+
+/** positiveQueries, parsed: for how common their words are (lexeme-shares.ts) and where a snippet is cut. */
+export function parsedPositiveQueries(meaning: Meaning): Tsquery[] {
+  return positiveQueries(meaning)
+    .map(parseTsquery)
+    .filter((q) => q !== null);
 }
 
 /**
