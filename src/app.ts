@@ -124,9 +124,6 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
   if (metrics && config.metricsToken) app.use(metricsRouter(metrics, config.metricsToken));
   app.use(healthRouter(orm, redis));
   app.use(checkUrlText);
-  app.use(exportRouter(orm, config));
-  app.use(pressRouter(orm, config));
-  app.use(importRouter(orm, config));
   app.use(
     '/graphql',
     // Browser pages allowed to call the API (CORS_ORIGINS); the GET exports and feeds stay open.
@@ -158,6 +155,10 @@ export async function createApp(orm: MikroORM, config: Config, options: { logger
         }),
     }),
   );
+  // After /graphql, which most requests are for: Express tries every route of a router in turn.
+  app.use(exportRouter(orm, config));
+  app.use(pressRouter(orm, config));
+  app.use(importRouter(orm, config));
   // No route answered: a JSON error like every other answer here, not Express's HTML page (which
   // echoes the path). Paths that exist answer their other methods with 405 (otherMethods).
   app.use((_req: Request, res: Response) => sendError(res, 404, 'NOT_FOUND', 'Nothing is served at this path'));
