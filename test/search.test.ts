@@ -358,6 +358,16 @@ describe('matching what readers type', () => {
     expect(await found('Астанодағы', { kinds: ['FORUM'] })).toEqual(['camf']);
   });
 
+  it('finds a quoted Kazakh phrase whose words carry endings, in their order only', async () => {
+    const em = h.orm.em.fork();
+    article(em, 'kk-open-data', '2025-04-02T00:00:00Z', { title: { kk: 'Тілші ашық деректерден материал жасады' } });
+    await em.flush();
+    expect(await found('"ашық деректер"')).toEqual(['kk-open-data']);
+    expect(await found('"деректер ашық"')).toEqual([]);
+    // Words matched one by one find the form too, through the vocabulary.
+    expect(await found('ашық деректер')).toEqual(['kk-open-data']);
+  });
+
   it('takes what is left of a word without its ending as a typo only when five letters or more are left', async () => {
     const em = h.orm.em.fork();
     article(em, 'larik-interview', '2025-04-01T00:00:00Z', { title: { ru: 'Интервью: Ларик' } });

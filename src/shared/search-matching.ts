@@ -107,10 +107,10 @@ const MEANING_SQL =
   ` forms as (select f.form, f.n, f.known, left(f.form, greatest(${MIN_KNOWN_START}, length(f.form) - ${KNOWN_ENDING})) as start` +
   ` from (select * from given union select s.stem, g.n, exists (select from search_word w where w.word = s.stem) from given g` +
   ` cross join lateral (select (ts_lexize('english_stem', g.form))[1] as stem) s where not g.known and s.stem <> g.form) f)` +
-  ` select null::int as n, (${searchQuerySql('input.text')})::text as exact,` +
-  ` case when input.prefix is not null then (${searchQuerySql('input.before')} && input.prefix::tsquery)::text end as prefix,` +
+  ` select null::int as n, (${searchQuerySql('input.text', 'input.structured')})::text as exact,` +
+  ` case when input.prefix is not null then (${searchQuerySql('input.before', 'input.structured')} && input.prefix::tsquery)::text end as prefix,` +
   ` null::text[] as stems, null::text[] as similar` +
-  ` from (select ?::text as text, ?::text as before, ?::text as prefix) input` +
+  ` from (select ?::text as text, ?::text as before, ?::text as prefix, ?::boolean as structured) input` +
   ` union all` +
   ` select g.n::int, null, null, array[${CONFIGS.map((config) => `websearch_to_tsquery('${config}', g.word)::text`).join(', ')}],` +
   ` coalesce((select array_agg(best.word) from (select s.word from forms f` +
@@ -150,6 +150,7 @@ export async function meaning(run: RunStatement, parsed: ParsedSearch): Promise<
     parsed.positive,
     parsed.beforePrefix,
     parsed.prefix !== undefined ? tsqueryLexeme(parsed.prefix, true) : null,
+    parsed.structured,
     words,
   ]);
   const text = rows.find((row) => row.n === null)!;

@@ -43,10 +43,22 @@ export const SearchVectorColumn = () =>
 
 /**
  * SQL: the query for a reader's text: websearch syntax (quotes, `or`, `-word`), which never
- * raises a syntax error, in each language configuration, any of which may match.
+ * raises a syntax error, in each language configuration, any of which may match. Where
+ * `kazakhEndings` (SQL, a boolean) holds, the simple configuration's Cyrillic words of four letters
+ * or more are prefixes: Kazakh adds its case, plural and possessive endings to a word, and no
+ * stemmer takes them off. For words in quotes or alternatives (`structured`), which are matched
+ * only as the query says, that is the only way «"ашық деректер"» finds «ашық деректерден» (from
+ * open data); words matched one by one find those forms in the vocabulary instead (wordForms),
+ * in a lower tier than the words as typed.
  */
-export function searchQuerySql(parameter = '?'): string {
-  return `(${CONFIGS.map((config) => `websearch_to_tsquery('${config}', ${parameter})`).join(' || ')})`;
+export function searchQuerySql(parameter: string, kazakhEndings: string): string {
+  const query = (config: (typeof CONFIGS)[number]) => {
+    const parsed = `websearch_to_tsquery('${config}', ${parameter})`;
+    if (config !== 'simple') return parsed;
+    const prefixes = `regexp_replace(${parsed}::text, '''([а-яёәғқңөұүһі]{4,})''', '''\\1'':*', 'g')::tsquery`;
+    return `case when ${kazakhEndings} then ${prefixes} else ${parsed} end`;
+  };
+  return `(${CONFIGS.map(query).join(' || ')})`;
 }
 
 /** What the search makes of a reader's text. */
