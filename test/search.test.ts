@@ -1,14 +1,18 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { startHarness, type Harness } from './helpers/harness';
 import * as make from './factories';
 import { Article, ArticleStatus } from '../src/article/article.entity';
-import type { Translations } from '../src/shared/i18n';
 import { lexemeShares } from '../src/search/lexeme-shares';
 import { ARTICLE_QUERY_CANDIDATES } from '../src/article/article.types';
 import { parseTsquery, positiveLexemes } from '../src/shared/tsquery';
 import { newestMatchesSql } from '../src/shared/search-matching';
-import { onConnection } from '../src/shared/sql-loading';
+import { onConnection, query, unseen } from '../src/shared/sql-loading';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { ormOptions } from '../src/db/mikro-orm.config';
+import { createContext } from '../src/context';
+import { languagePreference, type Translations } from '../src/shared/i18n';
+import { SearchResolver } from '../src/search/search.resolver';
+import { SearchArgs } from '../src/search/search.types';
 import { NEWEST_FIRST, publicArticle } from '../src/article/article.visibility';
 
 const lexeme = (text: string, prefix = false) => ({ kind: 'lexeme', lexeme: text, prefix });
@@ -624,10 +628,11 @@ describe('validation', () => {
   });
 });
 
-/** The generic plan of newestMatchesSql's newest-first path over `table`. */
+/** The generic plan of newestMatchesSql's newest-first path over `table`, matching an unseen query as the search does. */
 function newestFirstPlan(em: EntityManager, table: string, where: string, newest: string): Promise<string> {
   return onConnection(em.getKnex(), async (connection) => {
-    const sql = newestMatchesSql({ table, match: (vector) => `${vector} @@ $1`, where, newest, columns: 't.id', limit: 200 }, true);
+    const match = (vector: string) => `${vector} @@ ${unseen('$1', 'tsquery')}`;
+    const sql = newestMatchesSql({ table, match, where, newest, columns: 't.id', limit: 200 }, true);
     await connection.query(`prepare newest_probe(tsquery) as ${sql}`);
     await connection.query('begin; set local plan_cache_mode = force_generic_plan');
     const { rows } = await connection.query<{ 'QUERY PLAN': string }>("explain (costs off) execute newest_probe('urgench')");
@@ -636,11 +641,11 @@ function newestFirstPlan(em: EntityManager, table: string, where: string, newest
   });
 }
 
-/** A newest-first plan that reads rows from `index` in order, matching each one's vector as copied for the rank. */
+/** A newest-first plan that reads rows from `index` in order, matching each one's vector as copied for the rank (the query: InitPlan 1, $0). */
 const readingEachVectorOnce = (index: string, table: string) =>
   new RegExp(
-    `^Limit\\n\\s+->\\s+Nested Loop\\n\\s+->\\s+Index Scan Backward using ${index} on ${table} t\\n(.*\\n)*` +
-      `\\s+->\\s+Subquery Scan on c\\n\\s+Filter: \\(c\\.v @@ \\$1\\)\\n\\s+->\\s+Result$`,
+    `^Limit\\n\\s+InitPlan 1 \\(returns \\$0\\)\\n\\s+->\\s+Result\\n\\s+->\\s+Nested Loop\\n\\s+->\\s+Index Scan Backward using ${index} on ${table} t\\n(.*\\n)*` +
+      `\\s+->\\s+Subquery Scan on c\\n\\s+Filter: \\(c\\.v @@ \\$0\\)\\n\\s+->\\s+Result$`,
   );
 
 describe('long texts and common words', () => {
@@ -797,10 +802,9 @@ describe('statement counts', () => {
     expect(large.result.search.hits).toHaveLength(50);
 
     // One for the words' stems and similar words, one for the search (hits, snippets, nodes,
-    // count) and one for the speakers' countries, inside a transaction (begin and commit) that
-    // plans them once and holds one connection.
-    expect(small.statements).toBe(5);
-    expect(large.statements).toBe(5);
+    // count) and one for the speakers' countries, on one connection.
+    expect(small.statements).toBe(3);
+    expect(large.statements).toBe(3);
     const speakers = large.result.search.hits.filter((hit: { kind: string }) => hit.kind === 'SPEAKER');
     expect(speakers.length).toBeGreaterThan(1);
     expect(speakers.map((hit: { node: { country: { code: string } } }) => hit.node.country.code)).toEqual(speakers.map(() => 'UZ'));
@@ -819,11 +823,52 @@ describe('statement counts', () => {
     } finally {
       Client.prototype.query = query;
     }
-    const begin = sent.findIndex((s) => s.text.startsWith('begin'));
+    const meaning = sent.findIndex((s) => s.text.startsWith('with given as'));
+    const find = sent.findIndex((s) => s.text.startsWith('with q as'));
     const countries = sent.findIndex((s) => s.text.includes('from "country" t where t.id = any'));
-    const commit = sent.findIndex((s) => s.text === 'commit');
-    expect([begin, countries, commit].every((i) => i >= 0)).toBe(true);
-    expect(begin < countries && countries < commit).toBe(true);
-    expect(sent[countries].client).toBe(sent[begin].client);
+    expect([meaning, find, countries].every((i) => i >= 0)).toBe(true);
+    expect(meaning < find && find < countries).toBe(true);
+    expect(new Set([meaning, find, countries].map((i) => sent[i].client)).size).toBe(1);
+  });
+});
+
+describe('plans', () => {
+  // One connection, whose prepared statements pg_prepared_statements lists.
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    orm = await MikroORM.init(ormOptions(h.databaseUrl, 5000, 1));
+  });
+
+  afterAll(async () => {
+    await orm?.close();
+  });
+
+  it("are PostgreSQL's generic ones from a statement's sixth run on, whatever the words", async () => {
+    // Searches of three shapes (words being typed; phrases; an exclusion), each with other words.
+    const texts = [
+      ...['Samarkand', 'Zanzibar', 'Bishkek', 'Watanabe', 'Медиафорум', 'декларация', 'Nukus', 'Ташкент'],
+      ...['"Bishkek declaration"', '"forum begins"', '"Медиафорум открылся"', '"Жаңа мақала"', '"Samarkand hosts"', '"Day two"'],
+      ...['Samarkand -workshop', 'Zanzibar -draft', 'forum -begins', 'Медиафорум -Астану', 'Bishkek -day', 'Nukus -zzz'],
+    ];
+    const resolver = new SearchResolver();
+    for (const text of texts) {
+      const context = await createContext(orm, {
+        languages: languagePreference('ru'),
+        publicBaseUrl: h.config.publicBaseUrl,
+        auth: h.config,
+      });
+      await resolver.search(Object.assign(new SearchArgs(), { query: text }), context);
+    }
+    const plans = await query(
+      orm.em.fork(),
+      "select left(statement, 12) as statement, generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements where statement like 'with %' and generic_plans + custom_plans >= 6",
+      [],
+    );
+    // The meaning statement, and the find statement of each shape.
+    expect(plans.filter((p) => p.statement === 'with given a')).toHaveLength(1);
+    expect(plans.filter((p) => p.statement === 'with q as (s').length).toBeGreaterThanOrEqual(3);
+    for (const p of plans) expect(p).toMatchObject({ custom: 5, generic: expect.any(Number) });
+    for (const p of plans) expect(p.generic).toBeGreaterThan(0);
   });
 });

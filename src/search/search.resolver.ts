@@ -16,7 +16,7 @@ import { matchSql, meaning, newestMatchesSql, parsedPositiveQueries, rankSql, ty
 import { jsonRow, projectionOf } from '../shared/projection';
 import { readRow, toReadRow } from '../shared/read-rows';
 import { readList } from '../shared/read-tags';
-import { byIdSql, withGenericPlans, type RunStatement } from '../shared/sql-loading';
+import { byIdSql, onOneConnection, unseen, type RunStatement } from '../shared/sql-loading';
 import { Speaker } from '../speaker/speaker.entity';
 import { lexemeShares, type LexemeShares } from './lexeme-shares';
 import { SearchArgs, SearchHit, SearchKind, SearchResults, SEARCH_CANDIDATES, type Searched } from './search.types';
@@ -230,8 +230,9 @@ function snippetSql(texts: string, languages: number): string {
  * (lexeme-shares.ts, newestMatchesSql): for a query matching enough of the rows (28% of the
  * bench's articles), the rows are read newest first until SEARCH_CANDIDATES match; for any other,
  * every match is found through the GIN index, then the newest are kept. Either way the statement
- * runs on its generic plan (withGenericPlans), made once per connection: planning it each time
- * took 1.3 to 1.5 ms, more than running it, and 2.5 to 7 ms for a word in every kind.
+ * runs on its generic plan, made once per connection from its sixth run on (its matches and limit
+ * are `unseen`): planning it each time took 1.3 to 1.5 ms, more than running it, and 2.5 to 7 ms
+ * for a word in every kind.
  *
  * Matching and rank: shared/search-matching.ts. Only the best `first` get a snippet and their
  * row (as JSON, mapped into entities), so the cost of `ts_headline` does not grow with the number
@@ -261,7 +262,9 @@ function findParams(meaning: Meaning, clues: string | null, languages: readonly 
 
 function findSql(em: EntityManager, { queries, kinds, languages }: FindShape): string {
   const bindQuery = (placeholder: string) => `${placeholder}::tsquery`;
-  const match = (vector: string) => matchSql(queries, vector, bindQuery);
+  // Which rows match, and how many are kept, are what the planner estimates from: unseen (see
+  // there), so that PostgreSQL keeps one plan for any words.
+  const match = (vector: string) => matchSql(queries, vector, (placeholder) => unseen(placeholder, 'tsquery'));
   const rank = rankSql(queries, 'c.v', bindQuery);
   const candidates = kinds.map(({ searchable: s, common }) => {
     const newest = newestMatchesSql(
@@ -288,7 +291,7 @@ function findSql(em: EntityManager, { queries, kinds, languages }: FindShape): s
     `with q as (select ${headline} as query, $5::text as clues, $6::text[] as languages, $7::text[] as configs, ${typed.join(', ')}),` +
     ` matches as (${candidates.join(' union all ') || `select null::text as kind, null::int as id, null::timestamptz as time, null::real as rank where false`}),` +
     ` counted as (select kind, count(*) as n from matches group by kind),` +
-    ` best as (select * from matches order by rank desc, time desc nulls last, kind, id desc limit $8::int)` +
+    ` best as (select * from matches order by rank desc, time desc nulls last, kind, id desc limit ${unseen('$8', 'int')})` +
     ` select total.count as "totalCount", total.capped, best.kind, best.rank, hit.row, ${snippetSql('hit.texts', languages)} as snippet` +
     ` from q cross join (select coalesce(sum(n), 0) as count, coalesce(bool_or(n >= ${SEARCH_CANDIDATES}), false) as capped from counted) total` +
     ` left join best on true` +
@@ -352,7 +355,7 @@ export class SearchResolver {
     // Before the transaction, which holds a connection: the first search of a process waits
     // for the statistics, read on another.
     const shares = await lexemeShares(em);
-    const rows = await withGenericPlans(em, async (run) => {
+    const rows = await onOneConnection(em, async (run) => {
       const meant = await meaning(run, parseSearch(text));
       const statement = findStatement(
         em,

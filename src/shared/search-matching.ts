@@ -8,7 +8,7 @@ import {
   wordForms,
   type ParsedSearch,
 } from './search';
-import type { RunStatement } from './sql-loading';
+import { unseen, type RunStatement } from './sql-loading';
 import { parseTsquery, type Tsquery } from './tsquery';
 
 /*
@@ -102,7 +102,7 @@ const MIN_EDITED_LENGTH = 8;
 const MEANING_SQL =
   `with given as (select g.form, g.n, g.known from (select g.form, g.n, g.stripped,` +
   ` exists (select from search_word w where w.word = g.form) as known` +
-  ` from unnest(?::text[], ?::int[], ?::boolean[]) g(form, n, stripped)) g` +
+  ` from unnest(${unseen('?', 'text[]')}, ${unseen('?', 'int[]')}, ${unseen('?', 'boolean[]')}) g(form, n, stripped)) g` +
   ` where g.known or not g.stripped or length(g.form) >= ${MIN_FUZZY_STEM}),` +
   ` forms as (select f.form, f.n, f.known, left(f.form, greatest(${MIN_KNOWN_START}, length(f.form) - ${KNOWN_ENDING})) as start` +
   ` from (select * from given union select s.stem, g.n, exists (select from search_word w where w.word = s.stem) from given g` +
@@ -129,7 +129,7 @@ const MEANING_SQL =
   // levenshtein takes at most 255 letters; a lexeme has at most 60 (search_word_lexemes).
   ` where f.n = g.n and length(f.form) between ${MIN_EDITED_LENGTH} and 60 + ${MAX_EDITS}` +
   ` group by s.word order by min(s.edits), s.word limit ${SIMILAR_LEXEMES}) best), '{}')` +
-  ` from unnest(?::text[]) with ordinality g(word, n)`;
+  ` from unnest(${unseen('?', 'text[]')}) with ordinality g(word, n)`;
 
 export async function meaning(run: RunStatement, parsed: ParsedSearch): Promise<Meaning> {
   const positive = parsed.structured ? [] : parsed.words.slice(0, MAX_WORDS);
@@ -253,7 +253,7 @@ export function rankSql({ exact, prefix, fuzzy }: Meaning, vector: string, bind:
  * once to match and again to rank, «Synthetic»'s 200 articles on the bench dataset took 4.2 to
  * 4.8 ms instead of 3.2 to 3.6. Matching the copy also hides the match from the GIN index, so
  * that the newest-first scan is the plan whatever the planner knows of the words: a plan made
- * once for any words (withGenericPlans) reads rows newest first as well, where it would otherwise
+ * once for any words (see `unseen`, sql-loading.ts) reads rows newest first as well, where it would otherwise
  * find a common word's 50,000 matches through the index and sort them (50 to 75 ms for
  * «Synthetic», against 4 to 6).
  */

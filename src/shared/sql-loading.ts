@@ -59,7 +59,7 @@ export async function onConnection<T>(knex: ReturnType<EntityManager['getKnex']>
  * Statements of the read path are prepared once per connection, by name: PostgreSQL then skips
  * parsing them on later runs, and planning them where it finds a plan for any values (generic) as
  * good as the ones it made for each run's values (custom); it decides after five runs, and kept
- * custom plans for three of the agenda's and the coverage's six statements (see withGenericPlans
+ * custom plans for three of the agenda's and the coverage's six statements (see `unseen`
  * below). Texts are constants of this code base with values as parameters, so there are few; the
  * bound only guards against a future text that is not.
  *
@@ -91,7 +91,7 @@ function statementOf(sql: string): { text: string; name?: string } {
   return statement;
 }
 
-/** Runs one statement and gives its rows: query() on a pooled connection, or withGenericPlans' own. */
+/** Runs one statement and gives its rows: query() on a pooled connection, or onOneConnection's. */
 export type RunStatement = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
 
 /** Sends a statement, prepared by name unless prepared statements are off. */
@@ -115,37 +115,40 @@ export async function query(em: EntityManager, sql: string, params: unknown[]): 
 }
 
 /*
- * PostgreSQL plans a prepared statement for each run's values (a custom plan) unless it expects a
- * plan for any values (generic) to cost no more; it chooses for each statement after five runs.
- * For the search's statements it never chose the generic plan (0 of 300 runs in
- * pg_prepared_statements): its estimate for them, made without the words, is higher. Yet on the
- * bench dataset the find statement's generic plan ran in 0.6 to 0.9 ms against 1.2 to 2.5 for
- * the custom ones, each of which took 1.3 to 1.5 ms more to plan. For other statements its
- * choice is right: the coverage page of articles runs 2 ms on custom plans and 24 on the generic
- * one, which it rightly never picks. So the generic plans are asked for where they are known to
- * be good, for the statements of one piece of work: `plan_cache_mode` set for one transaction
- * (`set local`), which a transaction-mode pooler keeps on one server connection and which ends
- * with it. Such a statement must have one plan good for any values: the search's keeps a common
- * word's newest-first scan out of the planner's choice (newestMatchesSql).
+ * PostgreSQL plans a prepared statement for each run's values (a custom plan) until, from the
+ * sixth run on, a plan for any values (generic) is estimated to cost no more than those plus their
+ * planning. For the search's statements it never chose the generic plan (0 of 300 runs in
+ * pg_prepared_statements): planned for the words, the estimates were lower. Yet on the bench
+ * dataset the find statement's generic plan ran in 0.6 to 0.9 ms against 1.2 to 2.5 for the
+ * custom ones, each of which took 1.3 to 1.5 ms more to plan. For other statements its choice is
+ * right: the coverage page of articles runs 2 ms on custom plans and 24 on the generic one, which
+ * it rightly never picks.
+ *
+ * A value read through `unseen` is one the planner cannot estimate from, in a custom plan either:
+ * a scalar subquery, run once per execution (an InitPlan) and read by the plan as a parameter. A
+ * statement whose values that change estimates (a tsquery's matches, a list's length, a limit)
+ * are all unseen is estimated the same for any values, so PostgreSQL keeps its generic plan from
+ * the sixth run on, by its own rule (searches: 2.1 ms a run planned each time, 0.6 on the generic
+ * plan). Such a statement must have one plan good for any values: the search's keeps a common
+ * word's newest-first scan out of the planner's choice (newestMatchesSql). They were first run in
+ * a transaction that set `plan_cache_mode` to force_generic_plan: two more statements (`begin`,
+ * `commit`) for each search, each a round trip that wakes a backend.
  */
 
+/** SQL: the value of `placeholder` (`?` or `$n`) as a `type`, unseen by the planner's estimates. */
+export function unseen(placeholder: string, type: string): string {
+  return `(select ${placeholder}::${type})`;
+}
+
 /**
- * Runs `work`'s statements on one connection, in one transaction in which prepared statements use
- * their generic plans. Inside a write's transaction they run there, planned as usual.
+ * Runs `work`'s statements one after another on one pooled connection, held until it ends, so
+ * that they do not queue for the pool again between them: under load, the search's statements
+ * that went back to the pool were most of its slowest 2%. Inside a write's transaction they run
+ * there.
  */
-export async function withGenericPlans<T>(em: EntityManager, work: (run: RunStatement) => Promise<T>): Promise<T> {
+export async function onOneConnection<T>(em: EntityManager, work: (run: RunStatement) => Promise<T>): Promise<T> {
   if (em.getTransactionContext()) return work((sql, params) => query(em, sql, params));
-  return onConnection(em.getKnex(), async (connection) => {
-    await connection.query('begin; set local plan_cache_mode = force_generic_plan');
-    try {
-      const result = await work((sql, params) => send(connection, sql, params));
-      await connection.query('commit');
-      return result;
-    } catch (error) {
-      await connection.query('rollback').catch(() => undefined);
-      throw error;
-    }
-  });
+  return onConnection(em.getKnex(), (connection) => work((sql, params) => send(connection, sql, params)));
 }
 
 /**
