@@ -352,8 +352,8 @@ export class SearchResolver {
     if (!text.trim()) throw new BadUserInputError('query must not be empty', { argument: 'query' });
     for (const { entity } of SEARCHABLE) readList(em, entity);
     const requested = new Set(kinds ?? Object.values(SearchKind));
-    // Before the transaction, which holds a connection: the first search of a process waits
-    // for the statistics, read on another.
+    // Before taking the connection the statements hold: the first search of a process waits for
+    // the statistics, read on another.
     const shares = await lexemeShares(em);
     const rows = await onOneConnection(em, async (run) => {
       const meant = await meaning(run, parseSearch(text));

@@ -253,8 +253,8 @@ export function rankSql({ exact, prefix, fuzzy }: Meaning, vector: string, bind:
  * once to match and again to rank, «Synthetic»'s 200 articles on the bench dataset took 4.2 to
  * 4.8 ms instead of 3.2 to 3.6. Matching the copy also hides the match from the GIN index, so
  * that the newest-first scan is the plan whatever the planner knows of the words: a plan made
- * once for any words (see `unseen`, sql-loading.ts) reads rows newest first as well, where it would otherwise
- * find a common word's 50,000 matches through the index and sort them (50 to 75 ms for
+ * once for any words (`unseen`, sql-loading.ts) reads rows newest first as well, where it would
+ * otherwise find a common word's 50,000 matches through the index and sort them (50 to 75 ms for
  * «Synthetic», against 4 to 6).
  */
 export function newestMatchesSql(

@@ -130,9 +130,9 @@ export async function query(em: EntityManager, sql: string, params: unknown[]): 
  * are all unseen is estimated the same for any values, so PostgreSQL keeps its generic plan from
  * the sixth run on, by its own rule (searches: 2.1 ms a run planned each time, 0.6 on the generic
  * plan). Such a statement must have one plan good for any values: the search's keeps a common
- * word's newest-first scan out of the planner's choice (newestMatchesSql). They were first run in
- * a transaction that set `plan_cache_mode` to force_generic_plan: two more statements (`begin`,
- * `commit`) for each search, each a round trip that wakes a backend.
+ * word's newest-first scan out of the planner's choice (newestMatchesSql). Before `unseen`, they
+ * ran in a transaction that set `plan_cache_mode` to force_generic_plan: two more statements
+ * (`begin`, `commit`) for each search, each a round trip that wakes a backend.
  */
 
 /** SQL: the value of `placeholder` (`?` or `$n`) as a `type`, unseen by the planner's estimates. */
