@@ -181,11 +181,14 @@ export async function meaning(run: RunStatement, parsed: ParsedSearch): Promise<
   };
 }
 
-/** Gives the placeholder of a query (a tsquery's text) in the statement being written. */
+/**
+ * SQL that reads a query of the Meaning given, bound in the statement being written: the query is
+ * its text (articles' filter), or the placeholder it is bound at (search's statement of a shape).
+ */
 export type BindQuery = (query: string) => string;
 
 /** The queries a row matches when it matches any of them (and no excluded word). */
-export function positiveQueries({ exact, prefix, fuzzy }: Meaning): string[] {
+function positiveQueries({ exact, prefix, fuzzy }: Meaning): string[] {
   return fuzzy !== null ? [fuzzy] : [exact, prefix].filter((q) => q !== null);
 }
 
